@@ -1,0 +1,33 @@
+# paperbot: `make run` starts the console bot on the embedded defaults, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench faults clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(BIN)/paperbot console
+
+test: $(STAMP)
+	@if [ -z "$$PAPERBOT_TEST_POSTGRES_URL" ]; then \
+	  if [ "$$CI" = "true" ]; then echo "CI=true but PAPERBOT_TEST_POSTGRES_URL is not set: the Postgres suite must run in CI" >&2; exit 1; fi; \
+	  echo "NOTE: PAPERBOT_TEST_POSTGRES_URL is not set: the Postgres suite is SKIPPED (set it, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"; \
+	fi
+	@$(BIN)/ruff check bot adapters jobs paperbot tests bench
+	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	@$(BIN)/ruff check bot adapters jobs paperbot tests bench
+
+bench: $(STAMP)
+	@$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""All of paperbot's settings, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KNOWN_ADAPTERS = ("console", "slack", "telegram")
+
+
+class Settings(BaseSettings):
+    """The one configuration object; every field is documented in `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # storage
+    database_url: str = "sqlite+aiosqlite:///./data/paperbot.db"
+
+    # sources
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss/"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_html_url: str = "https://arxiv.org/html/"
+    biorxiv_api_url: str = "https://api.biorxiv.org"
+    arxiv_default_categories: str = "cs.AI,cs.CL,cs.LG"
+    arxiv_api_min_interval: float = Field(3.0, ge=0)
+    arxiv_api_batch_size: int = Field(50, ge=1, le=500)
+    biorxiv_lookback_days: int = Field(2, ge=0, le=30)
+    biorxiv_max_pages: int = Field(50, ge=1)
+
+    # http
+    http_timeout: float = Field(30.0, gt=0)
+    http_retries: int = Field(4, ge=1, le=20)
+    http_backoff: float = Field(2.0, ge=0)
+    http_backoff_max: float = Field(120.0, ge=0)
+    contact_email: str = "paperbot@localhost"
+
+    # channel defaults
+    default_timezone: str = "UTC"
+    default_digest_time: str = "08:00"
+    default_language: str = "en"
+    default_digest_size: int = Field(10, ge=1, le=50)
+
+    # llm
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_concurrency: int = Field(4, ge=1)
+    llm_timeout: float = Field(60.0, gt=0)
+    llm_daily_token_budget: int = Field(0, ge=0)
+    llm_rerank: bool = False
+
+    # adapters
+    adapters: str = "console"
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent every request carries, with a contact address as arXiv asks."""
+        return f"paperbot/0.1 (+mailto:{self.contact_email})"
+
+    @property
+    def enabled_adapters(self) -> tuple[str, ...]:
+        """The adapters named in ADAPTERS, in order."""
+        return tuple(a.strip().lower() for a in self.adapters.split(",") if a.strip())
+
+    @property
+    def default_categories(self) -> tuple[str, ...]:
+        """arXiv categories fetched for topics that name no category or source."""
+        return tuple(c.strip() for c in self.arxiv_default_categories.split(",") if c.strip())
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an OpenAI-compatible LLM is configured."""
+        return bool(self.llm_base_url or self.llm_api_key) and bool(self.llm_model)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind DATABASE_URL, or None for other databases."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        rest = self.database_url[len(prefix) :]
+        return None if rest in ("", ":memory:") else Path(rest)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + value[len("sqlite:///") :]
+        if value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @model_validator(mode="after")
+    def _adapters_known(self) -> Settings:
+        unknown = [a for a in self.enabled_adapters if a not in KNOWN_ADAPTERS]
+        if unknown:
+            raise ValueError(f"ADAPTERS names unknown adapters {unknown}; known: {KNOWN_ADAPTERS}")
+        return self

@@ -1,0 +1,1 @@
+"""Paper sources: arXiv RSS and API, bioRxiv/medRxiv API, and any RSS/Atom journal feed."""

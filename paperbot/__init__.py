@@ -1,0 +1,1 @@
+"""The `paperbot` command: composes the core, the adapters and the jobs."""

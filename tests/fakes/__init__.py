@@ -1,0 +1,1 @@
+"""Small loopback fakes of the HTTP services paperbot talks to, reused across tests."""
