@@ -1,0 +1,1 @@
+"""Topic queries: parsing, source needs, text normalization, indexing, matching and ranking."""
