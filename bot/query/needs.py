@@ -1,8 +1,8 @@
 """What must be fetched so that every paper a query can match is in the corpus.
 
 The needs of a node are a set of "atoms" `(source, key)` whose fetched listings together
-contain every paper the node can match, or *unconstrained* (`None`) when the node can match
-a paper from anywhere:
+contain every paper the node can match; the special atom ANYWHERE means "a paper from
+anywhere" (unconstrained):
 
 * a text term (word, phrase, `title:`, `abs:`, `author:`) is unconstrained;
 * `cat:cs.CL` -> `("arxiv", "cs.CL")`; archive-only `cat:cs` -> `("arxiv", "cs")`;
@@ -10,16 +10,19 @@ a paper from anywhere:
 * `subject:genomics` -> `("biorxiv", "genomics")` and `("medrxiv", "genomics")`;
 * `feed:URL` -> `("journal", URL)`;
 * a negation is unconstrained: a negated filter is never a need (`-cat:cs.CV` fetches nothing);
-* `A OR B` is the union of both sides, unconstrained if either side is;
-* `A B` (AND) is the pairwise *meet*: unconstrained sides are ignored; atoms of different
+* `A OR B` is the union of both sides (`cat:cs.CL OR llm` needs cs.CL *and* the defaults);
+* `A B` (AND) is the pairwise *meet* of both sides' atoms: ANYWHERE meets X as X (so
+  `cat:cs.CL llm` needs only cs.CL, `-cat:cs.CV llm` the defaults); atoms of different
   sources cannot both hold and are dropped (`cat:cs.CL source:biorxiv` needs nothing); a
   whole source narrows to its key (`source:biorxiv subject:x` -> bioRxiv subject x); for two
   keys of one source the first is kept (a paper in cs.CL AND cs.LG is in the cs.CL listing),
   except that an archive narrows to its subcategory (`cat:cs cat:cs.CL` -> cs.CL).
 
-A query whose needs are unconstrained sets `needs_default`: the caller fetches its default
-categories. `source:arxiv` with no `cat:` becomes "arxiv" in `whole_sources`, which the caller
-should also read as "the default arXiv categories".
+If ANYWHERE survives to the top, `needs_default` is set: some way of matching names no
+category/source/feed, so the caller also fetches its default categories. `source:arxiv`
+with no `cat:` becomes "arxiv" in `whole_sources`, which the caller should also read as
+"the default arXiv categories"; "biorxiv"/"medrxiv" there mean the server's whole day,
+"journal" every configured journal feed.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bot.query.values import archive_of, category_key, feed_key
 
 Atom = tuple[str, str]
 WHOLE = "*"
+ANYWHERE: Atom = ("*", "*")  # the needs of a text term or a negation: no constraint
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ def filter_atoms(node: Filter) -> frozenset[Atom]:
 
 def meet(left: Atom, right: Atom) -> Atom | None:
     """One atom whose listing holds every paper matching both, or None if none can."""
+    if left == ANYWHERE:
+        return right
+    if right == ANYWHERE:
+        return left
     if left[0] != right[0]:
         return None
     if left[1] == WHOLE:
@@ -82,23 +90,18 @@ def meet(left: Atom, right: Atom) -> Atom | None:
     return left
 
 
-def node_atoms(node: Node) -> frozenset[Atom] | None:
-    """The atoms `node` needs, or None when it is unconstrained (see module docstring)."""
+def node_atoms(node: Node) -> frozenset[Atom]:
+    """The atoms `node` needs; ANYWHERE stands for "unconstrained" (see module docstring)."""
     if isinstance(node, Term | Not):
-        return None
+        return frozenset({ANYWHERE})
     if isinstance(node, Filter):
         return filter_atoms(node)
     parts = [node_atoms(child) for child in node.children]
     if isinstance(node, Or):
-        if any(part is None for part in parts):
-            return None
         return frozenset().union(*parts)
     assert isinstance(node, And)
-    constrained = [part for part in parts if part is not None]
-    if not constrained:
-        return None
-    result = constrained[0]
-    for part in constrained[1:]:
+    result = parts[0]
+    for part in parts[1:]:
         result = frozenset(m for a in result for b in part if (m := meet(a, b)) is not None)
     return result
 
@@ -106,8 +109,6 @@ def node_atoms(node: Node) -> frozenset[Atom] | None:
 def needs_of(node: Node) -> SourceNeeds:
     """The SourceNeeds of a query's syntax tree."""
     atoms = node_atoms(node)
-    if atoms is None:
-        return SourceNeeds(needs_default=True)
 
     def keys(source: str) -> frozenset[str]:
         return frozenset(key for src, key in atoms if src == source and key != WHOLE)
@@ -117,5 +118,6 @@ def needs_of(node: Node) -> SourceNeeds:
         biorxiv_subjects=keys("biorxiv"),
         medrxiv_subjects=keys("medrxiv"),
         journal_feeds=keys("journal"),
-        whole_sources=frozenset(src for src, key in atoms if key == WHOLE),
+        whole_sources=frozenset(src for src, key in atoms if key == WHOLE and src != "*"),
+        needs_default=ANYWHERE in atoms,
     )
