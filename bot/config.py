@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # adapters
     adapters: str = "console"
 
+    # logging
+    log_level: str = ""  # empty: WARNING for console/fetch, INFO for run
+    log_format: str = "console"  # "console" or "json"
+
     @property
     def user_agent(self) -> str:
         """The User-Agent every request carries, with a contact address as arXiv asks."""

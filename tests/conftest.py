@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.store.db import Database
+from tests.databases import POSTGRES_URL_ENV, postgres_database, postgres_url, sqlite_database
 from tests.fakes.http_server import FakeHttpServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -36,3 +39,29 @@ async def http_server() -> AsyncIterator[FakeHttpServer]:
         yield server
     finally:
         await server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database: SQLite, and Postgres when PAPERBOT_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        async with sqlite_database(tmp_path) as (database, _url):
+            yield database
+        return
+    url = postgres_url()
+    if url is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: the Postgres suite must run, but {POSTGRES_URL_ENV} is unset")
+        pytest.skip(f"Postgres suite skipped: {POSTGRES_URL_ENV} is not set")
+    async with postgres_database(url) as (database, _schema):
+        yield database
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly whether the Postgres suite ran."""
+    if postgres_url() is None:
+        terminalreporter.write_line(
+            f"NOTE: the Postgres suite was SKIPPED ({POSTGRES_URL_ENV} is not set)", yellow=True
+        )
+    else:
+        terminalreporter.write_line(f"Postgres suite ran against {postgres_url()}")

@@ -1,0 +1,102 @@
+"""The terminal adapter: a REPL for the commands, printing replies and digests as plain text."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+import sys
+from collections.abc import AsyncIterator
+from typing import TextIO
+
+from adapters.console_render import plain, render_header, render_paper, render_section
+from bot.core import PaperBot
+from bot.messages import Conversation, IncomingMessage, OutgoingMessage
+
+PROMPT = "paperbot> "
+CONSOLE = Conversation(platform="console", channel="console", workspace="local")
+HINT = (
+    "Commands start with '/', e.g. /help. Ask about paper N of the last digest with '>N question'."
+)
+
+
+class ConsoleSender:
+    """Prints what the core sends; numbers each message as its reference."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._count = 0
+        self._section: str | None = None
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Print one message."""
+        self._count += 1
+        self._out.write(self._render(message) + "\n")
+        self._out.flush()
+        return f"console:{self._count}"
+
+    def _render(self, message: OutgoingMessage) -> str:
+        digest, paper = message.digest, message.paper
+        if message.kind == "digest_header" and digest is not None:
+            self._section = None
+            return render_header(digest)
+        if message.kind == "digest_paper" and digest is not None and paper is not None:
+            heading = ""
+            if paper.primary_category != self._section:
+                self._section = paper.primary_category
+                count = next(s.count for s in digest.sections if paper in s.papers)
+                heading = render_section(paper.primary_category or "other", count) + "\n"
+            return heading + render_paper(paper, digest.language)
+        return plain(message.text)
+
+
+async def read_lines(stream: TextIO) -> AsyncIterator[str]:
+    """Lines from stdin without blocking the loop (a regular file is read directly)."""
+    mode = os.fstat(stream.fileno()).st_mode
+    if stat.S_ISREG(mode):
+        for line in stream:
+            yield line
+        return
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), stream
+    )
+    try:
+        while line := await reader.readline():
+            yield line.decode("utf-8", errors="replace")
+    finally:
+        transport.close()
+
+
+async def run_console(
+    bot: PaperBot,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    conversation: Conversation = CONSOLE,
+) -> None:
+    """Read commands until EOF (or `quit`), answering each before reading the next."""
+    interactive = stdin.isatty() and out.isatty()
+    sender = ConsoleSender(out)
+    if interactive:
+        out.write("paperbot console. /help lists the commands; Ctrl-D quits.\n" + PROMPT)
+        out.flush()
+    async for raw in read_lines(stdin):
+        line = raw.strip()
+        if line in ("quit", "exit", "/quit", "/exit"):
+            break
+        if line and not line.startswith("#"):
+            await handle_line(bot, sender, conversation, line, out)
+        if interactive:
+            out.write(PROMPT)
+            out.flush()
+
+
+async def handle_line(
+    bot: PaperBot, sender: ConsoleSender, conversation: Conversation, line: str, out: TextIO
+) -> None:
+    """Pass one typed line to the core."""
+    if not line.startswith(("/", ">")):
+        out.write(HINT + "\n")
+        return
+    await bot.handle(IncomingMessage(conversation, line, user="console"), sender)

@@ -1,0 +1,1 @@
+"""The command grammar every platform shares, and the handlers behind it."""

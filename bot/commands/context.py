@@ -1,0 +1,44 @@
+"""What a command handler gets: the bot's dependencies, the message, its channel and a sender."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.config import Settings
+from bot.digest.service import DigestService
+from bot.messages import IncomingMessage, OutgoingMessage, Sender
+from bot.store.db import Database
+
+
+@dataclass
+class BotDeps:
+    """Everything the core's handlers need, passed in explicitly."""
+
+    settings: Settings
+    db: Database
+    digests: DigestService
+    clock: Callable[[], datetime]
+    last_digest: dict[tuple[str, str, str], dict[int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One command being handled."""
+
+    deps: BotDeps
+    message: IncomingMessage
+    sender: Sender
+
+    async def reply(self, text: str, *, kind: str = "reply", ephemeral: bool = True) -> None:
+        """Answer in the conversation the message came from."""
+        await self.sender.send(
+            OutgoingMessage(self.message.conversation, text, kind=kind, ephemeral=ephemeral)
+        )
+
+    @property
+    def channel_key(self) -> tuple[str, str, str]:
+        """The conversation's channel address."""
+        c = self.message.conversation
+        return (c.platform, c.workspace, c.channel)

@@ -1,0 +1,171 @@
+"""Parsing a command line (`subscribe …`, `time 08:00 Europe/Berlin`, …) into a Command."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+MAX_DIGEST_SIZE = 50
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class CommandError(ValueError):
+    """A command that could not be understood: what is wrong, and the usage line."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+    def __str__(self) -> str:
+        return f"{self.message}\nUsage: `{self.usage}`" if self.usage else self.message
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command: its name and its validated arguments."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command of the grammar: usage line, help text, who may run it, argument parser."""
+
+    name: str
+    usage: str
+    help: str
+    admin: bool
+    parse: Callable[[str], tuple[Any, ...]]
+
+
+def _no_args(rest: str) -> tuple[Any, ...]:
+    if rest:
+        raise ValueError(f"takes no arguments, got {rest!r}")
+    return ()
+
+
+def _query(rest: str) -> tuple[Any, ...]:
+    if not rest:
+        raise ValueError("needs a topic query")
+    return (rest,)
+
+
+def _numbers(rest: str) -> tuple[Any, ...]:
+    if rest.lower() == "all":
+        return ("all",)
+    parts = [p for p in re.split(r"[,\s]+", rest) if p]
+    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise ValueError(f"expects topic numbers (as `topics` shows them) or `all`, got {rest!r}")
+    return tuple(sorted({int(p) for p in parts}))
+
+
+def _time(rest: str) -> tuple[Any, ...]:
+    parts = rest.split()
+    if not parts or len(parts) > 2:
+        raise ValueError("expects a time like 08:00 and optionally a timezone")
+    match = TIME_RE.match(parts[0])
+    if not match:
+        raise ValueError(f"{parts[0]!r} is not a time of day (HH:MM, 24-hour)")
+    tz = parts[1] if len(parts) == 2 else None
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)"
+            ) from None
+    return (f"{int(match[1]):02d}:{match[2]}", tz)
+
+
+def _language(rest: str) -> tuple[Any, ...]:
+    if not LANGUAGE_RE.match(rest):
+        raise ValueError(f"expects a language code like en, zh or pt-BR, got {rest!r}")
+    return (rest.lower(),)
+
+
+def _size(rest: str) -> tuple[Any, ...]:
+    if not rest.isdigit() or not 1 <= int(rest) <= MAX_DIGEST_SIZE:
+        raise ValueError(f"expects a number of papers from 1 to {MAX_DIGEST_SIZE}, got {rest!r}")
+    return (int(rest),)
+
+
+def _choice(*options: str, default: str | None = None) -> Callable[[str], tuple[Any, ...]]:
+    def parse(rest: str) -> tuple[Any, ...]:
+        value = rest.lower() or default
+        if value not in options:
+            raise ValueError(f"expects one of {', '.join(options)}, got {rest!r}")
+        return (value,)
+
+    return parse
+
+
+def _ask(rest: str) -> tuple[Any, ...]:
+    parts = rest.split(maxsplit=1)
+    if len(parts) < 2:
+        raise ValueError("needs a paper (arXiv id, DOI or digest number) and a question")
+    return (parts[0], parts[1])
+
+
+def _optional(rest: str) -> tuple[Any, ...]:
+    return (rest,) if rest else ()
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec("subscribe", "subscribe <query>", "follow a topic", True, _query),
+    CommandSpec("unsubscribe", "unsubscribe <n|all>", "stop following topics", True, _numbers),
+    CommandSpec("topics", "topics", "list this channel's topics and settings", False, _no_args),
+    CommandSpec("time", "time <HH:MM> [timezone]", "set the digest time", True, _time),
+    CommandSpec("language", "language <code>", "set the summaries' language", True, _language),
+    CommandSpec("size", "size <n>", "set how many papers a digest shows", True, _size),
+    CommandSpec("pause", "pause", "stop daily digests", True, _no_args),
+    CommandSpec("resume", "resume", "restart daily digests", True, _no_args),
+    CommandSpec(
+        "digest",
+        "digest [now|preview]",
+        "post the digest now, or preview it",
+        False,
+        _choice("now", "preview", default="now"),
+    ),
+    CommandSpec(
+        "quiet",
+        "quiet on|off",
+        "say nothing on days when nothing matched",
+        True,
+        _choice("on", "off"),
+    ),
+    CommandSpec(
+        "replacements",
+        "replacements on|off",
+        "include new versions of papers",
+        True,
+        _choice("on", "off"),
+    ),
+    CommandSpec("sources", "sources", "show the sources and their health", False, _no_args),
+    CommandSpec("ask", "ask <arxiv id|DOI|n> <question>", "ask about a paper", False, _ask),
+    CommandSpec("help", "help [command]", "show the commands", False, _optional),
+)
+BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+def parse_command(text: str) -> Command:
+    """Parse `[/]name[@bot] args…` into a Command, or raise CommandError with the usage."""
+    line = text.strip()
+    if line.startswith("/"):
+        line = line[1:]
+    if not line:
+        raise CommandError("Empty command. Try `help`.")
+    word, _, rest = line.partition(" ")
+    name = word.split("@", 1)[0].lower()
+    spec = BY_NAME.get(name)
+    if spec is None:
+        raise CommandError(f"Unknown command `{name}`. Try `help` to see the commands.")
+    try:
+        return Command(name, spec.parse(rest.strip()))
+    except ValueError as exc:
+        raise CommandError(f"`{name}` {exc}.", spec.usage) from exc

@@ -1,0 +1,82 @@
+"""The platform-neutral bot: takes an incoming message, runs the command, answers via a Sender."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+
+from bot.commands import digest as digest_cmds
+from bot.commands import info, settings, topics
+from bot.commands.context import BotDeps, Context
+from bot.commands.grammar import BY_NAME, CommandError, parse_command
+from bot.messages import IncomingMessage, Sender
+
+log = structlog.get_logger(__name__)
+Handler = Callable[..., Awaitable[None]]
+QUESTION_RE = re.compile(r"^>\s*(\d+)\s*(.*)$", re.DOTALL)
+
+HANDLERS: dict[str, Handler] = {
+    "subscribe": topics.subscribe,
+    "unsubscribe": topics.unsubscribe,
+    "topics": topics.show_topics,
+    "time": settings.set_time,
+    "language": settings.set_language,
+    "size": settings.set_size,
+    "pause": settings.pause,
+    "resume": settings.resume,
+    "quiet": settings.set_quiet,
+    "replacements": settings.set_replacements,
+    "digest": digest_cmds.digest,
+    "sources": info.show_sources,
+    "help": info.show_help,
+    "ask": info.ask,
+}
+
+
+class PaperBot:
+    """Handles what people say to the bot on any platform."""
+
+    def __init__(self, deps: BotDeps) -> None:
+        self.deps = deps
+
+    async def handle(self, message: IncomingMessage, sender: Sender) -> None:
+        """Run one command (or digest question) and send the answers."""
+        ctx = Context(self.deps, message, sender)
+        text = message.text.strip()
+        question = QUESTION_RE.match(text)
+        try:
+            if question:
+                await self._question(ctx, int(question[1]), question[2].strip())
+            else:
+                await self._command(ctx, text)
+        except CommandError as error:
+            await ctx.reply(str(error), kind="error")
+        except Exception:
+            log.exception("command failed", text=text[:200])
+            await ctx.reply(
+                "Sorry, something went wrong handling that. It was logged.", kind="error"
+            )
+
+    async def _command(self, ctx: Context, text: str) -> None:
+        command = parse_command(text)
+        if BY_NAME[command.name].admin and not ctx.message.is_admin:
+            raise CommandError(
+                f"Only an administrator can use `{command.name}` here; "
+                "anyone may ask questions and see `topics`."
+            )
+        args: tuple[Any, ...] = command.args
+        await HANDLERS[command.name](ctx, *args)
+
+    async def _question(self, ctx: Context, number: int, question: str) -> None:
+        papers = self.deps.last_digest.get(ctx.channel_key, {})
+        if number not in papers:
+            raise CommandError(
+                f"There is no paper {number} in the last digest here."
+                + (f" It had papers 1–{max(papers)}." if papers else " Run `digest now` first.")
+            )
+        if not question:
+            raise CommandError(f"Ask something after the number, e.g. `>{number} what data?`")
+        await info.ask(ctx, papers[number], question)

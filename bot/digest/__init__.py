@@ -1,0 +1,1 @@
+"""Digests: choosing a channel's papers for a date, and their neutral rendering."""

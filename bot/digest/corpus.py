@@ -1,0 +1,49 @@
+"""The papers announced in a date window, indexed once and shared by every channel's digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import Announcement, Paper
+from bot.query.index import IndexDoc, PaperIndex
+from bot.store.papers import announced_between
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Papers announced in [first, last] with their announcements and a topic index over them."""
+
+    first: date
+    last: date
+    papers: dict[int, tuple[Paper, Announcement]]
+    index: PaperIndex
+
+    @classmethod
+    def of(cls, first: date, last: date, rows: list[tuple[Paper, Announcement]]) -> Corpus:
+        """Index these rows."""
+        papers = {paper.id: (paper, ann) for paper, ann in rows if paper.id is not None}
+        docs = [index_doc(paper) for paper, _ in papers.values()]
+        return cls(first, last, papers, PaperIndex.build(docs))
+
+
+def index_doc(paper: Paper) -> IndexDoc:
+    """How the topic index sees a stored paper."""
+    assert paper.id is not None
+    return IndexDoc(
+        doc_id=paper.id,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=tuple(paper.authors),
+        categories=tuple(paper.categories),
+        primary_category=paper.primary_category,
+        source=paper.source,
+        feed=paper.feed,
+    )
+
+
+async def load_corpus(session: AsyncSession, first: date, last: date) -> Corpus:
+    """The indexed papers announced in [first, last]."""
+    return Corpus.of(first, last, await announced_between(session, first, last))

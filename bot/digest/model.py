@@ -1,0 +1,68 @@
+"""The platform-neutral digest: sections by category, papers with summaries and scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.summary.types import Summary
+
+
+@dataclass(frozen=True)
+class DigestPaper:
+    """One paper as a digest shows it."""
+
+    number: int  # 1-based position in the digest, for `>N question`
+    paper_id: int
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    primary_category: str
+    categories: tuple[str, ...]
+    abs_url: str
+    pdf_url: str | None
+    announce_type: str
+    version: int | None
+    relevance: float
+    summary: Summary
+
+    @property
+    def is_replacement(self) -> bool:
+        """True when this is a new version of an earlier paper."""
+        return self.announce_type.startswith("replace")
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """The digest's papers in one primary category."""
+
+    category: str
+    papers: tuple[DigestPaper, ...]
+
+    @property
+    def count(self) -> int:
+        """How many papers this section holds."""
+        return len(self.papers)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A channel's digest for one announcement date."""
+
+    channel_id: int
+    digest_date: date
+    language: str
+    sections: tuple[DigestSection, ...]
+    matched: int  # papers that matched before the size cap
+    themes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)  # footer: fallbacks, missing sources
+
+    @property
+    def papers(self) -> tuple[DigestPaper, ...]:
+        """Every paper in display order."""
+        return tuple(p for s in self.sections for p in s.papers)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing matched."""
+        return not self.sections

@@ -1,0 +1,63 @@
+"""Neutral Markdown for a digest: the header message and one message per paper."""
+
+from __future__ import annotations
+
+import re
+
+from bot.digest.model import Digest, DigestPaper
+from bot.i18n import labels
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+MAX_AUTHORS = 3
+SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+
+
+def escape_markdown(text: str) -> str:
+    """Make paper text inert in Markdown: no emphasis, links, HTML or mentions."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def trim_authors(authors: tuple[str, ...], et_al: str = "et al.") -> str:
+    """The first authors, then "et al." when there are more."""
+    if len(authors) <= MAX_AUTHORS:
+        return ", ".join(authors)
+    return ", ".join(authors[:MAX_AUTHORS]) + f" {et_al}"
+
+
+def header_markdown(digest: Digest) -> str:
+    """The digest's first message: date, counts by category, themes and notes."""
+    t = labels(digest.language)
+    lines = [f"**{t['digest_title'].format(date=digest.digest_date.isoformat())}**"]
+    shown = len(digest.papers)
+    lines.append(t["summary_line"].format(shown=shown, matched=digest.matched))
+    lines.append(" · ".join(f"{s.category} ({s.count})" for s in digest.sections))
+    if digest.themes:
+        lines.append(f"\n**{t['themes']}**")
+        lines.extend(f"- {escape_markdown(theme)}" for theme in digest.themes)
+    lines.extend(f"_{escape_markdown(note)}_" for note in digest.notes)
+    return "\n".join(lines)
+
+
+def paper_markdown(paper: DigestPaper, language: str) -> str:
+    """One paper's message: linked title, authors, category, score and the summary fields."""
+    t = labels(language)
+    s = paper.summary
+    title = f"**{paper.number}. [{escape_markdown(paper.title)}]({paper.abs_url})**"
+    tag = f" ({t['replaced']} v{paper.version})" if paper.is_replacement else ""
+    meta = " · ".join(
+        (
+            escape_markdown(trim_authors(paper.authors, t["et_al"])),
+            paper.primary_category,
+            f"{t['score']} {s.score}/100",
+        )
+    )
+    lines = [title + tag, meta, ""]
+    for name in SUMMARY_FIELDS:
+        value = getattr(s, name)
+        if value:
+            lines.append(f"**{t[name]}:** {escape_markdown(value)}")
+    if s.keywords:
+        lines.append(f"**{t['keywords']}:** {escape_markdown(', '.join(s.keywords))}")
+    links = [f"[abs]({paper.abs_url})"] + ([f"[pdf]({paper.pdf_url})"] if paper.pdf_url else [])
+    lines.append(" · ".join(links))
+    return "\n".join(lines)

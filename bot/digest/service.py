@@ -1,0 +1,88 @@
+"""Composing a channel's digest: fetch what its topics need, select, summarize, assemble."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.digest.build import digest_window, make_digest, select_papers
+from bot.digest.corpus import Corpus, load_corpus
+from bot.digest.model import Digest
+from bot.fetching import FetchReport, PaperFetcher
+from bot.i18n import labels
+from bot.models import Channel, Delivery, Topic
+from bot.query import parse_query
+from bot.store.db import Database
+from bot.store.papers import latest_announcement_date
+from bot.summary.service import SummaryService
+from bot.summary.types import Summary
+from bot.topics import compile_topics, plan_sources
+
+
+class DigestService:
+    """Makes digests for channels from the store, fetching first when asked to."""
+
+    def __init__(
+        self, db: Database, fetcher: PaperFetcher, summaries: SummaryService, settings: Settings
+    ) -> None:
+        self._db = db
+        self._fetcher = fetcher
+        self._summaries = summaries
+        self._settings = settings
+
+    async def fetch_for(self, topics: list[Topic], on: date) -> FetchReport:
+        """Fetch what these topics need for the date `on`."""
+        queries = []
+        for topic in topics:
+            try:
+                queries.append(parse_query(topic.query))
+            except ValueError:
+                continue
+        plan = plan_sources(queries, self._settings)
+        return await self._fetcher.fetch(plan, on=on)
+
+    async def latest_date(self, today: date) -> date | None:
+        """The newest announcement date in the store, not after today."""
+        async with self._db.session() as session:
+            return await latest_announcement_date(session, today)
+
+    async def compose(
+        self,
+        channel: Channel,
+        topics: list[Topic],
+        anchor: date,
+        *,
+        corpus: Corpus | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> Digest:
+        """The channel's digest for announcement date `anchor` (papers not yet delivered)."""
+        assert channel.id is not None
+        async with self._db.session() as session:
+            last = await _last_digest_date(session, channel.id, anchor)
+            first, last_day = digest_window(anchor, last)
+            if corpus is None or (corpus.first, corpus.last) != (first, last_day):
+                corpus = await load_corpus(session, first, last_day)
+            compiled = compile_topics(t.query for t in topics)
+            selected, matched = await select_papers(session, channel, compiled, corpus)
+        summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
+        extra = self._summary_notes(channel.language, summaries.values())
+        return make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
+
+    def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
+        items = list(summaries)
+        if items and all(s.summarizer == "offline" for s in items):
+            return (labels(language)["extractive"],)
+        return ()
+
+
+async def _last_digest_date(
+    session: AsyncSession, channel_id: int, before: date
+) -> date | None:
+    query = select(func.max(Delivery.digest_date)).where(
+        Delivery.channel_id == channel_id, col(Delivery.digest_date) < before
+    )
+    return (await session.exec(query)).one()

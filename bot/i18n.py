@@ -1,0 +1,48 @@
+"""The digest's own labels in the channel's language (English and Chinese; others fall back)."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "digest_title": "Papers for {date}",
+        "summary_line": "{shown} new papers (of {matched} that matched your topics)",
+        "themes": "Today's themes",
+        "one_line": "In one line",
+        "tldr": "TL;DR",
+        "motivation": "Motivation",
+        "method": "Method",
+        "result": "Result",
+        "conclusion": "Conclusion",
+        "keywords": "Keywords",
+        "score": "Score",
+        "relevance": "relevance",
+        "et_al": "et al.",
+        "replaced": "new version",
+        "nothing": "No new papers matched your topics for {date}.",
+        "extractive": "Summaries are extracts from the abstracts (no LLM configured).",
+    },
+    "zh": {
+        "digest_title": "{date} 论文速递",
+        "summary_line": "{shown} 篇新论文（共 {matched} 篇匹配您的主题）",
+        "themes": "今日主题",
+        "one_line": "一句话总结",
+        "tldr": "要点",
+        "motivation": "动机",
+        "method": "方法",
+        "result": "结果",
+        "conclusion": "结论",
+        "keywords": "关键词",
+        "score": "评分",
+        "relevance": "相关度",
+        "et_al": "等",
+        "replaced": "新版本",
+        "nothing": "{date} 没有与您的主题匹配的新论文。",
+        "extractive": "摘要为原文摘录（未配置 LLM）。",
+    },
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    """The label set for a language code (`zh-CN` uses `zh`); English when there is none."""
+    base = language.lower().split("-", 1)[0]
+    return LABELS.get(base, LABELS["en"])

@@ -1,0 +1,69 @@
+"""The small frozen dataclasses the core speaks: conversations, incoming and outgoing messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.digest.model import Digest, DigestPaper
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a message lives: platform, workspace, channel and optionally a thread."""
+
+    platform: str  # "console" | "slack" | "telegram"
+    channel: str
+    workspace: str = ""
+    thread: str | None = None
+
+    def in_thread(self, thread: str | None) -> Conversation:
+        """The same conversation, in the given thread."""
+        return Conversation(self.platform, self.channel, self.workspace, thread)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """Something a person said to the bot: a command or a question."""
+
+    conversation: Conversation
+    text: str
+    user: str = ""
+    is_admin: bool = True  # may change the channel's subscription (groups restrict this)
+    message_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """An action a person can take on a message (feedback, review, ask)."""
+
+    action: str  # "like" | "dislike" | "review" | "ask" | "more"
+    label: str
+    value: str  # usually the paper key
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What the core wants said: neutral Markdown plus the structure behind it.
+
+    `kind` tells an adapter how to render it: "reply" (a command's answer), "digest_header",
+    "digest_paper", "answer" or "error". `digest`/`paper` carry the structure so an adapter
+    can render natively instead of from Markdown.
+    """
+
+    conversation: Conversation
+    text: str
+    kind: str = "reply"
+    ephemeral: bool = False
+    digest: Digest | None = None
+    paper: DigestPaper | None = None
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+class Sender(Protocol):
+    """Posts an outgoing message on a platform; returns the platform's message reference."""
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Post the message; return its id (Slack ts, Telegram message_id) when there is one."""
+        ...

@@ -1,0 +1,174 @@
+"""The stored tables: papers, their announcements, channels, topics, fetches and deliveries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC, as every timestamp column stores it."""
+    return datetime.now(UTC)
+
+
+class Paper(SQLModel, table=True):
+    """One work, stored once however many feeds, categories or days it appears in."""
+
+    __tablename__ = "papers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True, index=True)
+    source: str = Field(max_length=20)
+    arxiv_id: str | None = Field(default=None, max_length=40, index=True)
+    version: int | None = None
+    doi: str | None = Field(default=None, max_length=200, index=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    title_raw: str = Field(sa_column=Column(Text, nullable=False))
+    abstract: str = Field(sa_column=Column(Text, nullable=False))
+    abstract_raw: str = Field(sa_column=Column(Text, nullable=False))
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    primary_category: str = Field(default="", max_length=200)
+    abs_url: str = Field(default="", sa_column=Column(Text, nullable=False))
+    pdf_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    feed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    first_announced_on: date
+    last_announced_on: date = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Announcement(SQLModel, table=True):
+    """A paper appearing in a source on a date, as new, cross-list or replacement."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (UniqueConstraint("paper_id", "announced_on", name="uq_announcement_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    announced_on: date = Field(index=True)
+    announce_type: str = Field(default="new", max_length=20)
+    version: int | None = None
+
+
+class Channel(SQLModel, table=True):
+    """A chat channel (or console) that follows topics and receives digests."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "channel", name="uq_channel_address"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    workspace: str = Field(default="", max_length=100)
+    channel: str = Field(max_length=100)
+    timezone: str = Field(default="UTC", max_length=64)
+    digest_time: str = Field(default="08:00", max_length=5)
+    digest_days: str = Field(default="mon-fri", max_length=40)
+    language: str = Field(default="en", max_length=16)
+    max_papers: int = 10
+    paused: bool = False
+    quiet: bool = True
+    replacements: bool = False
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Topic(SQLModel, table=True):
+    """One topic query a channel follows."""
+
+    __tablename__ = "topics"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FeedState(SQLModel, table=True):
+    """Conditional-GET validators and health of one source URL."""
+
+    __tablename__ = "feed_states"
+
+    url: str = Field(primary_key=True, max_length=2000)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    last_ok_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    failures: int = 0
+
+
+class FetchRun(SQLModel, table=True):
+    """One fetch of one source URL: when, how it went, what it brought."""
+
+    __tablename__ = "fetch_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=20)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    started_at: datetime = Field(default_factory=utcnow, index=True)
+    finished_at: datetime | None = None
+    status: str = Field(default="running", max_length=20)
+    papers: int = 0
+    new_papers: int = 0
+    errors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """A channel's digest for one date: claimed once, then its papers are posted."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("channel_id", "digest_date", name="uq_delivery_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    digest_date: date
+    status: str = Field(default="claimed", max_length=20)
+    claimed_by: str = Field(default="", max_length=100)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    papers: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class DeliveredPaper(SQLModel, table=True):
+    """Which paper (and version) went to which channel, when, and as which message."""
+
+    __tablename__ = "delivered_papers"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "paper_id", "version", name="uq_delivered_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    version: int = 0
+    delivery_id: int | None = Field(default=None, foreign_key="deliveries.id", index=True)
+    position: int = 0
+    sent_at: datetime = Field(default_factory=utcnow)
+    message_ref: str | None = Field(default=None, max_length=100, index=True)
+
+
+class SummaryRecord(SQLModel, table=True):
+    """A cached summary of one paper, per language, summarizer+model and prompt version."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (
+        UniqueConstraint(
+            "paper_id", "language", "summarizer", "prompt_version", name="uq_summary_variant"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    language: str = Field(max_length=16)
+    summarizer: str = Field(max_length=200)  # e.g. "offline" or "llm:gpt-4o-mini"
+    prompt_version: str = Field(max_length=20)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fallback: bool = False
+    created_at: datetime = Field(default_factory=utcnow)

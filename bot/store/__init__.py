@@ -1,0 +1,1 @@
+"""Persistence: the async database, migrations and the queries the core needs."""

@@ -1,0 +1,63 @@
+"""What each channel has already received, and recording what it receives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import DeliveredPaper, Delivery
+
+CHUNK = 500
+
+
+async def delivered_versions(
+    session: AsyncSession, channel_id: int, paper_ids: Sequence[int]
+) -> dict[int, int]:
+    """For each of these papers the channel already got, the highest version it got."""
+    got: dict[int, int] = {}
+    for start in range(0, len(paper_ids), CHUNK):
+        chunk = list(paper_ids[start : start + CHUNK])
+        rows = await session.exec(
+            select(DeliveredPaper.paper_id, DeliveredPaper.version).where(
+                DeliveredPaper.channel_id == channel_id, col(DeliveredPaper.paper_id).in_(chunk)
+            )
+        )
+        for paper_id, version in rows:
+            got[paper_id] = max(version, got.get(paper_id, 0))
+    return got
+
+
+async def record_delivered(
+    session: AsyncSession,
+    channel_id: int,
+    paper_id: int,
+    version: int | None,
+    *,
+    delivery_id: int | None = None,
+    position: int = 0,
+    message_ref: str | None = None,
+) -> DeliveredPaper:
+    """Record that a paper (this version) went to a channel, as which message."""
+    row = DeliveredPaper(
+        channel_id=channel_id,
+        paper_id=paper_id,
+        version=version or 0,
+        delivery_id=delivery_id,
+        position=position,
+        message_ref=message_ref,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def last_delivery(session: AsyncSession, channel_id: int) -> Delivery | None:
+    """The channel's most recent digest delivery."""
+    query = (
+        select(Delivery)
+        .where(Delivery.channel_id == channel_id)
+        .order_by(col(Delivery.digest_date).desc())
+    )
+    return (await session.exec(query)).first()

@@ -1,0 +1,52 @@
+"""Fetch bookkeeping: conditional-GET validators per URL and a record of every fetch run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import FeedState, FetchRun, utcnow
+from bot.sources.types import FetchOutcome
+
+
+async def feed_state(session: AsyncSession, url: str) -> FeedState | None:
+    """The stored validators and health of a URL."""
+    return await session.get(FeedState, url)
+
+
+async def record_outcome(
+    session: AsyncSession, outcome: FetchOutcome, started_at: datetime, new_papers: int
+) -> FetchRun:
+    """Record a fetch run, and keep validators only when the whole response was taken."""
+    run = FetchRun(
+        source=outcome.source,
+        url=outcome.url,
+        started_at=started_at,
+        finished_at=utcnow(),
+        status=outcome.status,
+        papers=len(outcome.papers),
+        new_papers=new_papers,
+        errors=list(outcome.errors),
+        counts=dict(outcome.extra),
+    )
+    session.add(run)
+    state = await session.get(FeedState, outcome.url) or FeedState(url=outcome.url)
+    if outcome.status in ("ok", "not_modified"):
+        if outcome.status == "ok":
+            state.etag, state.last_modified = outcome.etag, outcome.last_modified
+        state.last_ok_at, state.last_error, state.failures = utcnow(), None, 0
+    else:
+        state.etag = state.last_modified = None  # fetch in full next time
+        state.last_error = "; ".join(outcome.errors)[:2000] or outcome.status
+        state.failures += 1
+    session.add(state)
+    await session.flush()
+    return run
+
+
+async def recent_runs(session: AsyncSession, limit: int = 20) -> list[FetchRun]:
+    """The most recent fetch runs, newest first."""
+    query = select(FetchRun).order_by(col(FetchRun.started_at).desc()).limit(limit)
+    return list(await session.exec(query))

@@ -1,0 +1,52 @@
+"""The `paperbot` command line: console, fetch, and the long-running bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+from paperbot.logs import configure_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="paperbot", description="Brings the day's new research papers into your chat."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("console", help="type commands in the terminal (reads stdin to EOF if piped)")
+    fetch = sub.add_parser("fetch", help="fetch what the subscribed topics need, print counts")
+    fetch.add_argument("--date", type=date.fromisoformat, help="announcement date (YYYY-MM-DD)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `paperbot` script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"paperbot: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level or "WARNING", settings.log_format)
+    from paperbot import commands
+
+    runner = {"console": commands.console, "fetch": commands.fetch}[args.command]
+    try:
+        return asyncio.run(runner(settings, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

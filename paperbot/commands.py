@@ -1,0 +1,74 @@
+"""What each `paperbot` subcommand does, given settings and parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from rich.progress import Progress
+
+from adapters.console import run_console
+from bot.app import create_app
+from bot.config import Settings
+from bot.fetching import FetchReport
+from bot.query import parse_query
+from bot.store.channels import channels_with_topics
+from bot.topics import plan_sources
+
+
+async def console(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the console REPL until EOF."""
+    app = await create_app(settings)
+    try:
+        await run_console(app.bot)
+    finally:
+        await app.aclose()
+    return 0
+
+
+async def fetch(settings: Settings, args: argparse.Namespace) -> int:
+    """Fetch what every channel's topics need and print counts per source and category."""
+    app = await create_app(settings)
+    try:
+        async with app.db.session() as session:
+            subscribed = await channels_with_topics(session)
+        queries = []
+        for _channel, topics in subscribed:
+            for topic in topics:
+                try:
+                    queries.append(parse_query(topic.query))
+                except ValueError:
+                    continue
+        plan = plan_sources(queries, settings)
+        if plan.is_empty:
+            print("Nothing to fetch: no channel follows any topic yet (try `paperbot console`).")
+            return 0
+        on = args.date or datetime.now(UTC).date()
+        if sys.stdout.isatty():
+            with Progress(transient=True) as bar:
+                task = bar.add_task("fetching", total=None)
+
+                def show(label: str, done: int, total: int) -> None:
+                    bar.update(task, description=f"fetching {label}", completed=done, total=total)
+
+                report = await app.fetcher.fetch(plan, on=on, progress=show)
+        else:
+            report = await app.fetcher.fetch(plan, on=on)
+        print(format_report(report))
+        return 1 if report.sources and len(report.failed) == len(report.sources) else 0
+    finally:
+        await app.aclose()
+
+
+def format_report(report: FetchReport) -> str:
+    """Counts per source URL and category, with errors."""
+    lines = []
+    for s in report.sources:
+        lines.append(f"{s.source:8} {s.status:12} {s.papers:5} papers ({s.new} new)  {s.url}")
+        for category, count in sorted(s.categories.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"{'':8} {category:24} {count:5}")
+        lines.extend(f"{'':8} error: {e}" for e in s.errors[:5])
+    total = sum(s.papers for s in report.sources)
+    lines.append(f"total: {total} papers from {len(report.sources)} source URL(s)")
+    return "\n".join(lines)
