@@ -51,7 +51,7 @@ def parse_arxiv_feed(content: bytes, url: str) -> FetchOutcome:
 
 def _paper(entry: Any, feed_date: date | None) -> FetchedPaper | str:
     """One feed item as a paper, or the reason it cannot be one."""
-    ident = parse_arxiv_id(entry.get("id", "")) or parse_arxiv_id(entry.get("link", ""))
+    ident = parse_arxiv_id(entry.get("id", ""))  # the guid; items cut off before it are dropped
     title = " ".join((entry.get("title") or "").split())
     if ident is None:
         return f"no arXiv id (guid {entry.get('id')!r})"
@@ -62,13 +62,16 @@ def _paper(entry: Any, feed_date: date | None) -> FetchedPaper | str:
     announced = first_date(entry, ("published", "updated")) or feed_date
     if announced is None:
         return f"no announcement date for arXiv:{arxiv_id}"
+    authors = _authors(entry)
+    if not authors:  # dc:creator closes every item: without it the item was cut off
+        return f"no authors for arXiv:{arxiv_id} (incomplete item?)"
     categories = tuple(t["term"] for t in entry.get("tags", []) if t.get("term"))
     return FetchedPaper(
         source=SOURCE,
         key=f"arxiv:{arxiv_id}",
         title=title,
         abstract=abstract,
-        authors=_authors(entry),
+        authors=authors,
         announced_on=announced,
         announce_type=_announce_type(entry.get("arxiv_announce_type"), desc_type),
         categories=categories,
