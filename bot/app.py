@@ -52,10 +52,12 @@ async def create_app(
     clock: Callable[[], datetime] = utc_now,
     http: HttpFetcher | None = None,
     summarizer: Summarizer | None = None,
+    db: Database | None = None,
 ) -> App:
     """Open and migrate the database and wire every part of the core."""
-    db = Database.open(settings.database_url)
-    await db.migrate()
+    if db is None:
+        db = Database.open(settings.database_url)
+        await db.migrate()
     http = http or HttpFetcher(settings)
     fetcher = PaperFetcher(db, http, settings)
     summaries = SummaryService(

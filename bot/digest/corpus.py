@@ -26,7 +26,7 @@ class Corpus:
         """Index these rows."""
         papers = {paper.id: (paper, ann) for paper, ann in rows if paper.id is not None}
         docs = [index_doc(paper) for paper, _ in papers.values()]
-        return cls(first, last, papers, PaperIndex.build(docs))
+        return cls(first, last, papers, PaperIndex(docs))
 
 
 def index_doc(paper: Paper) -> IndexDoc:

@@ -54,7 +54,7 @@ def _new_row(paper: FetchedPaper) -> Paper:
         title_raw=paper.title,
         abstract=display_text(paper.abstract),
         abstract_raw=paper.abstract,
-        authors=list(paper.authors),
+        authors=[display_text(a) for a in paper.authors],
         categories=list(paper.categories),
         primary_category=paper.primary_category or (paper.categories or ("",))[0],
         abs_url=paper.abs_url,

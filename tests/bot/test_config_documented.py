@@ -1,0 +1,42 @@
+"""Every setting is documented in .env.example, and bad settings fail clearly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+
+
+def test_every_setting_is_in_env_example() -> None:
+    documented = set(re.findall(r"^([A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    settings = {name.upper() for name in Settings.model_fields}
+    assert settings - documented == set(), "settings missing from .env.example"
+    assert documented - settings == set(), ".env.example documents unknown settings"
+
+
+def test_defaults_need_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ENV_EXAMPLE.parent.parent)  # no .env there
+    settings = Settings(_env_file=None)
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.enabled_adapters == ("console",)
+    assert not settings.llm_enabled
+
+
+def test_unknown_timezone_and_adapter_are_refused() -> None:
+    with pytest.raises(ValidationError, match="unknown IANA timezone"):
+        Settings(_env_file=None, default_timezone="Mars/Olympus")
+    with pytest.raises(ValidationError, match="unknown adapters"):
+        Settings(_env_file=None, adapters="console,irc")
+
+
+def test_plain_urls_get_async_drivers() -> None:
+    pg = Settings(_env_file=None, database_url="postgresql://u@h:5432/d")
+    assert pg.database_url == "postgresql+asyncpg://u@h:5432/d"
+    lite = Settings(_env_file=None, database_url="sqlite:///x.db")
+    assert lite.database_url == "sqlite+aiosqlite:///x.db"

@@ -1,0 +1,56 @@
+"""A whole bot driven through the console adapter, errbot-style: `await testbot.exec_command(…)`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.console import CONSOLE, ConsoleSender, handle_line
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.messages import Conversation
+from bot.sources.http import HttpFetcher
+from bot.store.db import Database
+
+
+def bot_settings(**overrides: Any) -> Settings:
+    """Settings for tests: no .env, no retries to wait for, no politeness delay."""
+    values: dict[str, Any] = {
+        "http_retries": 2,
+        "http_backoff": 0.0,
+        "http_backoff_max": 0.0,
+        "http_timeout": 5.0,
+        "arxiv_api_min_interval": 0.0,
+        "database_url": "sqlite+aiosqlite:///:memory:",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@dataclass
+class TestBot:
+    """The core wired to a database and sources, answering console lines."""
+
+    __test__ = False
+    app: App
+    conversation: Conversation = CONSOLE
+
+    async def exec_command(self, line: str, *, conversation: Conversation | None = None) -> str:
+        """Send one console line; return everything the bot printed in answer."""
+        out = io.StringIO()
+        sender = ConsoleSender(out)
+        await handle_line(self.app.bot, sender, conversation or self.conversation, line, out)
+        return out.getvalue()
+
+
+async def make_testbot(
+    db: Database, settings: Settings, clock: Callable[[], datetime] | None = None
+) -> TestBot:
+    """A TestBot over an already-migrated database."""
+    fixed = clock or (lambda: datetime(2025, 4, 28, 12, 0, tzinfo=UTC))
+    http = HttpFetcher(settings)
+    app = await create_app(settings, clock=fixed, http=http, db=db)
+    return TestBot(app)
