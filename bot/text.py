@@ -117,6 +117,7 @@ def _accents(text: str) -> str:
     """Render accent commands such as `\\'e`, `\\"{o}`, `\\c{c}`, `\\~n` as letters."""
 
     def combine(match: re.Match[str]) -> str:
+        """The letter with its combining accent, composed (NFC)."""
         letter = match.group(2) or match.group(3)
         return unicodedata.normalize("NFC", letter + _ACCENT_MARKS[match.group(1)])
 

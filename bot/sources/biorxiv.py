@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -121,6 +122,50 @@ def _keep_latest(papers: list[FetchedPaper]) -> list[FetchedPaper]:
     return list(latest.values())
 
 
+@dataclass
+class _Paging:
+    """What a cursor walk has gathered so far."""
+
+    wanted: set[str]
+    cursor: int = 0
+    pages: int = 0
+    total: int | None = None
+    papers: list[FetchedPaper] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    incomplete: bool = False
+    parsed_any: bool = False
+
+    def absorb(self, page: list[FetchedPaper], count: int, page_errors: list[str]) -> bool:
+        """Take one page; True when there is a next page to fetch."""
+        self.pages += 1
+        self.errors.extend(page_errors)
+        self.incomplete = self.incomplete or bool(page_errors)
+        self.parsed_any = self.parsed_any or bool(page)
+        self.papers.extend(p for p in page if _wanted(p, self.wanted))
+        received = len(page) + sum(1 for e in page_errors if e.startswith("record "))
+        if received == 0:
+            return False
+        if received < count:
+            self.errors.append(
+                f"page at cursor {self.cursor}: {received} records but count says {count}"
+            )
+        self.cursor += count if count > 0 else received
+        return self.total is not None and self.cursor < self.total
+
+    def outcome(self, source: str, url: str) -> FetchOutcome:
+        """The fetch outcome: "ok" unless a page failed or paging stopped early."""
+        status = ("partial" if self.parsed_any else "failed") if self.incomplete else "ok"
+        total = "" if self.total is None else str(self.total)
+        return FetchOutcome(
+            source=source,
+            url=url,
+            status=status,
+            papers=tuple(_keep_latest(self.papers)),
+            errors=tuple(self.errors),
+            extra={"pages": str(self.pages), "total": total},
+        )
+
+
 async def fetch_biorxiv(
     http: HttpFetcher,
     api_url: str,
@@ -132,45 +177,25 @@ async def fetch_biorxiv(
     max_pages: int,
 ) -> FetchOutcome:
     """All preprints posted on `server` between `start` and `end` in `subjects` (never raises)."""
-    wanted = {normalize_subject(s) for s in subjects if s.strip()}
+    walk = _Paging(wanted={normalize_subject(s) for s in subjects if s.strip()})
     base = f"{api_url.rstrip('/')}/details/{server}/{start.isoformat()}/{end.isoformat()}"
-    params = {"category": next(iter(wanted)).replace(" ", "_")} if len(wanted) == 1 else None
-    papers: list[FetchedPaper] = []
-    errors: list[str] = []
-    cursor, pages, total, incomplete, parsed_any = 0, 0, None, False, False
-    while pages < max_pages:
+    params = None
+    if len(walk.wanted) == 1:
+        params = {"category": next(iter(walk.wanted)).replace(" ", "_")}
+    while walk.pages < max_pages:
         try:
-            page, count, total, page_errors = await _get_page(
-                http, f"{base}/{cursor}", params, server
+            page, count, walk.total, page_errors = await _get_page(
+                http, f"{base}/{walk.cursor}", params, server
             )
         except SourceError as exc:
-            errors.append(exc.reason)
-            incomplete = True
+            walk.errors.append(exc.reason)
+            walk.incomplete = True
             break
-        pages += 1
-        errors.extend(page_errors)
-        incomplete = incomplete or bool(page_errors)
-        parsed_any = parsed_any or bool(page)
-        papers.extend(p for p in page if _wanted(p, wanted))
-        received = len(page) + sum(1 for e in page_errors if e.startswith("record "))
-        if received == 0:
-            break
-        if received < count:
-            errors.append(f"page at cursor {cursor}: {received} records but count says {count}")
-        cursor += count if count > 0 else received
-        if total is None or cursor >= total:
+        if not walk.absorb(page, count, page_errors):
             break
     else:
-        if total is None or cursor < total:
-            errors.append(f"stopped after {max_pages} pages at cursor {cursor} of {total}")
-            incomplete = True
-    kept = _keep_latest(papers)
-    status = ("partial" if parsed_any else "failed") if incomplete else "ok"
-    return FetchOutcome(
-        source=server,
-        url=base,
-        status=status,
-        papers=tuple(kept),
-        errors=tuple(errors),
-        extra={"pages": str(pages), "total": str(total) if total is not None else ""},
-    )
+        walk.errors.append(
+            f"stopped after {max_pages} pages at cursor {walk.cursor} of {walk.total}"
+        )
+        walk.incomplete = True
+    return walk.outcome(server, base)

@@ -127,6 +127,7 @@ async def fetch_journal_feed(
     """Fetch and parse one journal feed (304 → "not_modified"; never raises)."""
 
     def parse(content: bytes, feed_url: str) -> FetchOutcome:
+        """parse_journal_feed with this call's `today`."""
         return parse_journal_feed(content, feed_url, today=today)
 
     return await fetch_feed(http, url, parse, SOURCE, etag=etag, last_modified=last_modified)
