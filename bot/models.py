@@ -172,3 +172,19 @@ class SummaryRecord(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     fallback: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LlmUsage(SQLModel, table=True):
+    """Tokens spent on LLM calls, one row per UTC day, model and purpose."""
+
+    __tablename__ = "llm_usage"
+    __table_args__ = (UniqueConstraint("day", "model", "purpose", name="uq_llm_usage_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    model: str = Field(max_length=200)
+    purpose: str = Field(default="summary", max_length=40)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    created_at: datetime = Field(default_factory=utcnow)

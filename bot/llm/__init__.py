@@ -1,0 +1,1 @@
+"""The OpenAI-compatible LLM: a retrying, concurrency-limited client and usage reports."""

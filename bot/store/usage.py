@@ -1,0 +1,120 @@
+"""LLM token accounting: one row per UTC day, model and purpose, added to atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import LlmUsage, utcnow
+from bot.store.db import Database
+
+
+@dataclass(frozen=True)
+class DailyUsage:
+    """One day's LLM use, summed over models and purposes."""
+
+    day: date
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+
+    @property
+    def total_tokens(self) -> int:
+        """Prompt plus completion tokens."""
+        return self.prompt_tokens + self.completion_tokens
+
+
+async def record_usage(
+    session: AsyncSession,
+    *,
+    day: date,
+    model: str,
+    purpose: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    calls: int = 1,
+) -> None:
+    """Add one call's tokens to the day's row (an upsert, safe between replicas)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(LlmUsage).values(
+        day=day,
+        model=model,
+        purpose=purpose,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        calls=calls,
+        created_at=utcnow(),
+    )
+    table = LlmUsage.__table__  # type: ignore[attr-defined]
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "model", "purpose"],
+        set_={
+            "prompt_tokens": table.c.prompt_tokens + statement.excluded.prompt_tokens,
+            "completion_tokens": table.c.completion_tokens + statement.excluded.completion_tokens,
+            "calls": table.c.calls + statement.excluded.calls,
+        },
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def tokens_used_on(session: AsyncSession, day: date) -> int:
+    """All tokens (prompt + completion, every model and purpose) spent on `day`."""
+    total = func.coalesce(func.sum(LlmUsage.prompt_tokens + LlmUsage.completion_tokens), 0)
+    result = await session.exec(select(total).where(LlmUsage.day == day))
+    return int(result.one())
+
+
+async def usage_by_day(session: AsyncSession, limit: int = 30) -> list[DailyUsage]:
+    """The last `limit` days with any use, newest first, summed per day."""
+    statement = (
+        select(
+            LlmUsage.day,
+            func.sum(LlmUsage.calls),
+            func.sum(LlmUsage.prompt_tokens),
+            func.sum(LlmUsage.completion_tokens),
+        )
+        .group_by(col(LlmUsage.day))
+        .order_by(col(LlmUsage.day).desc())
+        .limit(limit)
+    )
+    rows = await session.exec(statement)
+    return [DailyUsage(day, int(c), int(p), int(o)) for day, c, p, o in rows]
+
+
+class UsageRecorder:
+    """Records LLM token use in the database and answers today's total (UTC day)."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self._db = db
+        self._clock = clock
+
+    def today(self) -> date:
+        """The current UTC day, by the injected clock."""
+        return self._clock().astimezone(UTC).date()
+
+    async def record(
+        self, *, model: str, purpose: str, prompt_tokens: int, completion_tokens: int
+    ) -> None:
+        """Add one call's tokens to today's row."""
+        async with self._db.session() as session:
+            await record_usage(
+                session,
+                day=self.today(),
+                model=model,
+                purpose=purpose,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+            )
+
+    async def tokens_today(self) -> int:
+        """Tokens spent so far today."""
+        async with self._db.session() as session:
+            return await tokens_used_on(session, self.today())
