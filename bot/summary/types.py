@@ -24,6 +24,8 @@ class Summary:
     `keywords` holds 3–8 phrases; `score` is 0–100 with a one-sentence `score_reason`;
     `summarizer` is "offline" or "llm"; `fallback` marks an offline stand-in produced when
     the configured summarizer failed (such a summary is shown but not cached as the LLM's).
+    A text field may be empty when the abstract has nothing of that kind (an offline summary
+    of an abstract with no distinct conclusion, say); renderers should skip empty fields.
     """
 
     one_line: str
