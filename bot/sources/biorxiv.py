@@ -44,8 +44,9 @@ def parse_biorxiv_page(
     data: Mapping[str, Any], server: str = "biorxiv"
 ) -> tuple[list[FetchedPaper], int, int | None, list[str]]:
     """(papers, count, total, errors) of one `details` JSON page; count/total may be strings."""
-    messages = data.get("messages") or [{}]
-    message = messages[0] if isinstance(messages[0], Mapping) else {}
+    messages = data.get("messages")
+    first = messages[0] if isinstance(messages, list) and messages else {}
+    message: Mapping[str, Any] = first if isinstance(first, Mapping) else {}
     errors: list[str] = []
     status = str(message.get("status", "ok")).strip().lower()
     if status not in ("ok", "no posts found"):
