@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
-from tests.botharness import TestBot, make_testbot, bot_settings
+from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
 
