@@ -39,7 +39,11 @@ async def test_calls_on_one_day_add_up_in_one_row(db: Database) -> None:
             s, day=DAY, model="other", purpose="rerank", prompt_tokens=10, completion_tokens=1
         )
         await record_usage(
-            s, day=date(2026, 3, 1), model="m", purpose="summary", prompt_tokens=7,
+            s,
+            day=date(2026, 3, 1),
+            model="m",
+            purpose="summary",
+            prompt_tokens=7,
             completion_tokens=3,
         )
     async with db.session() as s:
@@ -55,7 +59,11 @@ async def test_usage_by_day_keeps_the_newest_days(db: Database) -> None:
     async with db.session() as s:
         for day in range(1, 6):
             await record_usage(
-                s, day=date(2026, 3, day), model="m", purpose="summary", prompt_tokens=day,
+                s,
+                day=date(2026, 3, day),
+                model="m",
+                purpose="summary",
+                prompt_tokens=day,
                 completion_tokens=0,
             )
     async with db.session() as s:

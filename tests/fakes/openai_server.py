@@ -1,0 +1,151 @@
+"""A loopback fake of an OpenAI-compatible server's `POST /v1/chat/completions`.
+
+Tests script what each call returns (`Completion`, `Failure`), say whether the server
+accepts `response_format: json_schema` (a refusing one answers 400 like vLLM does), and
+read back the parsed request bodies. Point the real `openai.AsyncOpenAI` at `base_url`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes.http_server import FakeHttpServer
+
+PATH = "/v1/chat/completions"
+VLLM_REJECTION = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}]"
+)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A 200 reply carrying `content` and the given token counts, after `delay` seconds."""
+
+    content: str
+    prompt_tokens: int = 100
+    completion_tokens: int = 50
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error reply (429, 500, …) with an OpenAI-style error body and extra headers."""
+
+    status: int
+    message: str = "server error"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def rate_limited(retry_after: str) -> Failure:
+    """A 429 asking the client to wait `retry_after` (seconds or an HTTP date)."""
+    return Failure(429, "Rate limit reached", {"Retry-After": retry_after})
+
+
+Step = Completion | Failure
+
+
+class FakeOpenAIServer:
+    """Scripted chat completions; the last scripted step repeats."""
+
+    def __init__(self, *, json_schema: bool = True, model: str = "fake-model") -> None:
+        self.json_schema = json_schema
+        self.model = model
+        self.bodies: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._steps: list[Step] = [Completion("{}")]
+        self._http = FakeHttpServer()
+        self._http.route(PATH, self._handle, method="POST")
+
+    @property
+    def base_url(self) -> str:
+        """The base URL to give `AsyncOpenAI` (ends in /v1)."""
+        return f"{self._http.url}/v1"
+
+    @property
+    def calls(self) -> int:
+        """How many chat completion requests arrived (refused ones included)."""
+        return len(self.bodies)
+
+    def script(self, *steps: Step) -> None:
+        """Answer the next calls with these steps in order; the last one repeats."""
+        self._steps = list(steps)
+
+    def response_formats(self) -> list[str | None]:
+        """The `response_format.type` of each request, in order (None when absent)."""
+        return [_format_type(b) for b in self.bodies]
+
+    async def start(self) -> FakeOpenAIServer:
+        """Start listening on 127.0.0.1 with an ephemeral port."""
+        await self._http.start()
+        return self
+
+    async def stop(self) -> None:
+        """Stop the server."""
+        await self._http.stop()
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = json.loads(await request.read())
+        self.bodies.append(body)
+        if not self.json_schema and _format_type(body) == "json_schema":
+            return _vllm_rejection()
+        step = self._steps.pop(0) if len(self._steps) > 1 else self._steps[0]
+        if isinstance(step, Failure):
+            return _error(step.status, step.message, step.headers)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(step.delay)
+        finally:
+            self.in_flight -= 1
+        return web.json_response(self._completion(step))
+
+    def _completion(self, step: Completion) -> dict[str, Any]:
+        usage = {
+            "prompt_tokens": step.prompt_tokens,
+            "completion_tokens": step.completion_tokens,
+            "total_tokens": step.prompt_tokens + step.completion_tokens,
+        }
+        message = {"role": "assistant", "content": step.content}
+        return {
+            "id": f"chatcmpl-{self.calls}",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
+            "model": self.model,
+            "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
+            "usage": usage,
+        }
+
+
+def _format_type(body: dict[str, Any]) -> str | None:
+    return (body.get("response_format") or {}).get("type")
+
+
+def _vllm_rejection() -> web.Response:
+    """vLLM's shape: a top-level error object, the reason in a pydantic-style message."""
+    body = {"object": "error", "message": VLLM_REJECTION, "type": "BadRequestError",
+            "param": None, "code": 400}  # fmt: skip
+    return web.json_response(body, status=400)
+
+
+def _error(status: int, message: str, headers: dict[str, str]) -> web.Response:
+    body = {"object": "error", "message": message, "type": "BadRequestError", "code": status}
+    return web.json_response({"error": body}, status=status, headers=headers)
+
+
+@asynccontextmanager
+async def running_openai_server(*, json_schema: bool = True) -> AsyncIterator[FakeOpenAIServer]:
+    """A started fake server, stopped on exit."""
+    server = await FakeOpenAIServer(json_schema=json_schema).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
