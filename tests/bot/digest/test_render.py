@@ -1,0 +1,96 @@
+"""Neutral Markdown for digests: paper text can never ping, link or break formatting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.digest.model import Digest, DigestPaper, DigestSection
+from bot.digest.render import escape_markdown, header_markdown, paper_markdown, trim_authors
+from bot.summary.types import Summary
+
+HOSTILE = "A <b>bold</b> & *starry* _under_ <!channel> [x](http://evil) `code` <@U123>"
+
+
+def summary(**overrides: object) -> Summary:
+    values: dict[str, object] = {
+        "one_line": "One line.",
+        "tldr": "We do X.",
+        "motivation": "Y is hard.",
+        "method": "We use Z.",
+        "result": "It works.",
+        "conclusion": "Good.",
+        "keywords": ("x", "y", "z"),
+        "score": 60,
+        "score_reason": "Has results.",
+        "summarizer": "offline",
+        "model": "",
+        "language": "en",
+        "prompt_version": "1",
+    }
+    values.update(overrides)
+    return Summary(**values)  # type: ignore[arg-type]
+
+
+def digest_paper(**overrides: object) -> DigestPaper:
+    values: dict[str, object] = {
+        "number": 1,
+        "paper_id": 1,
+        "key": "arxiv:2504.00001",
+        "title": "A title",
+        "authors": ("A", "B"),
+        "primary_category": "cs.CL",
+        "categories": ("cs.CL",),
+        "abs_url": "https://arxiv.org/abs/2504.00001",
+        "pdf_url": "https://arxiv.org/pdf/2504.00001v1",
+        "announce_type": "new",
+        "version": 1,
+        "relevance": 3.2,
+        "summary": summary(),
+    }
+    values.update(overrides)
+    return DigestPaper(**values)  # type: ignore[arg-type]
+
+
+def test_escape_markdown_neutralises_every_special_character() -> None:
+    escaped = escape_markdown(HOSTILE)
+    for raw in ("<b>", "*starry*", "_under_", "<!channel>", "[x]", "`code`", "<@U123>"):
+        assert raw not in escaped
+    assert escaped.replace("\\", "") == HOSTILE
+
+
+def test_hostile_title_and_summary_are_escaped_in_the_paper_message() -> None:
+    text = paper_markdown(digest_paper(title=HOSTILE, summary=summary(tldr=HOSTILE)), "en")
+    assert "<!channel>" not in text and "<@U123>" not in text
+    assert "[x](http://evil)" not in text and "\\[x\\]" in text
+    assert "(https://arxiv.org/abs/2504.00001)" in text
+
+
+def test_authors_are_trimmed_with_et_al() -> None:
+    assert trim_authors(("A", "B", "C")) == "A, B, C"
+    assert trim_authors(("A", "B", "C", "D")) == "A, B, C et al."
+
+
+def test_header_has_date_counts_by_category_and_switches_language() -> None:
+    papers = (digest_paper(number=1), digest_paper(number=2, paper_id=2))
+    digest = Digest(
+        channel_id=1,
+        digest_date=date(2025, 4, 28),
+        language="en",
+        sections=(
+            DigestSection("cs.CL", papers),
+            DigestSection("cs.LG", (digest_paper(number=3, paper_id=3),)),
+        ),
+        matched=7,
+    )
+    header = header_markdown(digest)
+    assert "**Papers for 2025-04-28**" in header
+    assert "3 new papers (of 7 that matched your topics)" in header
+    assert "cs.CL (2) · cs.LG (1)" in header
+    chinese = header_markdown(Digest(**{**digest.__dict__, "language": "zh"}))
+    assert "2025-04-28 论文速递" in chinese
+    assert "要点" in paper_markdown(digest_paper(), "zh")
+
+
+def test_replacement_is_labelled_with_its_version() -> None:
+    text = paper_markdown(digest_paper(announce_type="replace", version=3), "en")
+    assert "(new version v3)" in text
