@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from bot.query.terms import tokenize
 from bot.query.values import (
@@ -15,6 +16,7 @@ from bot.query.values import (
     subject_key,
 )
 
+T = TypeVar("T")
 TEXT_INDEX_FIELDS: tuple[str, ...] = ("title", "abs")
 Postings = dict[int, tuple[int, ...]]  # doc_id -> token positions within one field
 
@@ -118,8 +120,9 @@ def _metadata(docs: Iterable[IndexDoc]) -> tuple[dict[str, frozenset[int]], ...]
 class PaperIndex:
     """Inverted index of a corpus: text postings per field, authors, and metadata sets.
 
-    Build it once per corpus; it is read-only afterwards except for an internal cache of
-    phrase/term frequencies, which makes repeated terms across many topics cheap.
+    Build it once per corpus; it is read-only afterwards except for an internal memo of
+    derived per-term data (frequencies, BM25 scores), which makes terms shared by many
+    topics cheap.
     """
 
     def __init__(self, docs: Iterable[IndexDoc]) -> None:
@@ -136,20 +139,21 @@ class PaperIndex:
         }
         self.authors = _author_postings(self.docs.values())
         self.categories, self.subjects, self.sources, self.feeds = _metadata(self.docs.values())
-        self._tf_cache: dict[tuple[str, tuple[str, ...]], dict[int, int]] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     def __len__(self) -> int:
         """Number of indexed papers."""
         return len(self.docs)
 
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, cached in this index under `key` (for per-corpus derived data)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
+
     def term_frequencies(self, field: str, tokens: tuple[str, ...]) -> dict[int, int]:
         """doc_id -> occurrences of the token sequence in `field` ("title" or "abs")."""
-        key = (field, tokens)
-        cached = self._tf_cache.get(key)
-        if cached is None:
-            cached = self.fields[field].term_frequencies(tokens)
-            self._tf_cache[key] = cached
-        return cached
+        return self.memo(("tf", field, tokens), lambda: self.fields[field].term_frequencies(tokens))
 
     def author_docs(self, tokens: tuple[str, ...]) -> frozenset[int]:
         """Papers with an author whose name tokens contain `tokens` contiguously."""

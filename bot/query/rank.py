@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from bot.query.index import PaperIndex
 from bot.query.match import CompiledQuery
@@ -20,7 +21,14 @@ def rank(index: PaperIndex, compiled_queries: Sequence[CompiledQuery]) -> list[t
     hits: dict[int, int] = {}
     for compiled in compiled_queries:
         for doc, score in compiled.scores(index).items():
-            best[doc] = max(best.get(doc, 0.0), score)
-            hits[doc] = hits.get(doc, 0) + 1
-    combined = {doc: s * (1.0 + EXTRA_TOPIC_BONUS * (hits[doc] - 1)) for doc, s in best.items()}
-    return sorted(combined.items(), key=lambda item: (-item[1], item[0]))
+            previous = best.get(doc)
+            if previous is None:
+                best[doc], hits[doc] = score, 1
+            else:
+                best[doc], hits[doc] = max(previous, score), hits[doc] + 1
+    for doc, count in hits.items():
+        if count > 1:
+            best[doc] *= 1.0 + EXTRA_TOPIC_BONUS * (count - 1)
+    ranking = sorted(best.items(), key=itemgetter(0))
+    ranking.sort(key=itemgetter(1), reverse=True)  # stable: ties stay in doc_id order
+    return ranking

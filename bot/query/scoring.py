@@ -43,8 +43,8 @@ def bm25(tf: int, length: int, avg_length: float, term_idf: float) -> float:
     return term_idf * tf * (K1 + 1.0) / (tf + K1 * norm)
 
 
-def _field_scores(index: PaperIndex, term: ScoredTerm, docs: frozenset[int]) -> dict[int, float]:
-    """doc_id -> weighted BM25 of `term`, summed over its fields, for docs in `docs`."""
+def _compute_term_scores(index: PaperIndex, term: ScoredTerm) -> dict[int, float]:
+    """doc_id -> weighted BM25 of `term` summed over its fields, for every doc containing it."""
     result: dict[int, float] = {}
     for field in term.fields:
         tfs = index.term_frequencies(field, term.tokens)
@@ -52,12 +52,15 @@ def _field_scores(index: PaperIndex, term: ScoredTerm, docs: frozenset[int]) -> 
             continue
         stats = index.fields[field]
         term_idf = idf(len(index), len(tfs)) * FIELD_WEIGHTS.get(field, 1.0)
-        small, large = (tfs, docs) if len(tfs) < len(docs) else (docs, tfs)
-        for doc in small:
-            if doc in large:
-                score = bm25(tfs[doc], stats.lengths[doc], stats.avg_length, term_idf)
-                result[doc] = result.get(doc, 0.0) + score
+        for doc, tf in tfs.items():
+            score = bm25(tf, stats.lengths[doc], stats.avg_length, term_idf)
+            result[doc] = result.get(doc, 0.0) + score
     return result
+
+
+def term_scores(index: PaperIndex, term: ScoredTerm) -> dict[int, float]:
+    """Per-index memoized `_compute_term_scores` (topics share many terms)."""
+    return index.memo(("bm25", term), lambda: _compute_term_scores(index, term))
 
 
 def score_docs(
@@ -65,9 +68,13 @@ def score_docs(
 ) -> dict[int, float]:
     """doc_id -> BASE_SCORE + summed BM25 of `terms`, for every doc in `docs`."""
     scores = dict.fromkeys(docs, BASE_SCORE)
-    if not docs:
-        return scores
     for term in terms:
-        for doc, score in _field_scores(index, term, docs).items():
-            scores[doc] += score
+        per_doc = term_scores(index, term)
+        if len(per_doc) < len(scores):
+            for doc, score in per_doc.items():
+                if doc in scores:
+                    scores[doc] += score
+        else:
+            for doc in scores:
+                scores[doc] += per_doc.get(doc, 0.0)
     return scores
