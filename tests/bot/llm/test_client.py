@@ -127,7 +127,7 @@ async def test_500_then_success(server: FakeOpenAIServer) -> None:
 
 
 async def test_slow_server_times_out_without_retry(server: FakeOpenAIServer) -> None:
-    server.script(Completion("{}", delay=2.0))
+    server.script(Completion("{}", delay=1.0))
     sleeps = Sleeps()
     client = make_client(server, sleeps, timeout=0.2)
     with pytest.raises(LLMTimeout):

@@ -1,0 +1,90 @@
+"""Checking an LLM's summary reply: JSON (fences tolerated) validated by a pydantic model."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.summary.types import Summary
+
+MAX_KEYWORDS = 8
+_CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+
+
+class InvalidOutput(ValueError):
+    """The reply is not a valid summary; the message says why (fed back for repair)."""
+
+
+class SummaryOutput(BaseModel):
+    """The fields the LLM must return."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    one_line: str = Field(min_length=1)
+    tldr: str = Field(min_length=1)
+    motivation: str
+    method: str
+    result: str
+    conclusion: str
+    keywords: list[str] = Field(min_length=3, max_length=MAX_KEYWORDS)
+    score: int = Field(ge=0, le=100)
+    score_reason: str = Field(min_length=1)
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _tidy_keywords(cls, value: Any) -> Any:
+        """Drop blanks and repeats and keep the first eight (not worth a repair round)."""
+        if not isinstance(value, list):
+            return value
+        tidy = [str(k).strip() for k in value if isinstance(k, str | int | float)]
+        unique = list(dict.fromkeys(k for k in tidy if k))
+        return unique[:MAX_KEYWORDS]
+
+    def to_summary(self, *, model: str, language: str, prompt_version: str) -> Summary:
+        """The stored `Summary` for these fields, marked as made by the LLM."""
+        return Summary(
+            one_line=self.one_line,
+            tldr=self.tldr,
+            motivation=self.motivation,
+            method=self.method,
+            result=self.result,
+            conclusion=self.conclusion,
+            keywords=tuple(self.keywords),
+            score=self.score,
+            score_reason=self.score_reason,
+            summarizer="llm",
+            model=model,
+            language=language,
+            prompt_version=prompt_version,
+        )
+
+
+def parse_output(content: str) -> SummaryOutput:
+    """Parse and validate a reply; raises `InvalidOutput` with a short, model-readable reason."""
+    try:
+        data = json.loads(_json_text(content))
+    except json.JSONDecodeError as error:
+        raise InvalidOutput(f"not valid JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise InvalidOutput("the reply must be a JSON object")
+    try:
+        return SummaryOutput.model_validate(data)
+    except ValidationError as error:
+        raise InvalidOutput(_reasons(error)) from error
+
+
+def _json_text(content: str) -> str:
+    """The JSON inside a reply, tolerating ```json fences and chatter around one object."""
+    text = _CODE_FENCE.sub("", content.strip())
+    start, end = text.find("{"), text.rfind("}")
+    return text[start : end + 1] if 0 <= start < end else text
+
+
+def _reasons(error: ValidationError) -> str:
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'object'}: {e['msg']}" for e in error.errors()
+    ]
+    return "; ".join(parts)
