@@ -111,6 +111,7 @@ def needs_of(node: Node) -> SourceNeeds:
     atoms = node_atoms(node)
 
     def keys(source: str) -> frozenset[str]:
+        """The specific keys needed from `source`."""
         return frozenset(key for src, key in atoms if src == source and key != WHOLE)
 
     return SourceNeeds(

@@ -18,7 +18,6 @@ _EXTRA_FOLDS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ":
 _VOWELS = frozenset("aeiouy")
 
 
-
 def _words(text: str) -> list[str]:
     """The whitespace-separated words of a table literal."""
     return text.split()
