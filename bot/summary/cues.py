@@ -18,6 +18,7 @@ FINDING_VERBS = (
 )
 _CONTRIB_VERBS = (
     r"propose|introduce|present|develop|devise|contribute|put forward|unveil|formali[sz]e"
+    r"|revisit|investigate|study|explore|examine"
 )
 _RELEASE = (
     r"https?://|github\.com|\b(?:we|will)\s+(?:publicly\s+)?(?:release|open-?source)\b"
@@ -25,7 +26,7 @@ _RELEASE = (
     r"\b(?:(?:is|are|will be|be|been)\s+(?:made\s+)?(?:publicly\s+|freely\s+)?"
     r"(?:available|released|open-?sourced)|publicly available|open-?sourced)\b"
 )
-_DOC = r"(?:paper|work|study|chapter|article|letter|thesis|report|manuscript)"
+_DOC = r"(?:paper|work|study|research|chapter|article|letter|thesis|report|manuscript)"
 
 
 def _table(entries: Mapping[str, float]) -> tuple[tuple[re.Pattern[str], float], ...]:
@@ -43,14 +44,22 @@ CONTRIBUTION = _table(
     {
         rf"\bwe\s+(?:\w+ly\s+)?(?:{_CONTRIB_VERBS})": 1.0,
         rf"\bwe\b[^.;]{{0,120}}\band\s+(?:{_CONTRIB_VERBS})\b": 1.0,
-        rf"\b(?:this|the present|our)\s+{_DOC}\s+(?:\w+ly\s+)?(?:proposes|presents|introduces"
-        r"|develops|investigates|explores|studies|examines|addresses|tackles|describes"
-        r"|demonstrates|establishes|reports|considers|analy[sz]es)": 1.0,
+        rf"\b(?:this|the present|our)\s+{_DOC}\s+(?:\w+ly\s+)?(?!(?:is|has|was|does)\b)"
+        r"[a-z]+(?<!ss)s\b": 1.0,
         rf"\b(?:in|with)\s+this\s+{_DOC},\s*we\s+(?!(?:{FINDING_VERBS})\b)\w+": 1.0,
         r"\b(?:to|in order to)\s+(?:address|overcome|tackle|bridge|solve|fill|close|mitigate"
         r"|alleviate|remedy|resolve|handle)\b[^.]{0,80},\s*we\b": 1.0,
         r"\b(?:herein|here),?\s+we\b": 1.0,
         r"\bby\s+(?:introducing|proposing|presenting|developing)\b": 1.0,
+    }
+)
+
+# Weaker: used only when no sentence has a CONTRIBUTION cue ("X is proposed", "the proposed X").
+CONTRIBUTION_PASSIVE = _table(
+    {
+        r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:proposed|introduced|presented|developed"
+        r"|designed|derived|formulated|constructed|built)\b": 1.0,
+        r"\bthe proposed\b": 1.0,
     }
 )
 
@@ -90,7 +99,7 @@ RESULT = _table(
         r"\bresults?\s+(?:show|demonstrate|indicate|reveal|confirm|suggest|verify)": 2.0,
         r"\bwe\s+(?:also\s+|further\s+|then\s+|empirically\s+)?(?:show|find|found|observe"
         r"|demonstrate|verify|confirm)\w*\b": 2.0,
-        r"\bit is (?:shown|demonstrated|found)\b": 2.0,
+        r"\bit is (?:shown|demonstrated|found)\b|\b(?:is|are|was|were) (?:found|shown) to\b": 2.0,
         r"\d+(?:\.\d+)?\s*(?:%|×|x\b|dB\b|AP\b|points?\b|mAP\b|fold\b)": 1.5,
         r"\bstate[- ]of[- ]the[- ]art\s+(?:performance|results?|accuracy)\b": 1.5,
         r"\b(?:achiev|attain)\w*": 1.0,

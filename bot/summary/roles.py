@@ -16,9 +16,10 @@ Rules, in order, for a sentence at index i:
 6. once results have started, a sentence with no method cue continues the results;
 7. the last sentence, with none of the above → conclusion;
 8. otherwise method.
-The contribution is the first sentence with a contribution cue, else the first sentence in
-which the authors act ("we evaluate …"). Without either, the first third of the abstract plays
-the part of rule 2.
+The contribution is the first sentence with a contribution cue ("we propose", "this study
+evaluates"), else the first with a passive one ("X is proposed", "the proposed X"), else the
+first sentence in which the authors act ("we evaluate …"). Without any, the first third of
+the abstract plays the part of rule 2.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.summary.cues import (
     BACKGROUND,
     CONCLUSION,
     CONTRIBUTION,
+    CONTRIBUTION_PASSIVE,
     METHOD,
     RESULT,
     STRONG,
@@ -45,9 +47,10 @@ ROLES = (BACKGROUND_ROLE, METHOD_ROLE, RESULT_ROLE, CONCLUSION_ROLE)
 
 def find_contribution(sentences: Sequence[str]) -> int | None:
     """Index of the first sentence stating the paper's own contribution, or None."""
-    for i, sentence in enumerate(sentences):
-        if _score(sentence, CONTRIBUTION) > 0:
-            return i
+    for table in (CONTRIBUTION, CONTRIBUTION_PASSIVE):
+        for i, sentence in enumerate(sentences):
+            if _score(sentence, table) > 0:
+                return i
     for i, sentence in enumerate(sentences):
         if AUTHOR_ACTION.search(sentence):
             return i
