@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlmodel import SQLModel
 
 from bot.llm.usage_report import format_usage
 from bot.store.db import Database
@@ -24,6 +27,15 @@ async def test_migration_creates_the_usage_table(db: Database) -> None:
     }  # fmt: skip
     async with db.session() as s:
         assert await tokens_used_on(s, DAY) == 0
+
+
+async def test_migration_matches_the_model(db: Database) -> None:
+    def drift(sync: object) -> list[object]:
+        context = MigrationContext.configure(sync, opts={"compare_type": True})  # type: ignore[arg-type]
+        return [d for d in compare_metadata(context, SQLModel.metadata) if "llm_usage" in repr(d)]
+
+    async with db.engine.connect() as conn:
+        assert await conn.run_sync(drift) == []
 
 
 async def test_calls_on_one_day_add_up_in_one_row(db: Database) -> None:
