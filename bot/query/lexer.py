@@ -15,14 +15,15 @@ _WORD_END = frozenset('()"')
 class QuerySyntaxError(ValueError):
     """A topic query that cannot be parsed.
 
-    `position` is the 0-based character offset into the query text where the problem was
-    found (`None` for problems with the query as a whole, such as `empty query`);
-    `message` says what is wrong, `hint` optionally how to fix it.
+    `position` is always an int: the 0-based character offset into the query text where
+    the problem was found. Problems with the query as a whole (`empty query`, a query made
+    only of negations) are created with position None: they report `position` 0 and their
+    str() has no "at N". `message` says what is wrong, `hint` optionally how to fix it.
     """
 
     def __init__(self, message: str, position: int | None = None, hint: str = "") -> None:
         self.message = message
-        self.position = position
+        self.position: int = position or 0
         self.hint = hint
         where = "" if position is None else f" at {position}"
         extra = f" ({hint})" if hint else ""

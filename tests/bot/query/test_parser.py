@@ -161,7 +161,7 @@ def test_empty_query(text: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
         parse_query(text)
     assert str(info.value) == "empty query"
-    assert info.value.position is None
+    assert info.value.position == 0
 
 
 @pytest.mark.parametrize(
@@ -171,6 +171,8 @@ def test_only_negations_is_an_error(text: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
         parse_query(text)
     assert info.value.message == "a topic needs at least one positive term"
+    assert info.value.position == 0
+    assert str(info.value) == "a topic needs at least one positive term (in every OR alternative)"
 
 
 @pytest.mark.parametrize("text", ["cat:cs.CV -survey", "a -(b -c)", "(a OR b) -c"])
