@@ -23,8 +23,9 @@ _CONTRIB_VERBS = (
 _RELEASE = (
     r"https?://|github\.com|\b(?:we|will)\s+(?:publicly\s+)?(?:release|open-?source)\b"
     r"|\b(?:code|codes|data|dataset|models?|implementation|weights)\b[^.]{0,60}"
-    r"\b(?:(?:is|are|will be|be|been)\s+(?:made\s+)?(?:publicly\s+|freely\s+)?"
-    r"(?:available|released|open-?sourced)|publicly available|open-?sourced)\b"
+    r"\b(?:(?:is|are|will be|has been|have been)\s+(?:made\s+)?(?:publicly|freely|openly)\s+"
+    r"available|(?:is|are|will be)\s+(?:made\s+)?available\s+(?:at|online|on|from|upon)"
+    r"|(?:is|are|will be|has been|have been)\s+released|open-?sourced|publicly available)\b"
 )
 _DOC = r"(?:paper|work|study|research|chapter|article|letter|thesis|report|manuscript)"
 
