@@ -11,8 +11,11 @@ from bot.config import Settings
 from bot.core import PaperBot
 from bot.digest.service import DigestService
 from bot.fetching import PaperFetcher
+from bot.llm.client import LLMClient
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
+from bot.store.usage import UsageRecorder
+from bot.summary.llm import LLMSummarizer
 from bot.summary.offline import OfflineSummarizer
 from bot.summary.service import SummaryService
 from bot.summary.types import Summarizer
@@ -35,15 +38,23 @@ class App:
     digests: DigestService
     bot: PaperBot
 
+    llm: LLMClient | None = None
+
     async def aclose(self) -> None:
-        """Release the HTTP client and the database."""
+        """Release the HTTP clients and the database."""
         await self.http.aclose()
+        if self.llm is not None:
+            await self.llm.close()
         await self.db.close()
 
 
-def make_summarizer(settings: Settings) -> Summarizer:
-    """The offline summarizer (the LLM one arrives with the summaries issue)."""
-    return OfflineSummarizer()
+def make_summarizer(settings: Settings, db: Database) -> tuple[Summarizer, LLMClient | None]:
+    """The LLM summarizer (offline fallback) when an LLM is configured, else the offline one."""
+    offline = OfflineSummarizer()
+    if not settings.llm_enabled:
+        return offline, None
+    client = LLMClient.from_settings(settings)
+    return LLMSummarizer(client, settings, offline, UsageRecorder(db)), client
 
 
 async def create_app(
@@ -60,9 +71,10 @@ async def create_app(
         await db.migrate()
     http = http or HttpFetcher(settings)
     fetcher = PaperFetcher(db, http, settings)
-    summaries = SummaryService(
-        db, summarizer or make_summarizer(settings), concurrency=settings.llm_concurrency
-    )
+    llm = None
+    if summarizer is None:
+        summarizer, llm = make_summarizer(settings, db)
+    summaries = SummaryService(db, summarizer, concurrency=settings.llm_concurrency)
     digests = DigestService(db, fetcher, summaries, settings)
     deps = BotDeps(settings=settings, db=db, digests=digests, clock=clock)
-    return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps))
+    return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

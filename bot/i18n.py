@@ -20,6 +20,8 @@ LABELS: dict[str, dict[str, str]] = {
         "replaced": "new version",
         "nothing": "No new papers matched your topics for {date}.",
         "extractive": "Summaries are extracts from the abstracts (no LLM configured).",
+        "fallback": "Some summaries are extracts from the abstracts: the LLM did not answer.",
+        "llm_budget_exhausted": "Today's LLM token budget is spent: summaries are extracts.",
     },
     "zh": {
         "digest_title": "{date} 论文速递",
@@ -38,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
         "replaced": "新版本",
         "nothing": "{date} 没有与您的主题匹配的新论文。",
         "extractive": "摘要为原文摘录（未配置 LLM）。",
+        "fallback": "部分摘要为原文摘录：LLM 未能响应。",
+        "llm_budget_exhausted": "今日 LLM 令牌预算已用完：摘要为原文摘录。",
     },
 }
 

@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="type commands in the terminal (reads stdin to EOF if piped)")
     fetch = sub.add_parser("fetch", help="fetch what the subscribed topics need, print counts")
     fetch.add_argument("--date", type=date.fromisoformat, help="announcement date (YYYY-MM-DD)")
+    usage = sub.add_parser("usage", help="LLM calls and tokens per day")
+    usage.add_argument("--days", type=int, default=30, help="how many days to show")
     return parser
 
 
@@ -41,7 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level or "WARNING", settings.log_format)
     from paperbot import commands
 
-    runner = {"console": commands.console, "fetch": commands.fetch}[args.command]
+    runner = {
+        "console": commands.console,
+        "fetch": commands.fetch,
+        "usage": commands.usage,
+    }[args.command]
     try:
         return asyncio.run(runner(settings, args))
     except KeyboardInterrupt:

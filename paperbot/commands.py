@@ -12,8 +12,11 @@ from adapters.console import run_console
 from bot.app import create_app
 from bot.config import Settings
 from bot.fetching import FetchReport
+from bot.llm.usage_report import format_usage
 from bot.query import parse_query
 from bot.store.channels import channels_with_topics
+from bot.store.db import Database
+from bot.store.usage import usage_by_day
 from bot.topics import plan_sources
 
 
@@ -72,3 +75,16 @@ def format_report(report: FetchReport) -> str:
     total = sum(s.papers for s in report.sources)
     lines.append(f"total: {total} papers from {len(report.sources)} source URL(s)")
     return "\n".join(lines)
+
+
+async def usage(settings: Settings, args: argparse.Namespace) -> int:
+    """Print LLM calls and prompt/completion tokens per day."""
+    db = Database.open(settings.database_url)
+    try:
+        await db.migrate()
+        async with db.session() as session:
+            rows = await usage_by_day(session, limit=args.days)
+    finally:
+        await db.close()
+    print(format_usage(rows) if rows else "No LLM calls recorded.")
+    return 0

@@ -73,10 +73,15 @@ class DigestService:
         return make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
 
     def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
+        t = labels(language)
+        codes = getattr(self._summaries.summarizer, "notes", tuple)()
+        notes = [t.get(code, code) for code in codes]
         items = list(summaries)
-        if items and all(s.summarizer == "offline" for s in items):
-            return (labels(language)["extractive"],)
-        return ()
+        if items and all(s.summarizer == "offline" and not s.fallback for s in items):
+            notes.append(t["extractive"])
+        elif any(s.fallback for s in items) and not codes:
+            notes.append(t["fallback"])
+        return tuple(notes)
 
 
 async def _last_digest_date(
