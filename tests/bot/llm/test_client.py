@@ -15,6 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.llm.client import FormatRejected, JsonSchema, LLMClient, LLMError, LLMTimeout
 from bot.llm.retry import RetryPolicy, is_format_rejection, retry_after
+from tests.fakes.clock import RecordingSleep
 from tests.fakes.openai_server import (
     Completion,
     Failure,
@@ -27,16 +28,6 @@ SCHEMA = JsonSchema("thing", {"type": "object", "properties": {"a": {"type": "in
 ASK = [{"role": "user", "content": "Reply in JSON."}]
 
 
-class Sleeps:
-    """An injected sleep that records the requested waits and returns at once."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 @pytest.fixture
 async def server() -> AsyncIterator[FakeOpenAIServer]:
     async with running_openai_server() as fake:
@@ -44,7 +35,7 @@ async def server() -> AsyncIterator[FakeOpenAIServer]:
 
 
 def make_client(
-    fake: FakeOpenAIServer, sleeps: Sleeps, *, timeout: float = 5.0, concurrency: int = 4
+    fake: FakeOpenAIServer, sleeps: RecordingSleep, *, timeout: float = 5.0, concurrency: int = 4
 ) -> LLMClient:
     settings = Settings(
         _env_file=None, llm_base_url=fake.base_url, llm_model="m", llm_timeout=timeout,
@@ -56,7 +47,7 @@ def make_client(
 
 async def test_json_schema_is_sent_and_usage_read(server: FakeOpenAIServer) -> None:
     server.script(Completion('{"a": 1}', prompt_tokens=11, completion_tokens=3))
-    client = make_client(server, Sleeps())
+    client = make_client(server, RecordingSleep())
     result = await client.complete_json(ASK, model="m", schema=SCHEMA)
     await client.close()
     assert (result.content, result.prompt_tokens, result.completion_tokens) == ('{"a": 1}', 11, 3)
@@ -70,7 +61,7 @@ async def test_json_schema_is_sent_and_usage_read(server: FakeOpenAIServer) -> N
 async def test_server_without_json_schema_gets_json_mode_and_it_is_remembered() -> None:
     async with running_openai_server(json_schema=False) as fake:
         fake.script(Completion('{"a": 1}'))
-        client = make_client(fake, Sleeps())
+        client = make_client(fake, RecordingSleep())
         first = await client.complete_json(ASK, model="m", schema=SCHEMA)
         second = await client.complete_json(ASK, model="m", schema=SCHEMA)
         await client.close()
@@ -80,65 +71,65 @@ async def test_server_without_json_schema_gets_json_mode_and_it_is_remembered() 
 
 async def test_429_waits_as_long_as_retry_after_says(server: FakeOpenAIServer) -> None:
     server.script(rate_limited("7"), Completion("{}"))
-    sleeps = Sleeps()
+    sleeps = RecordingSleep()
     client = make_client(server, sleeps)
     result = await client.chat(ASK, model="m")
     await client.close()
-    assert sleeps.waits == [7.0]
+    assert sleeps.calls == [7.0]
     assert result.content == "{}" and server.calls == 2
 
 
 async def test_retry_after_is_capped_and_dates_are_understood(server: FakeOpenAIServer) -> None:
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=12), usegmt=True)
     server.script(rate_limited("3600"), rate_limited(soon), Completion("{}"))
-    sleeps = Sleeps()
+    sleeps = RecordingSleep()
     client = make_client(server, sleeps)
     await client.chat(ASK, model="m")
     await client.close()
-    assert sleeps.waits[0] == 30.0
-    assert 9 <= sleeps.waits[1] <= 12
+    assert sleeps.calls[0] == 30.0
+    assert 9 <= sleeps.calls[1] <= 12
 
 
 async def test_503_with_retry_after_is_retried(server: FakeOpenAIServer) -> None:
     server.script(Failure(503, "overloaded", {"Retry-After": "2"}), Completion("{}"))
-    sleeps = Sleeps()
+    sleeps = RecordingSleep()
     client = make_client(server, sleeps)
     await client.chat(ASK, model="m")
     await client.close()
-    assert sleeps.waits == [2.0]
+    assert sleeps.calls == [2.0]
 
 
 async def test_500_is_retried_with_backoff_then_given_up(server: FakeOpenAIServer) -> None:
     server.script(Failure(500, "boom"))
-    sleeps = Sleeps()
+    sleeps = RecordingSleep()
     client = make_client(server, sleeps)
     with pytest.raises(LLMError) as caught:
         await client.chat(ASK, model="m")
     await client.close()
     assert caught.value.status == 500
-    assert server.calls == 3 and sleeps.waits == [1.0, 2.0]
+    assert server.calls == 3 and sleeps.calls == [1.0, 2.0]
 
 
 async def test_500_then_success(server: FakeOpenAIServer) -> None:
     server.script(Failure(500), Completion("ok"))
-    client = make_client(server, Sleeps())
+    client = make_client(server, RecordingSleep())
     assert (await client.chat(ASK, model="m")).content == "ok"
     await client.close()
 
 
 async def test_slow_server_times_out_without_retry(server: FakeOpenAIServer) -> None:
     server.script(Completion("{}", delay=1.0))
-    sleeps = Sleeps()
+    sleeps = RecordingSleep()
     client = make_client(server, sleeps, timeout=0.2)
     with pytest.raises(LLMTimeout):
         await client.chat(ASK, model="m")
     await client.close()
-    assert server.calls == 1 and sleeps.waits == []
+    assert server.calls == 1 and sleeps.calls == []
 
 
 async def test_other_400s_are_errors_and_keep_the_json_mode(server: FakeOpenAIServer) -> None:
     server.script(Failure(400, "This model's maximum context length is 8192 tokens"))
-    client = make_client(server, Sleeps())
+    client = make_client(server, RecordingSleep())
     with pytest.raises(LLMError) as caught:
         await client.complete_json(ASK, model="m", schema=SCHEMA)
     await client.close()
@@ -148,7 +139,7 @@ async def test_other_400s_are_errors_and_keep_the_json_mode(server: FakeOpenAISe
 
 async def test_concurrency_is_capped(server: FakeOpenAIServer) -> None:
     server.script(Completion("{}", delay=0.1))
-    client = make_client(server, Sleeps(), concurrency=2)
+    client = make_client(server, RecordingSleep(), concurrency=2)
     await asyncio.gather(*(client.chat(ASK, model="m") for _ in range(6)))
     await client.close()
     assert server.max_in_flight == 2 and server.calls == 6

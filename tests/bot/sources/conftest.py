@@ -8,22 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.sources.http import HttpFetcher
-
-
-class RecordingSleep:
-    """An injectable `sleep` + monotonic `clock`: sleeping records and advances fake time."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-        self.now = 1000.0
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        """The fake monotonic time."""
-        return self.now
+from tests.fakes.clock import RecordingSleep
 
 
 def make_settings(**overrides: object) -> Settings:

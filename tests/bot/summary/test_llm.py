@@ -22,6 +22,7 @@ from bot.summary.prompts import PROMPT_VERSION
 from bot.summary.service import SummaryService
 from bot.summary.types import PaperText
 from tests.factories import fetched_paper
+from tests.fakes.clock import RecordingSleep
 from tests.fakes.openai_server import (
     Completion,
     Failure,
@@ -57,16 +58,6 @@ def good_json(**overrides: Any) -> str:
     return json.dumps({**GOOD, **overrides}, ensure_ascii=False)
 
 
-class Sleeps:
-    """An injected sleep that records the requested waits and returns at once."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 @pytest.fixture
 async def server() -> AsyncIterator[FakeOpenAIServer]:
     async with running_openai_server() as fake:
@@ -97,7 +88,7 @@ class Rig:
             llm_model="test-model",
             **{"llm_timeout": 5.0, **settings},
         )
-        self.sleeps = Sleeps()
+        self.sleeps = RecordingSleep()
         self.client = LLMClient.from_settings(
             config, policy=RetryPolicy(attempts=attempts, backoff=0.5), sleep=self.sleeps
         )
@@ -204,7 +195,7 @@ async def test_429_retry_after_is_honoured(server: FakeOpenAIServer, rig_factory
     server.script(rate_limited("4"), Completion(good_json()))
     rig = rig_factory()
     summary = await rig.summarizer.summarize(PAPER, "en")
-    assert summary.fallback is False and rig.sleeps.waits == [4.0]
+    assert summary.fallback is False and rig.sleeps.calls == [4.0]
 
 
 async def test_500_is_retried_then_falls_back(server: FakeOpenAIServer, rig_factory: Any) -> None:
@@ -212,7 +203,7 @@ async def test_500_is_retried_then_falls_back(server: FakeOpenAIServer, rig_fact
     rig = rig_factory()
     summary = await rig.summarizer.summarize(PAPER, "en")
     assert summary.fallback is True and server.calls == 3
-    assert rig.sleeps.waits == [0.5, 1.0]
+    assert rig.sleeps.calls == [0.5, 1.0]
 
 
 async def test_slow_server_times_out_to_the_fallback(
