@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from bot.sources.arxiv_ids import normalize_doi, parse_arxiv_id
-from bot.sources.feeds import first_date, parse_feed
+from bot.sources.feeds import finish, first_date, parse_feed
 from bot.sources.http import HttpFetcher, SourceError
 from bot.sources.types import FetchedPaper, FetchOutcome
 
@@ -136,12 +137,5 @@ async def fetch_arxiv_ids(
         errors.extend(batch_errors)
     found = {p.arxiv_id for p in papers}
     missing = [i for i in wanted if (parse_arxiv_id(i) or ("",))[0] not in found]
-    status = ("partial" if papers else "failed") if errors else "ok"
-    return FetchOutcome(
-        source=SOURCE,
-        url=api_url,
-        status=status,
-        papers=tuple(papers),
-        errors=tuple(errors),
-        extra={"missing": ",".join(missing)} if missing else {},
-    )
+    outcome = finish(SOURCE, api_url, papers, errors, None)
+    return replace(outcome, extra={"missing": ",".join(missing)}) if missing else outcome
