@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import col, func, select
@@ -12,6 +13,7 @@ from bot.config import Settings
 from bot.digest.build import digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.model import Digest
+from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Delivery, Topic
@@ -70,7 +72,9 @@ class DigestService:
             selected, matched = await select_papers(session, channel, compiled, corpus)
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
         extra = self._summary_notes(channel.language, summaries.values())
-        return make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
+        digest = make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
+        themes = keyword_themes([p.summary for p in digest.papers], channel.language)
+        return replace(digest, themes=themes)
 
     def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
         t = labels(language)
