@@ -51,12 +51,17 @@ def plan_sources(queries: Iterable[Query], settings: Settings) -> SourcePlan:
     )
 
 
-def compile_topics(texts: Iterable[str]) -> list[CompiledQuery]:
-    """Compile stored topic queries; one that no longer parses is skipped, not fatal."""
-    compiled = []
+def parse_topics(texts: Iterable[str]) -> list[Query]:
+    """Parse stored topic queries; one that no longer parses is skipped, not fatal."""
+    queries = []
     for text in texts:
         try:
-            compiled.append(compile_query(parse_query(text)))
+            queries.append(parse_query(text))
         except QuerySyntaxError:
             continue
-    return compiled
+    return queries
+
+
+def compile_topics(texts: Iterable[str]) -> list[CompiledQuery]:
+    """Compile stored topic queries, skipping any that no longer parse."""
+    return [compile_query(query) for query in parse_topics(texts)]

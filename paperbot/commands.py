@@ -13,11 +13,10 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.fetching import FetchReport
 from bot.llm.usage_report import format_usage
-from bot.query import parse_query
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.store.usage import usage_by_day
-from bot.topics import plan_sources
+from bot.topics import parse_topics, plan_sources
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> int:
@@ -36,14 +35,8 @@ async def fetch(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with app.db.session() as session:
             subscribed = await channels_with_topics(session)
-        queries = []
-        for _channel, topics in subscribed:
-            for topic in topics:
-                try:
-                    queries.append(parse_query(topic.query))
-                except ValueError:
-                    continue
-        plan = plan_sources(queries, settings)
+        texts = (topic.query for _channel, topics in subscribed for topic in topics)
+        plan = plan_sources(parse_topics(texts), settings)
         if plan.is_empty:
             print("Nothing to fetch: no channel follows any topic yet (try `paperbot console`).")
             return 0

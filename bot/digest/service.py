@@ -6,9 +6,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.config import Settings
 from bot.digest.build import digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
@@ -16,13 +13,13 @@ from bot.digest.model import Digest
 from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
-from bot.models import Channel, Delivery, Topic
-from bot.query import parse_query
+from bot.models import Channel, Topic
 from bot.store.db import Database
+from bot.store.deliveries import last_digest_date
 from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
-from bot.topics import compile_topics, plan_sources
+from bot.topics import compile_topics, parse_topics, plan_sources
 
 
 class DigestService:
@@ -38,13 +35,7 @@ class DigestService:
 
     async def fetch_for(self, topics: list[Topic], on: date) -> FetchReport:
         """Fetch what these topics need for the date `on`."""
-        queries = []
-        for topic in topics:
-            try:
-                queries.append(parse_query(topic.query))
-            except ValueError:
-                continue
-        plan = plan_sources(queries, self._settings)
+        plan = plan_sources(parse_topics(t.query for t in topics), self._settings)
         return await self._fetcher.fetch(plan, on=on)
 
     async def latest_date(self, today: date) -> date | None:
@@ -64,7 +55,7 @@ class DigestService:
         """The channel's digest for announcement date `anchor` (papers not yet delivered)."""
         assert channel.id is not None
         async with self._db.session() as session:
-            last = await _last_digest_date(session, channel.id, anchor)
+            last = await last_digest_date(session, channel.id, anchor)
             first, last_day = digest_window(anchor, last)
             if corpus is None or (corpus.first, corpus.last) != (first, last_day):
                 corpus = await load_corpus(session, first, last_day)
@@ -86,12 +77,3 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
-
-
-async def _last_digest_date(
-    session: AsyncSession, channel_id: int, before: date
-) -> date | None:
-    query = select(func.max(Delivery.digest_date)).where(
-        Delivery.channel_id == channel_id, col(Delivery.digest_date) < before
-    )
-    return (await session.exec(query)).one()

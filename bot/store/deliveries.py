@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import DeliveredPaper, Delivery
@@ -53,11 +54,9 @@ async def record_delivered(
     return row
 
 
-async def last_delivery(session: AsyncSession, channel_id: int) -> Delivery | None:
-    """The channel's most recent digest delivery."""
-    query = (
-        select(Delivery)
-        .where(Delivery.channel_id == channel_id)
-        .order_by(col(Delivery.digest_date).desc())
+async def last_digest_date(session: AsyncSession, channel_id: int, before: date) -> date | None:
+    """The date of the channel's most recent scheduled digest before `before`."""
+    query = select(func.max(Delivery.digest_date)).where(
+        Delivery.channel_id == channel_id, col(Delivery.digest_date) < before
     )
-    return (await session.exec(query)).first()
+    return (await session.exec(query)).one()

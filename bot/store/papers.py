@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Announcement, Paper, utcnow
+from bot.sources.arxiv_ids import find_doi, parse_arxiv_id
 from bot.sources.types import FetchedPaper
 from bot.text import display_text
 
@@ -173,11 +174,14 @@ async def latest_announcement_date(
 async def find_paper(session: AsyncSession, reference: str) -> Paper | None:
     """A stored paper by key, arXiv id (any version) or DOI."""
     ref = reference.strip()
-    for column, value in (
-        (Paper.key, ref),
-        (Paper.arxiv_id, ref.split("v")[0] if ref[:1].isdigit() else ref),
-        (Paper.doi, ref.lower()),
-    ):
+    arxiv = parse_arxiv_id(ref)
+    candidates = [(Paper.key, ref)]
+    if arxiv is not None:
+        candidates.append((Paper.arxiv_id, arxiv[0]))
+    doi = find_doi(ref)
+    if doi is not None:
+        candidates.append((Paper.doi, doi))
+    for column, value in candidates:
         row = (await session.exec(select(Paper).where(col(column) == value))).first()
         if row is not None:
             return row

@@ -73,3 +73,15 @@ async def test_older_version_does_not_overwrite_newer(db: Database) -> None:
     async with db.session() as s:
         row = await find_paper(s, "arxiv:2504.00004")
     assert row is not None and (row.version, row.title) == (3, "v3")
+
+
+async def test_find_paper_by_doi_url_or_arxiv_url(db: Database) -> None:
+    async with db.session() as s:
+        await upsert_papers(s, [fetched_paper(arxiv_id="2504.00005", doi="10.1101/2025.04.09.1")])
+    async with db.session() as s:
+        by_doi = await find_paper(s, "https://doi.org/10.1101/2025.04.09.1")
+        by_url = await find_paper(s, "https://arxiv.org/abs/2504.00005v2")
+        missing = await find_paper(s, "10.1101/0000.00.00.0")
+    assert by_doi is not None and by_doi.arxiv_id == "2504.00005"
+    assert by_url is not None and by_url.id == by_doi.id
+    assert missing is None
