@@ -188,3 +188,31 @@ class LlmUsage(SQLModel, table=True):
     completion_tokens: int = 0
     calls: int = 0
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Feedback(SQLModel, table=True):
+    """A person's 👍 (+1) or 👎 (-1) on a paper in a channel; the latest vote counts."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("channel_id", "paper_id", "user", name="uq_feedback_vote"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    user: str = Field(default="", max_length=100)
+    value: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RerankScore(SQLModel, table=True):
+    """An LLM's 0–10 relevance of a paper to a channel's topic set, cached by the set's hash."""
+
+    __tablename__ = "rerank_scores"
+    __table_args__ = (UniqueConstraint("paper_id", "topics_hash", "model", name="uq_rerank_score"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    topics_hash: str = Field(max_length=64, index=True)
+    model: str = Field(max_length=200)
+    score: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow)
