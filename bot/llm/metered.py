@@ -1,0 +1,112 @@
+"""Budgeted, metered LLM calls shared by the LLM features: budget check, call, record tokens.
+
+`Metered` wraps an `LLMClient` for one purpose ("rerank", "themes", "review"): it answers
+whether today's token budget is spent and records each reply's tokens under that purpose.
+Recording is best effort: a failed write is logged, never raised, so a paid-for answer is
+not thrown away. `json_object` pulls one JSON object out of a reply (fences tolerated).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+
+from bot.config import Settings
+from bot.llm.client import ChatResult, JsonSchema, LLMClient, Message
+
+log = structlog.get_logger(__name__)
+
+_CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+
+
+class UsageLedger(Protocol):
+    """Where token use is recorded and today's total read (e.g. `bot.store.usage.UsageRecorder`)."""
+
+    async def record(
+        self, *, model: str, purpose: str, prompt_tokens: int, completion_tokens: int
+    ) -> None:
+        """Add one call's tokens to today's total."""
+        ...
+
+    async def tokens_today(self) -> int:
+        """Tokens spent so far today (UTC)."""
+        ...
+
+
+class InvalidReply(ValueError):
+    """An LLM reply that is not what the prompt asked for; the message says why."""
+
+
+@dataclass(frozen=True)
+class Metered:
+    """One purpose's calls: the client, the usage ledger, the model and the daily budget."""
+
+    client: LLMClient
+    usage: UsageLedger
+    model: str
+    purpose: str
+    budget: int = 0  # tokens per UTC day over all purposes; 0 = unlimited
+
+    @classmethod
+    def for_purpose(
+        cls, client: LLMClient, settings: Settings, usage: UsageLedger, purpose: str
+    ) -> Metered:
+        """Metered calls with the configured model and daily token budget."""
+        return cls(client, usage, settings.llm_model, purpose, settings.llm_daily_token_budget)
+
+    async def over_budget(self) -> bool:
+        """True when today's tokens reached the budget (an unreadable ledger counts as not)."""
+        if self.budget <= 0:
+            return False
+        try:
+            used = await self.usage.tokens_today()
+        except Exception:
+            log.exception("llm.usage_unreadable", purpose=self.purpose)
+            return False
+        if used >= self.budget:
+            log.info("llm.budget_exhausted", purpose=self.purpose, used=used, budget=self.budget)
+            return True
+        return False
+
+    async def json(self, messages: Sequence[Message], schema: JsonSchema) -> ChatResult:
+        """A JSON-mode completion (see `LLMClient.complete_json`), its tokens recorded."""
+        reply = await self.client.complete_json(messages, model=self.model, schema=schema)
+        await self._record(reply)
+        return reply
+
+    async def text(self, messages: Sequence[Message]) -> ChatResult:
+        """A free-text completion, its tokens recorded."""
+        reply = await self.client.chat(messages, model=self.model)
+        await self._record(reply)
+        return reply
+
+    async def _record(self, reply: ChatResult) -> None:
+        try:
+            await self.usage.record(
+                model=self.model,
+                purpose=self.purpose,
+                prompt_tokens=reply.prompt_tokens,
+                completion_tokens=reply.completion_tokens,
+            )
+        except Exception:
+            log.exception("llm.usage_not_recorded", purpose=self.purpose)
+
+
+def json_object(content: str) -> dict[str, Any]:
+    """The one JSON object in a reply (```json fences and chatter tolerated); or InvalidReply."""
+    text = _CODE_FENCE.sub("", content.strip())
+    start, end = text.find("{"), text.rfind("}")
+    if 0 <= start < end:
+        text = text[start : end + 1]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidReply(f"not valid JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise InvalidReply("the reply must be a JSON object")
+    return data
