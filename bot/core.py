@@ -9,10 +9,10 @@ from typing import Any
 import structlog
 
 from bot.commands import digest as digest_cmds
-from bot.commands import info, settings, topics
+from bot.commands import feedback, info, settings, topics
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
-from bot.messages import IncomingMessage, Sender
+from bot.messages import IncomingAction, IncomingMessage, OutgoingMessage, Sender
 
 log = structlog.get_logger(__name__)
 Handler = Callable[..., Awaitable[None]]
@@ -33,7 +33,12 @@ HANDLERS: dict[str, Handler] = {
     "sources": info.show_sources,
     "help": info.show_help,
     "ask": info.ask,
+    "like": feedback.like,
+    "dislike": feedback.dislike,
 }
+
+
+BUTTON_COMMANDS = {"like": "like", "dislike": "dislike"}
 
 
 class PaperBot:
@@ -59,6 +64,19 @@ class PaperBot:
             await ctx.reply(
                 "Sorry, something went wrong handling that. It was logged.", kind="error"
             )
+
+    async def handle_action(self, action: IncomingAction, sender: Sender) -> None:
+        """A button press: votes and reviews run as their commands; Ask explains threads."""
+        if action.action == "ask":
+            text = "Reply in this paper's thread with your question, and I'll answer there."
+            await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
+            return
+        if action.action not in BUTTON_COMMANDS:
+            log.warning("unknown action", action=action.action)
+            return
+        command = f"{BUTTON_COMMANDS[action.action]} {action.value}"
+        message = IncomingMessage(action.conversation, command, action.user, action.is_admin)
+        await self.handle(message, sender)
 
     async def _command(self, ctx: Context, text: str) -> None:
         command = parse_command(text)

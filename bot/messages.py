@@ -35,6 +35,17 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True)
+class IncomingAction:
+    """A button pressed on one of the bot's messages (👍, 👎, Review, Ask, …)."""
+
+    conversation: Conversation
+    action: str  # a Button.action
+    value: str  # the Button.value, usually a paper key
+    user: str = ""
+    is_admin: bool = True
+
+
+@dataclass(frozen=True)
 class Button:
     """An action a person can take on a message (feedback, review, ask)."""
 

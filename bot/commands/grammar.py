@@ -112,6 +112,12 @@ def _ask(rest: str) -> tuple[Any, ...]:
     return (parts[0], parts[1])
 
 
+def _paper(rest: str) -> tuple[Any, ...]:
+    if not rest or len(rest.split()) != 1:
+        raise ValueError("needs one paper: a digest number, an arXiv id or a DOI")
+    return (rest,)
+
+
 def _optional(rest: str) -> tuple[Any, ...]:
     return (rest,) if rest else ()
 
@@ -148,6 +154,8 @@ SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("sources", "sources", "show the sources and their health", False, _no_args),
     CommandSpec("ask", "ask <arxiv id|DOI|n> <question>", "ask about a paper", False, _ask),
+    CommandSpec("like", "like <n|arxiv id|DOI>", "👍 a paper: more like it", False, _paper),
+    CommandSpec("dislike", "dislike <n|arxiv id|DOI>", "👎 a paper: fewer like it", False, _paper),
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digest.corpus import Corpus
+from bot.digest.feedback import FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
@@ -39,12 +40,26 @@ def _is_replacement(announcement: Announcement) -> bool:
     return announcement.announce_type.startswith("replace")
 
 
+def apply_feedback(
+    ranked: list[tuple[int, float]], corpus: Corpus, profile: FeedbackProfile | None
+) -> list[tuple[int, float]]:
+    """Re-weigh ranked papers by the channel's 👍/👎 taste (unchanged when it has none)."""
+    if profile is None or profile.is_empty:
+        return ranked
+    weighed = [(pid, score * profile.factor(corpus.terms(pid))) for pid, score in ranked]
+    return sorted(weighed, key=lambda item: (-item[1], item[0]))
+
+
 async def select_papers(
-    session: AsyncSession, channel: Channel, topics: Sequence[CompiledQuery], corpus: Corpus
+    session: AsyncSession,
+    channel: Channel,
+    topics: Sequence[CompiledQuery],
+    corpus: Corpus,
+    profile: FeedbackProfile | None = None,
 ) -> tuple[list[Selected], int]:
     """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
     assert channel.id is not None
-    ranked = rank(corpus.index, topics) if topics else []
+    ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
     candidates = []
     for paper_id, score in ranked:
         paper, announcement = corpus.papers[paper_id]

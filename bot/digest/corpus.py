@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.digest.feedback import content_terms
 from bot.models import Announcement, Paper
 from bot.query.index import IndexDoc, PaperIndex
 from bot.store.papers import announced_between
@@ -20,6 +21,15 @@ class Corpus:
     last: date
     papers: dict[int, tuple[Paper, Announcement]]
     index: PaperIndex
+    _terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def terms(self, paper_id: int) -> frozenset[str]:
+        """A paper's content terms for feedback similarity, computed once per corpus."""
+        found = self._terms.get(paper_id)
+        if found is None:
+            paper, _ = self.papers[paper_id]
+            found = self._terms[paper_id] = content_terms(paper.title, paper.abstract)
+        return found
 
     @classmethod
     def of(cls, first: date, last: date, rows: list[tuple[Paper, Announcement]]) -> Corpus:

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.config import Settings
 from bot.digest.build import digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
+from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.digest.model import Digest
 from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
@@ -16,6 +19,7 @@ from bot.i18n import labels
 from bot.models import Channel, Topic
 from bot.store.db import Database
 from bot.store.deliveries import last_digest_date
+from bot.store.feedback import channel_votes
 from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
@@ -60,7 +64,8 @@ class DigestService:
             if corpus is None or (corpus.first, corpus.last) != (first, last_day):
                 corpus = await load_corpus(session, first, last_day)
             compiled = compile_topics(t.query for t in topics)
-            selected, matched = await select_papers(session, channel, compiled, corpus)
+            profile = await feedback_profile(session, channel.id)
+            selected, matched = await select_papers(session, channel, compiled, corpus, profile)
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
         extra = self._summary_notes(channel.language, summaries.values())
         digest = make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
@@ -77,3 +82,9 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
+
+
+async def feedback_profile(session: AsyncSession, channel_id: int) -> FeedbackProfile:
+    """The channel's taste from the papers it voted on."""
+    votes = await channel_votes(session, channel_id)
+    return FeedbackProfile.of((content_terms(p.title, p.abstract), v) for p, v in votes)

@@ -1,0 +1,26 @@
+"""Finding the paper a command means: a digest number, an arXiv id or URL, a DOI or a key."""
+
+from __future__ import annotations
+
+from bot.commands.context import Context
+from bot.models import Paper
+from bot.store.papers import find_paper
+
+
+async def resolve_paper(ctx: Context, reference: str) -> Paper | None:
+    """The stored paper for `reference`; a bare number means that paper of the last digest."""
+    ref = reference.strip()
+    if ref.isdigit():
+        key = ctx.deps.last_digest.get(ctx.channel_key, {}).get(int(ref))
+        if key is None:
+            return None
+        ref = key
+    async with ctx.deps.db.session() as session:
+        return await find_paper(session, ref)
+
+
+def not_found(reference: str) -> str:
+    """What to say when a paper reference resolves to nothing."""
+    if reference.strip().isdigit():
+        return f"There is no paper {reference} in the last digest here."
+    return f"I don't know the paper `{reference}` (not in any fetched feed)."

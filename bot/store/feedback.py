@@ -1,0 +1,40 @@
+"""👍/👎 votes per channel: recording one vote per person and paper, reading a channel's votes."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import Feedback, Paper, utcnow
+
+
+async def record_vote(
+    session: AsyncSession, channel_id: int, paper_id: int, user: str, value: int
+) -> None:
+    """Store a person's vote (+1 or -1) on a paper; a new vote replaces their earlier one."""
+    if value not in (1, -1):
+        raise ValueError(f"a vote is +1 or -1, not {value}")
+    query = select(Feedback).where(
+        Feedback.channel_id == channel_id, Feedback.paper_id == paper_id, Feedback.user == user
+    )
+    vote = (await session.exec(query)).first()
+    if vote is None:
+        vote = Feedback(channel_id=channel_id, paper_id=paper_id, user=user, value=value)
+    vote.value, vote.created_at = value, utcnow()
+    session.add(vote)
+    await session.flush()
+
+
+async def channel_votes(session: AsyncSession, channel_id: int) -> list[tuple[Paper, int]]:
+    """Each paper the channel voted on, with the sum of its votes (ties left out)."""
+    rows = await session.exec(
+        select(Paper, Feedback.value)
+        .join(Feedback, col(Feedback.paper_id) == col(Paper.id))
+        .where(Feedback.channel_id == channel_id)
+    )
+    totals: dict[int, tuple[Paper, int]] = {}
+    for paper, value in rows:
+        assert paper.id is not None
+        _, total = totals.get(paper.id, (paper, 0))
+        totals[paper.id] = (paper, total + value)
+    return [(paper, total) for paper, total in totals.values() if total != 0]

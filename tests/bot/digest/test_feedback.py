@@ -1,0 +1,88 @@
+"""Feedback: a channel's 👍/👎 move similar papers up or down in its next digests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile, content_terms
+from bot.messages import IncomingAction
+from bot.store.db import Database
+from tests.botharness import TestBot, bot_settings, make_testbot
+from tests.conftest import FIXTURES
+from tests.fakes.http_server import FakeHttpServer, Reply
+
+QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
+
+
+def test_similar_papers_move_with_the_vote_and_the_factor_is_bounded() -> None:
+    liked = content_terms("Photonic entanglement purification", "Quantum repeaters purify pairs.")
+    disliked = content_terms("Dark matter halos", "Galaxy rotation curves and halo profiles.")
+    profile = FeedbackProfile.of([(liked, 1), (disliked, -1)])
+    near_like = content_terms("Entanglement purification for repeaters", "Photonic pairs.")
+    near_dislike = content_terms("Halo profiles of dark matter", "Rotation curves of galaxies.")
+    unrelated = content_terms("Protein folding", "Sequence models of enzymes.")
+    assert profile.factor(near_like) > 1.0 > profile.factor(near_dislike)
+    assert profile.factor(unrelated) == 1.0
+    assert profile.factor(near_dislike) >= MIN_FACTOR and profile.factor(near_like) <= MAX_FACTOR
+    assert FeedbackProfile.of([]).is_empty
+
+
+@pytest.fixture
+async def testbot(db: Database, http_server: FakeHttpServer) -> AsyncIterator[TestBot]:
+    http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
+    bot = await make_testbot(db, bot_settings(arxiv_rss_url=f"{http_server.url}/rss/"))
+    try:
+        yield bot
+    finally:
+        await bot.app.aclose()
+
+
+def order(output: str) -> list[str]:
+    return [title for _n, title in re.findall(r"^\[(\d+)\] (.+)$", output, re.MULTILINE)]
+
+
+async def test_dislikes_and_likes_change_the_next_ranking(testbot: TestBot) -> None:
+    await testbot.exec_command("/subscribe cat:quant-ph")  # every paper scores the same
+    await testbot.exec_command("/size 50")
+    before = order(await testbot.exec_command("/digest preview"))
+    assert len(before) == 50
+
+    reply = await testbot.exec_command("/dislike 1")
+    assert "Noted 👎" in reply
+    after_dislike = order(await testbot.exec_command("/digest preview"))
+    assert sorted(after_dislike) == sorted(before)
+    assert after_dislike.index(before[0]) > 25  # the disliked paper sinks
+
+    await testbot.exec_command("/like 40")
+    after_like = order(await testbot.exec_command("/digest preview"))
+    liked_title = after_dislike[39]
+    assert after_like.index(liked_title) < 5  # the liked paper and its like rise
+
+
+async def test_button_press_records_a_vote_like_the_command(testbot: TestBot) -> None:
+    await testbot.exec_command("/subscribe cat:quant-ph")
+    await testbot.exec_command("/size 50")
+    before = order(await testbot.exec_command("/digest preview"))
+    key = testbot.app.bot.deps.last_digest[("console", "local", "console")][1]
+    sent: list[str] = []
+
+    class Collect:
+        async def send(self, message: object) -> str | None:
+            sent.append(message.text)  # type: ignore[attr-defined]
+            return None
+
+    press = IncomingAction(testbot.conversation, "dislike", key, user="u1")
+    await testbot.app.bot.handle_action(press, Collect())
+    assert sent and "Noted 👎" in sent[0]
+    after = order(await testbot.exec_command("/digest preview"))
+    assert after.index(before[0]) > 25
+
+
+async def test_vote_on_unknown_paper_is_refused(testbot: TestBot) -> None:
+    reply = await testbot.exec_command("/like 7")
+    assert "There is no paper 7 in the last digest here." in reply
+    reply = await testbot.exec_command("/dislike 9999.99999")
+    assert "I don't know the paper `9999.99999`" in reply
