@@ -1,0 +1,1 @@
+"""Reranking a channel's candidates: an LLM's 0–10 relevance, cached, blended with BM25."""
