@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
-from bench import summaries
+from bench import llm_costs, summaries
 
 
 def main() -> int:
     """Run the benchmarks in order; each prints a table with ratios."""
     print("== Offline summarizer vs lead baseline (ROUGE-L F1 on the reference digest) ==")
     summaries.main()
+    print("\n== LLM cost of a digest day: 1,000 channels, loopback fake LLM ==")
+    asyncio.run(llm_costs.main())
     return 0
 
 

@@ -1,0 +1,218 @@
+"""LLM cost of a digest day: 1,000 channels with overlapping topics over the reference papers.
+
+A loopback fake OpenAI-compatible server answers each summary request with the reference
+digest's own LLM fields for that paper, cut as a model obeying the prompt's limits would
+write them (each field's first sentence within the prompt's word limits), and reports token
+usage *estimated* from the text (about 4 characters a token for Latin script, one token per CJK character; real tokenizers
+differ by 10-20 %). The bot records that usage as it would a real server's. Printed: LLM
+calls, calls per unique (paper, language) summarized (goal 1.0), and prompt + completion
+tokens per summarized paper (goal <= 700).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bench.summaries import REFERENCE_DIR, REFERENCE_FILE
+from bot.app import create_app
+from bot.config import Settings
+from bot.digest.corpus import load_corpus
+from bot.models import Channel, LlmUsage, Topic
+from bot.sources.types import FetchedPaper
+from bot.store.db import Database
+from bot.store.papers import upsert_papers
+from tests.fakes.http_server import FakeHttpServer
+
+DAY = date(2025, 12, 22)
+CHANNELS = 1_000
+LANGUAGES = (("en", 0.7), ("zh", 0.3))
+TITLE_RE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate: ~4 Latin characters a token, one token per CJK character."""
+    cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+    return (len(text) - cjk + 3) // 4 + cjk
+
+
+@dataclass
+class FakeLLM:
+    """Answers summary requests with the reference fields of the paper named in the prompt."""
+
+    by_title: dict[str, dict[str, Any]]
+    calls: int = 0
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """One chat completion."""
+        self.calls += 1
+        body = await request.json()
+        prompt = json.dumps(body["messages"], ensure_ascii=False)
+        schema = json.dumps(body.get("response_format", {}), ensure_ascii=False)
+        match = TITLE_RE.search(body["messages"][-1]["content"])
+        ref = self.by_title.get(match[1].strip() if match else "", {})
+        content = json.dumps(_answer(ref), ensure_ascii=False)
+        usage = {
+            "prompt_tokens": estimate_tokens(prompt + schema),
+            "completion_tokens": estimate_tokens(content),
+        }
+        return web.json_response({
+            "id": f"c{self.calls}", "object": "chat.completion", "created": 0, "model": "bench",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {**usage, "total_tokens": sum(usage.values())},
+        })  # fmt: skip
+
+
+def _brief(text: str, words: int = 30) -> str:
+    """What a model obeying the prompt's limits writes: the first sentence, at most N words."""
+    first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    return " ".join(first.split()[:words])
+
+
+def _answer(ref: dict[str, Any]) -> dict[str, Any]:
+    words = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", ref.get("title", "paper keywords x"))]
+    keywords = list(dict.fromkeys(words))[:5] or ["paper", "method", "result"]
+    while len(keywords) < 3:
+        keywords.append(f"term{len(keywords)}")
+    fields = ("tldr", "motivation", "method", "result", "conclusion")
+    answer = {f: _brief(ref.get(f, "Not stated."), 20) for f in fields}
+    answer["tldr"] = _brief(ref.get("tldr", "A paper."), 30)
+    one_line = _brief(ref.get("tldr", "A paper."), 15)
+    return {**answer, "one_line": one_line, "keywords": keywords, "score": 70,
+            "score_reason": "Clear contribution with quantitative results."}  # fmt: skip
+
+
+def load_reference() -> list[dict[str, Any]]:
+    """The reference digest's papers."""
+    lines = (REFERENCE_DIR / REFERENCE_FILE).read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def reference_papers(rows: list[dict[str, Any]]) -> list[FetchedPaper]:
+    """The reference papers as a feed would report them on one day."""
+    return [
+        FetchedPaper(
+            source="arxiv", key=f"arxiv:{r['arxiv_id']}", title=r["title"],
+            abstract=r["abstract"], authors=tuple(r["authors"]), announced_on=DAY,
+            categories=tuple(dict.fromkeys((r["main_category"], r["section"]))),
+            primary_category=r["main_category"], arxiv_id=r["arxiv_id"], version=1,
+            abs_url=f"https://arxiv.org/abs/{r['arxiv_id']}",
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def channel_topics(rows: list[dict[str, Any]], rng: random.Random) -> list[str]:
+    """Three overlapping topics: a category, a category with a title word, a phrase."""
+    cats = sorted({r["main_category"] for r in rows})
+    words = sorted({w.lower() for r in rows for w in re.findall(r"[A-Za-z]{6,}", r["title"])})
+    return [
+        f"cat:{rng.choice(cats)} {rng.choice(words)}",
+        f"cat:{rng.choice(cats)} ({rng.choice(words)} OR {rng.choice(words)})",
+        f"cat:{rng.choice(cats)}",
+    ]
+
+
+async def seed(
+    db: Database, rows: list[dict[str, Any]], count: int
+) -> list[tuple[Channel, list[Topic]]]:
+    """Store the papers and `count` channels with their topics."""
+    rng = random.Random(7)
+    channels = []
+    async with db.session() as session:
+        await upsert_papers(session, reference_papers(rows))
+        for n in range(count):
+            lang = rng.choices([c for c, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
+            channel = Channel(platform="bench", channel=f"c{n}", language=lang)
+            session.add(channel)
+            await session.flush()
+            assert channel.id is not None
+            topics = [Topic(channel_id=channel.id, query=q) for q in channel_topics(rows, rng)]
+            session.add_all(topics)
+            channels.append((channel, topics))
+    return channels
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """What a digest day cost in LLM calls and tokens."""
+
+    channels: int
+    digests: int
+    unique_summaries: int
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+
+    def render(self) -> str:
+        """The benchmark's table."""
+        per = max(self.unique_summaries, 1)
+        rows = [
+            ("channels (overlapping topics, en 70 % / zh 30 %)", f"{self.channels}"),
+            ("digests with papers", f"{self.digests}"),
+            ("unique (paper, language) summarized", f"{self.unique_summaries}"),
+            ("LLM calls", f"{self.calls}"),
+            ("calls per unique paper per language (goal 1.0)", f"{self.calls / per:.2f}"),
+            ("prompt tokens per summarized paper (est.)", f"{self.prompt_tokens / per:.0f}"),
+            ("completion tokens per summarized paper (est.)",
+             f"{self.completion_tokens / per:.0f}"),
+            ("total tokens per summarized paper (goal <= 700)",
+             f"{(self.prompt_tokens + self.completion_tokens) / per:.0f}"),
+            ("wall time for all digests", f"{self.seconds:.1f} s"),
+        ]  # fmt: skip
+        width = max(len(name) for name, _ in rows)
+        return "\n".join(f"{name:<{width}} | {value:>8}" for name, value in rows)
+
+
+async def run(folder: Path, channels_count: int = CHANNELS) -> CostReport:
+    """Compose every channel's digest once, with the LLM summarizer on the fake server."""
+    rows = load_reference()
+    fake = FakeLLM({r["title"]: r for r in rows})
+    server = FakeHttpServer()
+    server.route("/v1/chat/completions", fake.handle, method="POST")
+    await server.start()
+    db = Database.open(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
+    await db.migrate()
+    settings = Settings(
+        _env_file=None, llm_base_url=f"{server.url}/v1", llm_api_key="k", llm_model="bench",
+        llm_concurrency=8,
+    )  # fmt: skip
+    app = await create_app(settings, db=db)
+    try:
+        channels = await seed(db, rows, channels_count)
+        started = time.perf_counter()
+        async with db.session() as session:
+            corpus = await load_corpus(session, DAY, DAY)
+        pairs: set[tuple[int, str]] = set()
+        digests = 0
+        for channel, topics in channels:
+            digest = await app.digests.compose(channel, topics, DAY, corpus=corpus)
+            digests += not digest.is_empty
+            pairs.update((p.paper_id, channel.language) for p in digest.papers)
+        seconds = time.perf_counter() - started
+        async with db.session() as session:
+            usage = list(await session.exec(LlmUsage.__table__.select()))  # type: ignore[attr-defined]
+    finally:
+        await app.aclose()
+        await server.stop()
+    prompt = sum(u.prompt_tokens for u in usage)
+    completion = sum(u.completion_tokens for u in usage)
+    return CostReport(len(channels), digests, len(pairs), fake.calls, prompt, completion, seconds)
+
+
+async def main() -> None:
+    """Run and print the LLM cost benchmark."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = await run(Path(folder))
+    print(report.render())
