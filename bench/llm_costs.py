@@ -2,11 +2,11 @@
 
 A loopback fake OpenAI-compatible server answers each summary request with the reference
 digest's own LLM fields for that paper, cut as a model obeying the prompt's limits would
-write them (each field's first sentence within the prompt's word limits), and reports token
-usage *estimated* from the text (about 4 characters a token for Latin script, one token per CJK character; real tokenizers
-differ by 10-20 %). The bot records that usage as it would a real server's. Printed: LLM
-calls, calls per unique (paper, language) summarized (goal 1.0), and prompt + completion
-tokens per summarized paper (goal <= 700).
+write them (each field's first sentence within the prompt's word limits). It reports token
+usage *estimated* from the text: about 4 characters a token for Latin script, one token per
+CJK character (real tokenizers differ by 10-20 %). The bot records that usage as it would a
+real server's. Printed: LLM calls, calls per unique (paper, language) summarized (goal 1.0),
+and prompt + completion tokens per summarized paper (goal <= 700).
 """
 
 from __future__ import annotations
