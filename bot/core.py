@@ -13,6 +13,9 @@ from bot.commands import feedback, info, settings, topics
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
 from bot.messages import IncomingAction, IncomingMessage, OutgoingMessage, Sender
+from bot.models import Paper
+from bot.store.channels import find_channel
+from bot.store.deliveries import paper_for_message
 
 log = structlog.get_logger(__name__)
 Handler = Callable[..., Awaitable[None]]
@@ -77,6 +80,31 @@ class PaperBot:
         command = f"{BUTTON_COMMANDS[action.action]} {action.value}"
         message = IncomingMessage(action.conversation, command, action.user, action.is_admin)
         await self.handle(message, sender)
+
+    async def handle_question(self, message: IncomingMessage, sender: Sender) -> None:
+        """A message in a thread (or a reply): a question about the paper that thread carries."""
+        ctx = Context(self.deps, message, sender)
+        thread = message.conversation.thread
+        paper_key = await self._thread_paper(message) if thread else None
+        try:
+            if paper_key is None:
+                raise CommandError(
+                    "I can't tell which paper this thread is about: ask in the thread of a "
+                    "paper post, or use `ask <arXiv id|DOI> <question>`."
+                )
+            await info.ask(ctx, paper_key, message.text.strip())
+        except CommandError as error:
+            await ctx.reply(str(error), kind="error")
+
+    async def _thread_paper(self, message: IncomingMessage) -> str | None:
+        conversation = message.conversation
+        async with self.deps.db.session() as session:
+            channel = await find_channel(session, conversation)
+            if channel is None or channel.id is None or conversation.thread is None:
+                return None
+            paper_id = await paper_for_message(session, channel.id, conversation.thread)
+            paper = await session.get(Paper, paper_id) if paper_id is not None else None
+        return paper.key if paper is not None else None
 
     async def _command(self, ctx: Context, text: str) -> None:
         command = parse_command(text)

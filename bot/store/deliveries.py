@@ -60,3 +60,13 @@ async def last_digest_date(session: AsyncSession, channel_id: int, before: date)
         Delivery.channel_id == channel_id, col(Delivery.digest_date) < before
     )
     return (await session.exec(query)).one()
+
+
+async def paper_for_message(
+    session: AsyncSession, channel_id: int, message_ref: str
+) -> int | None:
+    """The paper a posted message carries (so a thread maps back to it, even after a restart)."""
+    query = select(DeliveredPaper.paper_id).where(
+        DeliveredPaper.channel_id == channel_id, DeliveredPaper.message_ref == message_ref
+    )
+    return (await session.exec(query)).first()
