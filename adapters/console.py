@@ -37,6 +37,8 @@ class ConsoleSender:
 
     def _render(self, message: OutgoingMessage) -> str:
         digest, paper = message.digest, message.paper
+        if message.kind == "typing":
+            return "… reading the paper"
         if message.kind == "digest_header" and digest is not None:
             self._section = None
             return render_header(digest)

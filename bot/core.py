@@ -12,9 +12,9 @@ from bot.commands import digest as digest_cmds
 from bot.commands import feedback, info, settings, topics
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
-from bot.messages import IncomingAction, IncomingMessage, OutgoingMessage, Sender
+from bot.messages import Conversation, IncomingAction, IncomingMessage, OutgoingMessage, Sender
 from bot.models import Paper
-from bot.store.channels import find_channel
+from bot.store.channels import find_channel, set_channel_active
 from bot.store.deliveries import paper_for_message
 
 log = structlog.get_logger(__name__)
@@ -80,6 +80,17 @@ class PaperBot:
         command = f"{BUTTON_COMMANDS[action.action]} {action.value}"
         message = IncomingMessage(action.conversation, command, action.user, action.is_admin)
         await self.handle(message, sender)
+
+    async def channel_membership(self, conversation: Conversation, present: bool) -> None:
+        """The bot was added to (present) or removed from a channel: (re)activate or retire it."""
+        async with self.deps.db.session() as session:
+            await set_channel_active(session, conversation, present)
+        log.info(
+            "channel membership",
+            platform=conversation.platform,
+            channel=conversation.channel,
+            present=present,
+        )
 
     async def handle_question(self, message: IncomingMessage, sender: Sender) -> None:
         """A message in a thread (or a reply): a question about the paper that thread carries."""

@@ -59,8 +59,10 @@ class OutgoingMessage:
     """What the core wants said: neutral Markdown plus the structure behind it.
 
     `kind` tells an adapter how to render it: "reply" (a command's answer), "digest_header",
-    "digest_paper", "answer" or "error". `digest`/`paper` carry the structure so an adapter
-    can render natively instead of from Markdown.
+    "digest_paper", "answer", "error", or "typing" (no text: show that the bot is working, e.g.
+    a Slack reaction on `reply_to` or Telegram's typing action). `digest`/`paper` carry the
+    structure so an adapter can render natively instead of from Markdown. `reply_to` is the
+    platform id of the message this one answers, when there is one.
     """
 
     conversation: Conversation
@@ -70,6 +72,16 @@ class OutgoingMessage:
     digest: Digest | None = None
     paper: DigestPaper | None = None
     buttons: tuple[Button, ...] = field(default_factory=tuple)
+    reply_to: str | None = None
+
+
+class ChannelUnavailable(Exception):
+    """Raised by a Sender when the bot can no longer post there (removed, kicked, archived)."""
+
+    def __init__(self, conversation: Conversation, reason: str) -> None:
+        super().__init__(f"{conversation.platform}:{conversation.channel}: {reason}")
+        self.conversation = conversation
+        self.reason = reason
 
 
 class Sender(Protocol):

@@ -74,3 +74,15 @@ async def channels_with_topics(session: AsyncSession) -> list[tuple[Channel, lis
         assert channel.id is not None
         grouped.setdefault(channel.id, (channel, []))[1].append(topic)
     return list(grouped.values())
+
+
+async def set_channel_active(
+    session: AsyncSession, conversation: Conversation, active: bool
+) -> Channel | None:
+    """Mark a channel inactive when the bot is removed, active again when it is added back."""
+    channel = await find_channel(session, conversation)
+    if channel is not None and channel.active != active:
+        channel.active = active
+        session.add(channel)
+        await session.flush()
+    return channel
