@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     llm_daily_token_budget: int = Field(0, ge=0)
     llm_rerank: bool = False
 
+    # questions about papers (Q&A)
+    arxiv_pdf_url: str = "https://arxiv.org/pdf/"
+    qa_cache_mb: float = Field(64.0, gt=0)
+    qa_context_tokens: int = Field(3000, ge=200)
+    qa_history_tokens: int = Field(800, ge=0)
+
     # adapters
     adapters: str = "console"
 
