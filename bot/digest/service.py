@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest.build import digest_window, make_digest, select_papers
+from bot.digest.build import Selected, digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.digest.model import Digest
@@ -24,6 +24,15 @@ from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
 from bot.topics import compile_topics, parse_topics, plan_sources
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a digest will show before it is summarized: papers, match count, corpus size."""
+
+    selected: list[Selected]
+    matched: int
+    corpus_size: int
 
 
 class DigestService:
@@ -47,6 +56,34 @@ class DigestService:
         async with self._db.session() as session:
             return await latest_announcement_date(session, today)
 
+    async def select(
+        self, channel: Channel, topics: list[Topic], anchor: date, *, corpus: Corpus | None = None
+    ) -> Selection:
+        """The channel's new matching papers for `anchor`, ranked and capped."""
+        assert channel.id is not None
+        async with self._db.session() as session:
+            last = await last_digest_date(session, channel.id, anchor)
+            first, last_day = digest_window(anchor, last)
+            if corpus is None or (corpus.first, corpus.last) != (first, last_day):
+                corpus = await load_corpus(session, first, last_day)
+            compiled = compile_topics(t.query for t in topics)
+            profile = await feedback_profile(session, channel.id)
+            selected, matched = await select_papers(session, channel, compiled, corpus, profile)
+        return Selection(selected, matched, len(corpus.papers))
+
+    async def assemble(
+        self, channel: Channel, anchor: date, selection: Selection, notes: tuple[str, ...] = ()
+    ) -> Digest:
+        """Summarize the selected papers and build the Digest with its themes and notes."""
+        selected = selection.selected
+        summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
+        extra = self._summary_notes(channel.language, summaries.values())
+        digest = make_digest(
+            channel, anchor, selected, selection.matched, summaries, (*notes, *extra)
+        )
+        themes = keyword_themes([p.summary for p in digest.papers], channel.language)
+        return replace(digest, themes=themes)
+
     async def compose(
         self,
         channel: Channel,
@@ -57,20 +94,8 @@ class DigestService:
         notes: tuple[str, ...] = (),
     ) -> Digest:
         """The channel's digest for announcement date `anchor` (papers not yet delivered)."""
-        assert channel.id is not None
-        async with self._db.session() as session:
-            last = await last_digest_date(session, channel.id, anchor)
-            first, last_day = digest_window(anchor, last)
-            if corpus is None or (corpus.first, corpus.last) != (first, last_day):
-                corpus = await load_corpus(session, first, last_day)
-            compiled = compile_topics(t.query for t in topics)
-            profile = await feedback_profile(session, channel.id)
-            selected, matched = await select_papers(session, channel, compiled, corpus, profile)
-        summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
-        extra = self._summary_notes(channel.language, summaries.values())
-        digest = make_digest(channel, anchor, selected, matched, summaries, (*notes, *extra))
-        themes = keyword_themes([p.summary for p in digest.papers], channel.language)
-        return replace(digest, themes=themes)
+        selection = await self.select(channel, topics, anchor, corpus=corpus)
+        return await self.assemble(channel, anchor, selection, notes)
 
     def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
         t = labels(language)

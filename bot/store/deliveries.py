@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import DeliveredPaper, Delivery
+from bot.store.db import insert_ignoring_duplicates
 
 CHUNK = 500
 
@@ -62,11 +64,70 @@ async def last_digest_date(session: AsyncSession, channel_id: int, before: date)
     return (await session.exec(query)).one()
 
 
-async def paper_for_message(
-    session: AsyncSession, channel_id: int, message_ref: str
-) -> int | None:
+async def paper_for_message(session: AsyncSession, channel_id: int, message_ref: str) -> int | None:
     """The paper a posted message carries (so a thread maps back to it, even after a restart)."""
     query = select(DeliveredPaper.paper_id).where(
         DeliveredPaper.channel_id == channel_id, DeliveredPaper.message_ref == message_ref
     )
     return (await session.exec(query)).first()
+
+
+async def claim_delivery(
+    session: AsyncSession,
+    channel_id: int,
+    digest_date: date,
+    replica: str,
+    now: datetime,
+    lease: timedelta,
+) -> Delivery | None:
+    """Claim a channel's digest for a date; None when it is done or another replica holds it.
+
+    The unique (channel, date) constraint makes the first claim atomic on SQLite and Postgres.
+    A claim held by this replica (a restart) or whose lease ran out (a crashed replica) is
+    taken over with a conditional update, so two replicas never both win.
+    """
+    row = {"channel_id": channel_id, "digest_date": digest_date, "status": "claimed",
+           "claimed_by": replica, "claimed_at": now, "papers": 0}  # fmt: skip
+    await insert_ignoring_duplicates(session, Delivery, [row])
+    query = select(Delivery).where(
+        Delivery.channel_id == channel_id, Delivery.digest_date == digest_date
+    )
+    delivery = (await session.exec(query.execution_options(populate_existing=True))).one()
+    if delivery.status != "claimed":
+        return None
+    if delivery.claimed_by == replica and delivery.claimed_at == now:
+        return delivery
+    if delivery.claimed_by != replica and now - delivery.claimed_at < lease:
+        return None
+    taken = await session.exec(  # type: ignore[call-overload]
+        update(Delivery)
+        .where(
+            col(Delivery.id) == delivery.id,
+            col(Delivery.claimed_by) == delivery.claimed_by,
+            col(Delivery.claimed_at) == delivery.claimed_at,
+            col(Delivery.status) == "claimed",
+        )
+        .values(claimed_by=replica, claimed_at=now)
+    )
+    if taken.rowcount != 1:
+        return None
+    await session.refresh(delivery)
+    return delivery
+
+
+async def renew_claim(session: AsyncSession, delivery_id: int, replica: str, now: datetime) -> bool:
+    """Extend this replica's lease on a delivery; False when it lost the claim."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id, col(Delivery.claimed_by) == replica)
+        .values(claimed_at=now)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def posted_papers(session: AsyncSession, delivery_id: int) -> frozenset[int]:
+    """The papers of a delivery already posted (for resuming after a crash)."""
+    rows = await session.exec(
+        select(DeliveredPaper.paper_id).where(DeliveredPaper.delivery_id == delivery_id)
+    )
+    return frozenset(rows)
