@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -217,4 +217,37 @@ class RerankScore(SQLModel, table=True):
     topics_hash: str = Field(max_length=64, index=True)
     model: str = Field(max_length=200)
     score: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PaperText(SQLModel, table=True):
+    """A paper's full text, fetched once for Q&A: its passages with their section titles."""
+
+    __tablename__ = "paper_texts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id", unique=True, index=True)
+    kind: str = Field(max_length=20)  # "html" | "pdf" | "jats" | "abstract"
+    chunks: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    chars: int = 0
+    fetched_at: datetime = Field(default_factory=utcnow)
+    used_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class QaTurn(SQLModel, table=True):
+    """One question and its answer about a paper, in a channel's thread (Q&A context)."""
+
+    __tablename__ = "qa_turns"
+    __table_args__ = (
+        Index("ix_qa_turns_conversation", "platform", "workspace", "channel", "thread"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    workspace: str = Field(default="", max_length=100)
+    channel: str = Field(max_length=100)
+    thread: str = Field(default="", max_length=100)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
