@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     # adapters
     adapters: str = "console"
 
+    # telegram
+    telegram_bot_token: str = ""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+
     # logging
     log_level: str = ""  # empty: WARNING for console/fetch, INFO for run
     log_format: str = "console"  # "console" or "json"
@@ -119,4 +126,17 @@ class Settings(BaseSettings):
         unknown = [a for a in self.enabled_adapters if a not in KNOWN_ADAPTERS]
         if unknown:
             raise ValueError(f"ADAPTERS names unknown adapters {unknown}; known: {KNOWN_ADAPTERS}")
+        if "telegram" in self.enabled_adapters:
+            self._telegram_settings_complete()
         return self
+
+    def _telegram_settings_complete(self) -> None:
+        if not self.telegram_bot_token:
+            raise ValueError(
+                "ADAPTERS includes telegram, but TELEGRAM_BOT_TOKEN (from @BotFather) is not set"
+            )
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_URL is set: also set TELEGRAM_WEBHOOK_SECRET "
+                "(1-256 of A-Z a-z 0-9 _ -) so forged updates are refused"
+            )
