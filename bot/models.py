@@ -134,7 +134,7 @@ class Delivery(SQLModel, table=True):
     finished_at: datetime | None = None
     papers: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    plan: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    plan: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     header_ref: str | None = Field(default=None, max_length=100)
 
 

@@ -1,0 +1,189 @@
+"""Delivering a channel's scheduled digest exactly once: claim, plan, post, record, resume.
+
+The claim (one per channel and date) keeps replicas from doubling a digest. The plan (the
+papers chosen, stored before anything is posted) makes a resumed delivery post the same
+digest; each paper post is recorded as it is sent, so a resume skips what already went out.
+The one remaining window is a crash between a platform accepting a post and its record being
+committed: that paper is posted again on resume (at-least-once for that single message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlmodel import col, select
+
+from bot.delivery import digest_messages
+from bot.digest.build import Selected
+from bot.digest.model import Digest
+from bot.digest.service import DigestService, Selection
+from bot.i18n import labels
+from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender
+from bot.models import Announcement, Channel, Delivery, Paper, Topic, utcnow
+from bot.store.channels import set_channel_active
+from bot.store.db import Database
+from bot.store.deliveries import claim_delivery, posted_papers, record_delivered, renew_claim
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """How one channel's scheduled digest went."""
+
+    channel_id: int
+    digest_date: date
+    status: str  # sent | quiet | no_announcements | held | unavailable | lost_claim
+    posted: int = 0
+
+
+class ScheduledDelivery:
+    """Posts scheduled digests through platform senders, once per channel and date."""
+
+    def __init__(
+        self,
+        db: Database,
+        digests: DigestService,
+        replica: str,
+        lease: timedelta,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self._digests = digests
+        self._replica = replica
+        self._lease = lease
+        self._clock = clock
+
+    async def deliver(
+        self, channel: Channel, topics: list[Topic], digest_date: date, sender: Sender
+    ) -> DeliveryOutcome:
+        """Claim, compose (or resume) and post the channel's digest for `digest_date`."""
+        assert channel.id is not None
+        async with self._db.session() as session:
+            delivery = await claim_delivery(
+                session, channel.id, digest_date, self._replica, self._clock(), self._lease
+            )
+        if delivery is None:
+            return DeliveryOutcome(channel.id, digest_date, "held")
+        log.info("delivering", channel_id=channel.id, delivery_id=delivery.id,
+                 date=str(digest_date), resumed=delivery.plan is not None)  # fmt: skip
+        selection = await self._selection(channel, topics, delivery)
+        try:
+            return await self._post(channel, delivery, selection, sender)
+        except ChannelUnavailable as gone:
+            return await self._retire(channel, delivery, str(gone))
+
+    async def _selection(
+        self, channel: Channel, topics: list[Topic], delivery: Delivery
+    ) -> Selection:
+        if delivery.plan is not None:
+            return await self._replan(delivery)
+        selection = await self._digests.select(channel, topics, delivery.digest_date)
+        plan = {
+            "matched": selection.matched,
+            "corpus_size": selection.corpus_size,
+            "papers": [[s.paper.id, s.relevance, s.announcement.id] for s in selection.selected],
+        }
+        async with self._db.session() as session:
+            row = await session.get(Delivery, delivery.id)
+            assert row is not None
+            row.plan = plan
+            session.add(row)
+        delivery.plan = row.plan
+        return selection
+
+    async def _replan(self, delivery: Delivery) -> Selection:
+        """The stored plan as a Selection (the same papers, in the same order)."""
+        plan = delivery.plan or {}
+        entries: list[Any] = plan.get("papers", [])
+        async with self._db.session() as session:
+            papers = await _rows(session, Paper, [e[0] for e in entries])
+            announcements = await _rows(session, Announcement, [e[2] for e in entries])
+        selected = [
+            Selected(papers[pid], announcements[aid], score)
+            for pid, score, aid in entries
+            if pid in papers and aid in announcements
+        ]
+        return Selection(selected, int(plan.get("matched", 0)), int(plan.get("corpus_size", 0)))
+
+    async def _post(
+        self, channel: Channel, delivery: Delivery, selection: Selection, sender: Sender
+    ) -> DeliveryOutcome:
+        conversation = Conversation(channel.platform, channel.channel, channel.workspace)
+        assert channel.id is not None and delivery.id is not None
+        if not selection.selected:
+            status = "no_announcements" if selection.corpus_size == 0 else "quiet"
+            if status == "quiet" and not channel.quiet and delivery.header_ref is None:
+                text = labels(channel.language)["nothing"].format(date=delivery.digest_date)
+                ref = await sender.send(OutgoingMessage(conversation, text, kind="digest_header"))
+                await self._set_header(delivery.id, ref or "sent")
+                status = "sent"
+            await self._finish(delivery.id, status, 0)
+            return DeliveryOutcome(channel.id, delivery.digest_date, status)
+        digest = await self._digests.assemble(channel, delivery.digest_date, selection)
+        posted = await self._post_digest(digest, conversation, delivery, sender)
+        if posted is None:
+            return DeliveryOutcome(channel.id, delivery.digest_date, "lost_claim")
+        await self._finish(delivery.id, "sent", len(digest.papers))
+        return DeliveryOutcome(channel.id, delivery.digest_date, "sent", posted)
+
+    async def _post_digest(
+        self, digest: Digest, conversation: Conversation, delivery: Delivery, sender: Sender
+    ) -> int | None:
+        assert delivery.id is not None
+        async with self._db.session() as session:
+            done = await posted_papers(session, delivery.id)
+        header, *papers = digest_messages(digest, conversation)
+        if delivery.header_ref is None:
+            await self._set_header(delivery.id, await sender.send(header) or "sent")
+        posted = 0
+        for message in papers:
+            paper = message.paper
+            assert paper is not None
+            if paper.paper_id in done:
+                continue
+            ref = await sender.send(message)
+            async with self._db.session() as session:
+                await record_delivered(
+                    session, digest.channel_id, paper.paper_id, paper.version,
+                    delivery_id=delivery.id, position=paper.number, message_ref=ref,
+                )  # fmt: skip
+                if not await renew_claim(session, delivery.id, self._replica, self._clock()):
+                    return None
+            posted += 1
+        return posted
+
+    async def _set_header(self, delivery_id: int, ref: str) -> None:
+        async with self._db.session() as session:
+            row = await session.get(Delivery, delivery_id)
+            assert row is not None
+            row.header_ref = ref
+            session.add(row)
+
+    async def _finish(self, delivery_id: int, status: str, papers: int, error: str = "") -> None:
+        async with self._db.session() as session:
+            row = await session.get(Delivery, delivery_id)
+            assert row is not None
+            row.status, row.papers, row.finished_at = status, papers, utcnow()
+            row.error = error or None
+            session.add(row)
+
+    async def _retire(self, channel: Channel, delivery: Delivery, reason: str) -> DeliveryOutcome:
+        assert channel.id is not None and delivery.id is not None
+        conversation = Conversation(channel.platform, channel.channel, channel.workspace)
+        async with self._db.session() as session:
+            await set_channel_active(session, conversation, False)
+        await self._finish(delivery.id, "unavailable", 0, reason)
+        log.warning("channel unavailable", channel_id=channel.id, reason=reason)
+        return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
+
+
+async def _rows(session: Any, model: Any, ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = await session.exec(select(model).where(col(model.id).in_(ids)))
+    return {row.id: row for row in rows}
