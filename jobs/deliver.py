@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import structlog
@@ -11,9 +12,10 @@ import structlog
 from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
 from bot.messages import Sender
 from bot.models import Channel, Topic
-from bot.schedule import due_digest_date
+from bot.schedule import due_digest_date, scheduled_at
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
+from bot.store.fetches import failing_sources
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +39,30 @@ def due_channels(
     return due
 
 
+@dataclass(frozen=True)
+class FetchGate:
+    """Whether today's fetch is still running, what failed, and how long a digest waits."""
+
+    pending: bool = False
+    missing: tuple[str, ...] = ()
+    wait: timedelta = timedelta(0)
+
+    def holds(self, channel: Channel, day: date, now: datetime) -> bool:
+        """True while this digest should wait for the fetch (until its deadline)."""
+        if not (self.pending or self.missing):
+            return False
+        deadline = scheduled_at(day, channel.digest_time, channel.timezone) + self.wait
+        return now < deadline
+
+
+async def fetch_gate(db: Database, pending: bool, wait: timedelta) -> FetchGate:
+    """The gate from the store's failing sources and whether a fetch is running."""
+    async with db.session() as session:
+        failing = await failing_sources(session)
+    missing = tuple(f"Not fetched yet: {f.url} ({(f.last_error or '')[:120]})" for f in failing)
+    return FetchGate(pending, missing, wait)
+
+
 async def run(
     db: Database,
     delivery: ScheduledDelivery,
@@ -44,17 +70,25 @@ async def run(
     *,
     now: datetime,
     catchup: timedelta | None = None,
+    gate: FetchGate | None = None,
     concurrency: int = 20,
 ) -> list[DeliveryOutcome]:
-    """Deliver every due digest (missed ones within the catch-up window too)."""
+    """Deliver every due digest (missed ones within the catch-up window too).
+
+    While the day's fetch is running or a source failed, a digest waits until its deadline
+    (`gate.wait` after its time); past it, it goes out and its footer names what is missing.
+    """
+    gate = gate or FetchGate()
     async with db.session() as session:
         subscribed = await channels_with_topics(session)
-    due = due_channels(subscribed, senders, now, catchup)
+    due = [d for d in due_channels(subscribed, senders, now, catchup)
+           if not gate.holds(d[0], d[2], now)]  # fmt: skip
     limit = asyncio.Semaphore(concurrency)
 
     async def one(channel: Channel, topics: list[Topic], day: date) -> DeliveryOutcome:
         async with limit:
-            return await delivery.deliver(channel, topics, day, senders[channel.platform])
+            sender = senders[channel.platform]
+            return await delivery.deliver(channel, topics, day, sender, gate.missing)
 
     outcomes = list(await asyncio.gather(*(one(c, t, d) for c, t, d in due)))
     sent = sum(o.status == "sent" for o in outcomes)

@@ -59,7 +59,12 @@ class ScheduledDelivery:
         self._clock = clock
 
     async def deliver(
-        self, channel: Channel, topics: list[Topic], digest_date: date, sender: Sender
+        self,
+        channel: Channel,
+        topics: list[Topic],
+        digest_date: date,
+        sender: Sender,
+        notes: tuple[str, ...] = (),
     ) -> DeliveryOutcome:
         """Claim, compose (or resume) and post the channel's digest for `digest_date`."""
         assert channel.id is not None
@@ -73,7 +78,7 @@ class ScheduledDelivery:
                  date=str(digest_date), resumed=delivery.plan is not None)  # fmt: skip
         selection = await self._selection(channel, topics, delivery)
         try:
-            return await self._post(channel, delivery, selection, sender)
+            return await self._post(channel, delivery, selection, sender, notes)
         except ChannelUnavailable as gone:
             return await self._retire(channel, delivery, str(gone))
 
@@ -111,7 +116,12 @@ class ScheduledDelivery:
         return Selection(selected, int(plan.get("matched", 0)), int(plan.get("corpus_size", 0)))
 
     async def _post(
-        self, channel: Channel, delivery: Delivery, selection: Selection, sender: Sender
+        self,
+        channel: Channel,
+        delivery: Delivery,
+        selection: Selection,
+        sender: Sender,
+        notes: tuple[str, ...],
     ) -> DeliveryOutcome:
         conversation = Conversation(channel.platform, channel.channel, channel.workspace)
         assert channel.id is not None and delivery.id is not None
@@ -124,7 +134,7 @@ class ScheduledDelivery:
                 status = "sent"
             await self._finish(delivery.id, status, 0)
             return DeliveryOutcome(channel.id, delivery.digest_date, status)
-        digest = await self._digests.assemble(channel, delivery.digest_date, selection)
+        digest = await self._digests.assemble(channel, delivery.digest_date, selection, notes)
         posted = await self._post_digest(digest, conversation, delivery, sender)
         if posted is None:
             return DeliveryOutcome(channel.id, delivery.digest_date, "lost_claim")

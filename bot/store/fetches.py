@@ -50,3 +50,9 @@ async def recent_runs(session: AsyncSession, limit: int = 20) -> list[FetchRun]:
     """The most recent fetch runs, newest first."""
     query = select(FetchRun).order_by(col(FetchRun.started_at).desc()).limit(limit)
     return list(await session.exec(query))
+
+
+async def failing_sources(session: AsyncSession) -> list[FeedState]:
+    """Source URLs whose latest fetch failed (they are retried; digests name them)."""
+    query = select(FeedState).where(col(FeedState.failures) > 0).order_by(col(FeedState.url))
+    return list(await session.exec(query))

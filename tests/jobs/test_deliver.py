@@ -116,3 +116,22 @@ async def test_a_removed_bot_marks_the_channel_inactive(app: App, db: Database) 
     assert delivery.error and "not_in_channel" in delivery.error
     again = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
     assert again == []  # inactive channels are not retried
+
+
+async def test_a_digest_waits_for_the_fetch_then_says_what_is_missing(
+    app: App, db: Database
+) -> None:
+    await add_channel(db, "lab", "cat:quant-ph entanglement")
+    platform = PlatformRecorder()
+    gate = deliver.FetchGate(missing=("Not fetched yet: arXiv cs.CL (HTTP 500)",),
+                             wait=timedelta(minutes=30))  # fmt: skip
+    waiting = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN,
+                                gate=gate)  # fmt: skip
+    assert waiting == [] and platform.posts == {}
+    deadline = MONDAY_8_BERLIN + timedelta(minutes=30)
+    sent = await deliver.run(db, delivery_for(app, clock=lambda: deadline), {"test": platform},
+                             now=deadline, gate=gate)  # fmt: skip
+    assert [o.status for o in sent] == ["sent"]
+    header = platform.posts["lab"][0]
+    assert header.digest is not None
+    assert "Not fetched yet: arXiv cs.CL (HTTP 500)" in header.digest.notes
