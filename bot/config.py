@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     # adapters
     adapters: str = "console"
 
+    # slack
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    slack_command: str = "/papers"
+
     # telegram
     telegram_bot_token: str = ""
     telegram_api_url: str = "https://api.telegram.org/bot"
@@ -126,9 +133,20 @@ class Settings(BaseSettings):
         unknown = [a for a in self.enabled_adapters if a not in KNOWN_ADAPTERS]
         if unknown:
             raise ValueError(f"ADAPTERS names unknown adapters {unknown}; known: {KNOWN_ADAPTERS}")
+        if "slack" in self.enabled_adapters:
+            self._slack_tokens_present()
         if "telegram" in self.enabled_adapters:
             self._telegram_settings_complete()
         return self
+
+    def _slack_tokens_present(self) -> None:
+        if not self.slack_bot_token:
+            raise ValueError("ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set")
+        if not (self.slack_app_token or self.slack_signing_secret):
+            raise ValueError(
+                "ADAPTERS includes slack: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, "
+                "or SLACK_SIGNING_SECRET for HTTP mode (Events API request URL)"
+            )
 
     def _telegram_settings_complete(self) -> None:
         if not self.telegram_bot_token:
