@@ -1,0 +1,156 @@
+"""Posting the core's messages to Slack: chat.postMessage/postEphemeral, 👀 for typing.
+
+Ephemeral messages need a recipient, which an OutgoingMessage does not name: a sender made
+with `for_user(user)` (the adapter does this for each slash command, button press and
+question) posts ephemeral messages with chat.postEphemeral to that user; a sender without a
+user (scheduled digests) posts them as ordinary messages. Posts are paced per channel
+(Slack allows about one message a second per channel), and HTTP 429 answers are retried
+after their Retry-After (see `RetryAfterHandler`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import render
+from bot.messages import ChannelUnavailable, OutgoingMessage
+
+UNAVAILABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
+TYPING_REACTION = "eyes"
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class RetryAfterHandler(AsyncRetryHandler):
+    """Retries an HTTP 429 after the server's Retry-After seconds (1 s when it gives none)."""
+
+    def __init__(self, max_retry_count: int = 3, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code == 429
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        """Wait as long as Slack asked, then try again."""
+        state.next_attempt_requested = True
+        await self._sleep(retry_after(response))
+        state.increment_current_attempt()
+
+
+def retry_after(response: HttpResponse | None) -> float:
+    """The Retry-After header in seconds (1 when absent or unreadable)."""
+    headers = response.headers if response is not None else {}
+    for name, values in headers.items():
+        if name.lower() == "retry-after":
+            value = values[0] if isinstance(values, list) else values
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+class ChannelPacer:
+    """One limiter per channel: at most `per_second` posts a second there (None: unpaced)."""
+
+    def __init__(self, per_second: float | None = 1.0) -> None:
+        self._per_second = per_second
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    async def wait(self, channel: str) -> None:
+        """Wait for this channel's turn."""
+        if not self._per_second:
+            return
+        limiter = self._limiters.get(channel)
+        if limiter is None:
+            limiter = AsyncLimiter(1, 1 / self._per_second)
+            self._limiters[channel] = limiter
+        await limiter.acquire()
+
+
+class SlackSender:
+    """The Slack `Sender`: returns the posted message's ts (None for reactions)."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        pacer: ChannelPacer | None = None,
+        user: str | None = None,
+    ) -> None:
+        self.client = client
+        self.pacer = pacer or ChannelPacer()
+        self.user = user
+
+    def for_user(self, user: str | None) -> SlackSender:
+        """The same sender, with ephemeral messages going to `user`."""
+        return SlackSender(self.client, self.pacer, user or None)
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Post one message; raise ChannelUnavailable when the bot can't post there."""
+        if message.kind == "typing":
+            await self._react(message)
+            return None
+        kwargs = render(message)
+        await self.pacer.wait(message.conversation.channel)
+        try:
+            if message.ephemeral and self.user:
+                response = await self.client.chat_postEphemeral(user=self.user, **kwargs)
+                return _str(response.get("message_ts"))
+            response = await self.client.chat_postMessage(**kwargs)
+            return _str(response.get("ts"))
+        except SlackApiError as error:
+            raise_if_unavailable(error, message)
+            raise
+
+    async def _react(self, message: OutgoingMessage) -> None:
+        if not message.reply_to:
+            return
+        try:
+            await self.client.reactions_add(
+                channel=message.conversation.channel,
+                timestamp=message.reply_to,
+                name=TYPING_REACTION,
+            )
+        except SlackApiError as error:
+            raise_if_unavailable(error, message)
+            # already_reacted, no_reaction, missing_scope…: the reaction is a courtesy
+
+
+def _error_code(error: SlackApiError) -> str:
+    data: Any = error.response.data if error.response is not None else {}
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
+def raise_if_unavailable(error: SlackApiError, message: OutgoingMessage) -> None:
+    """Raise ChannelUnavailable for the errors that mean the bot can't post in the channel."""
+    code = _error_code(error)
+    if code in UNAVAILABLE:
+        raise ChannelUnavailable(message.conversation, code) from error
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value else None
