@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.schedule import parse_days
 
 KNOWN_ADAPTERS = ("console", "slack", "telegram")
 
@@ -77,6 +80,19 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str = ""
     telegram_webhook_port: int = Field(8443, ge=1, le=65535)
 
+    # scheduling and delivery
+    replica_id: str = ""  # empty: this host's name
+    delivery_tick_seconds: int = Field(60, ge=1, le=3600)
+    delivery_lease_seconds: int = Field(120, ge=5)
+    catchup_hours: float = Field(0, ge=0, le=48)  # 0: a missed digest is delivered the same day
+    fetch_timezone: str = "America/New_York"
+    fetch_arxiv_time: str = "20:30"
+    fetch_arxiv_days: str = "sun-thu"
+    fetch_daily_time: str = "06:00"
+    fetch_wait_minutes: int = Field(60, ge=0)
+    fetch_retry_minutes: float = Field(10, gt=0)
+    fetch_retry_hours: float = Field(6, ge=0)
+
     # logging
     log_level: str = ""  # empty: WARNING for console/fetch, INFO for run
     log_format: str = "console"  # "console" or "json"
@@ -110,7 +126,26 @@ class Settings(BaseSettings):
         rest = self.database_url[len(prefix) :]
         return None if rest in ("", ":memory:") else Path(rest)
 
-    @field_validator("default_timezone")
+    @property
+    def replica(self) -> str:
+        """This process's name in delivery claims (REPLICA_ID, else the host name)."""
+        return self.replica_id or socket.gethostname()
+
+    @field_validator("fetch_arxiv_days")
+    @classmethod
+    def _known_days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("fetch_arxiv_time", "fetch_daily_time", "default_digest_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"{value!r} is not a time of day (HH:MM)")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+    @field_validator("default_timezone", "fetch_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:
