@@ -23,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="type commands in the terminal (reads stdin to EOF if piped)")
     fetch = sub.add_parser("fetch", help="fetch what the subscribed topics need, print counts")
     fetch.add_argument("--date", type=date.fromisoformat, help="announcement date (YYYY-MM-DD)")
+    run = sub.add_parser("run", help="run the adapters in ADAPTERS and the scheduler")
+    run.add_argument("--http", action="store_true", help="Slack over HTTP, not Socket Mode")
+    run.add_argument("--port", type=int, default=3000, help="HTTP port with --http")
+    sub.add_parser("status", help="per channel: last and next digest, papers, failures")
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
     return parser
@@ -40,13 +44,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"paperbot: invalid settings:\n{error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level or "WARNING", settings.log_format)
+    default_level = "INFO" if args.command == "run" else "WARNING"
+    configure_logging(settings.log_level or default_level, settings.log_format)
     from paperbot import commands
 
     runner = {
         "console": commands.console,
         "fetch": commands.fetch,
         "usage": commands.usage,
+        "run": commands.run,
+        "status": commands.status,
     }[args.command]
     try:
         return asyncio.run(runner(settings, args))

@@ -17,6 +17,7 @@ from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.store.usage import usage_by_day
 from bot.topics import parse_topics, plan_sources
+from paperbot.status import status_table
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> int:
@@ -80,4 +81,23 @@ async def usage(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(format_usage(rows) if rows else "No LLM calls recorded.")
+    return 0
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the bot: adapters and scheduler, until SIGTERM."""
+    from paperbot.run import HttpOptions
+    from paperbot.run import run as run_bot
+
+    return await run_bot(settings, HttpOptions(args.http, args.port))
+
+
+async def status(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the per-channel delivery status."""
+    db = Database.open(settings.database_url)
+    try:
+        await db.migrate()
+        print(await status_table(db, datetime.now(UTC)))
+    finally:
+        await db.close()
     return 0

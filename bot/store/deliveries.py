@@ -131,3 +131,16 @@ async def posted_papers(session: AsyncSession, delivery_id: int) -> frozenset[in
         select(DeliveredPaper.paper_id).where(DeliveredPaper.delivery_id == delivery_id)
     )
     return frozenset(rows)
+
+
+async def delivery_summary(session: AsyncSession) -> dict[int, tuple[int, Delivery | None]]:
+    """Per channel: papers delivered so far, and its most recent scheduled delivery."""
+    counts = await session.exec(
+        select(DeliveredPaper.channel_id, func.count()).group_by(DeliveredPaper.channel_id)
+    )
+    summary: dict[int, tuple[int, Delivery | None]] = {cid: (n, None) for cid, n in counts}
+    deliveries = await session.exec(select(Delivery).order_by(col(Delivery.digest_date)))
+    for delivery in deliveries:
+        count, _ = summary.get(delivery.channel_id, (0, None))
+        summary[delivery.channel_id] = (count, delivery)
+    return summary

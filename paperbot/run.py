@@ -1,0 +1,118 @@
+"""`paperbot run`: the adapters named in ADAPTERS and the scheduler, on one asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import structlog
+
+from adapters.console import CONSOLE, ConsoleSender, run_console
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.messages import Sender
+from jobs.scheduler import Jobs
+
+log = structlog.get_logger(__name__)
+
+
+class Adapter(Protocol):
+    """What `paperbot run` needs of a chat adapter."""
+
+    @property
+    def sender(self) -> Sender:
+        """Posts to any conversation of the adapter's platform."""
+        ...
+
+    async def start(self) -> None:
+        """Connect and start receiving (without blocking)."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect."""
+        ...
+
+
+@dataclass
+class HttpOptions:
+    """`--http --port N`: Slack over HTTP instead of Socket Mode."""
+
+    enabled: bool = False
+    port: int = 3000
+
+
+@dataclass
+class Running:
+    """What a running bot holds, for a clean shutdown."""
+
+    app: App
+    adapters: list[Adapter] = field(default_factory=list)
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+def make_adapters(app: App, http: HttpOptions) -> dict[str, Adapter]:
+    """The chat adapters named in ADAPTERS (the console is handled by `run`)."""
+    adapters: dict[str, Adapter] = {}
+    names = app.settings.enabled_adapters
+    if "slack" in names:
+        from adapters.slack.app import SlackAdapter
+
+        adapters["slack"] = SlackAdapter(
+            app.settings, app.bot, http_mode=http.enabled, port=http.port
+        )
+    if "telegram" in names:
+        from adapters.telegram.app import TelegramAdapter
+
+        adapters["telegram"] = TelegramAdapter(app.settings, app.bot)
+    return adapters
+
+
+async def run(settings: Settings, http: HttpOptions) -> int:
+    """Start everything, run until SIGTERM/SIGINT (or console EOF with only the console)."""
+    app = await create_app(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    running = Running(app)
+    adapters = make_adapters(app, http)
+    senders: dict[str, Sender] = {name: a.sender for name, a in adapters.items()}
+    try:
+        for adapter in adapters.values():
+            await adapter.start()
+            running.adapters.append(adapter)
+        if "console" in settings.enabled_adapters:
+            senders["console"] = ConsoleSender(sys.stdout)
+            running.tasks.append(asyncio.create_task(_console(app, stop, bool(adapters))))
+        scheduler = Jobs(app, senders, settings.replica).build()
+        scheduler.start()
+        log.info("paperbot running", adapters=list(settings.enabled_adapters),
+                 replica=settings.replica)  # fmt: skip
+        await stop.wait()
+        scheduler.shutdown(wait=False)
+    finally:
+        await _shutdown(running)
+    return 0
+
+
+async def _console(app: App, stop: asyncio.Event, others: bool) -> None:
+    """The console REPL; at end of input it stops the bot unless other adapters run."""
+    await run_console(app.bot, conversation=CONSOLE)
+    if not others and sys.stdin.isatty():
+        stop.set()
+
+
+async def _shutdown(running: Running) -> None:
+    for task in running.tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    for adapter in reversed(running.adapters):
+        with contextlib.suppress(Exception):
+            await adapter.stop()
+    await running.app.aclose()
+    log.info("paperbot stopped")
