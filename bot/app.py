@@ -12,6 +12,7 @@ from bot.core import PaperBot
 from bot.digest.service import DigestService
 from bot.fetching import PaperFetcher
 from bot.llm.client import LLMClient
+from bot.qa.service import make_qa_service
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
 from bot.store.usage import UsageRecorder
@@ -74,7 +75,10 @@ async def create_app(
     llm = None
     if summarizer is None:
         summarizer, llm = make_summarizer(settings, db)
+    if llm is None and settings.llm_enabled:
+        llm = LLMClient.from_settings(settings)  # for Q&A when the summarizer was given
     summaries = SummaryService(db, summarizer, concurrency=settings.llm_concurrency)
     digests = DigestService(db, fetcher, summaries, settings)
-    deps = BotDeps(settings=settings, db=db, digests=digests, clock=clock)
+    qa = make_qa_service(db, http, settings, llm)
+    deps = BotDeps(settings=settings, db=db, digests=digests, clock=clock, qa=qa)
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

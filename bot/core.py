@@ -97,15 +97,17 @@ class PaperBot:
         ctx = Context(self.deps, message, sender)
         thread = message.conversation.thread
         paper_key = await self._thread_paper(message) if thread else None
-        try:
-            if paper_key is None:
-                raise CommandError(
-                    "I can't tell which paper this thread is about: ask in the thread of a "
-                    "paper post, or use `ask <arXiv id|DOI> <question>`."
-                )
-            await info.ask(ctx, paper_key, message.text.strip())
+        try:  # no parent paper: the question itself may name one (arXiv id, DOI)
+            await info.ask(
+                ctx, paper_key or "", message.text.strip(), from_thread=paper_key is not None
+            )
         except CommandError as error:
             await ctx.reply(str(error), kind="error")
+        except Exception:
+            log.exception("question failed", text=message.text[:200])
+            await ctx.reply(
+                "Sorry, something went wrong answering that. It was logged.", kind="error"
+            )
 
     async def _thread_paper(self, message: IncomingMessage) -> str | None:
         conversation = message.conversation

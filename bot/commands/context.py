@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.digest.service import DigestService
 from bot.messages import IncomingMessage, OutgoingMessage, Sender
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from bot.qa.service import QAService
 
 
 @dataclass
@@ -21,6 +25,7 @@ class BotDeps:
     digests: DigestService
     clock: Callable[[], datetime]
     last_digest: dict[tuple[str, str, str], dict[int, str]] = field(default_factory=dict)
+    qa: QAService | None = None  # questions about papers; None: not wired
 
 
 @dataclass

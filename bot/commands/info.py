@@ -1,10 +1,20 @@
-"""Commands that explain: help, sources, and `ask` until Q&A arrives."""
+"""Commands that explain: help, sources, and `ask` (questions about a paper)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.commands.context import Context
-from bot.commands.grammar import BY_NAME, SPECS
+from bot.commands.grammar import BY_NAME, SPECS, CommandError
+from bot.commands.papers import not_found, resolve_paper
+from bot.messages import OutgoingMessage
+from bot.models import Paper
+from bot.qa.resolve import reference_in
+from bot.store.channels import find_channel
 from bot.store.fetches import recent_runs
+
+if TYPE_CHECKING:
+    from bot.qa.service import QAService
 
 QUERY_HELP = (
     'Topic queries: words and "phrases" (matched in title and abstract), `OR`, `-word` or '
@@ -48,10 +58,59 @@ async def show_sources(ctx: Context) -> None:
     await ctx.reply("\n".join(lines))
 
 
-async def ask(ctx: Context, paper: str, question: str) -> None:
-    """Questions about papers: not available until the Q&A feature lands."""
-    await ctx.reply(
-        f"Answering questions about papers is not available yet, so I can't answer "
-        f"about {paper}. For now, read it at its abs link.",
-        kind="error",
+async def ask(ctx: Context, paper: str, question: str, *, from_thread: bool = False) -> None:
+    """Answer a question about a paper from its full text, in the asker's thread.
+
+    The paper is, in order: the thread's (`from_thread`), one named in the question (arXiv
+    id or URL, DOI, bioRxiv/medRxiv URL), then `paper` (a digest number, id, DOI or key).
+    """
+    qa = ctx.deps.qa
+    if qa is None:
+        raise CommandError("Questions about papers are not set up on this bot.")
+    message = ctx.message
+    candidates = [paper] if from_thread else [reference_in(question) or "", paper]
+    candidates = [ref.strip() for ref in candidates if ref.strip()]
+    if not candidates:
+        raise CommandError(_unresolved(paper))
+    await ctx.sender.send(
+        OutgoingMessage(message.conversation, "", kind="typing", reply_to=message.message_id)
     )
+    found = await _which_paper(ctx, qa, candidates)
+    if found is None:
+        raise CommandError(_unresolved(paper or candidates[0]))
+    language = await _language(ctx)
+    answer = await qa.answer(found, question, message.conversation, language)
+    await ctx.sender.send(
+        OutgoingMessage(
+            message.conversation, answer.text, kind="answer", reply_to=message.message_id
+        )
+    )
+
+
+async def _which_paper(ctx: Context, qa: QAService, candidates: list[str]) -> Paper | None:
+    """The first candidate that resolves: a digest number, arXiv id/URL, DOI or key."""
+    for ref in candidates:
+        found = await resolve_paper(ctx, ref) if ref.isdigit() else await qa.resolve(ref)
+        if found is not None:
+            return found
+    return None
+
+
+def _unresolved(reference: str) -> str:
+    if not reference.strip():
+        return (
+            "I can't tell which paper this thread is about: ask in the thread of a paper "
+            "post, name it (arXiv id or link, DOI), or use `ask <arXiv id|DOI> <question>`."
+        )
+    if reference.strip().isdigit():
+        return not_found(reference)
+    return (
+        f"I can't find the paper `{reference}`: it is in no fetched feed, and the arXiv and "
+        "bioRxiv/medRxiv lookups found nothing. Check the id or DOI."
+    )
+
+
+async def _language(ctx: Context) -> str:
+    async with ctx.deps.db.session() as session:
+        channel = await find_channel(session, ctx.message.conversation)
+    return channel.language if channel is not None else ctx.deps.settings.default_language

@@ -14,6 +14,7 @@ from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
 
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
+PASA_PDF = FIXTURES / "arxiv_fulltext" / "arxiv_pdf_2501.10120v1_PaSa.pdf"
 
 
 @pytest.fixture
@@ -100,18 +101,26 @@ async def test_topic_management(testbot: TestBot) -> None:
     assert "cat:cs.CL agents" not in await testbot.exec_command("/topics")
 
 
-async def test_question_before_qa_is_answered_plainly(testbot: TestBot) -> None:
+async def test_question_is_answered_with_extracts_from_the_full_text(
+    testbot: TestBot, http_server: FakeHttpServer
+) -> None:
+    # The only recorded full text is the PaSa PDF: it stands in for every paper's PDF here,
+    # and the HTML version is missing (404), so the PDF path is taken.
+    http_server.route_prefix("/pdf/", Reply(PASA_PDF.read_bytes(), content_type="application/pdf"))
+    testbot.app.settings.arxiv_html_url = f"{http_server.url}/html/"
+    testbot.app.settings.arxiv_pdf_url = f"{http_server.url}/pdf/"
     await testbot.exec_command("/subscribe cat:quant-ph entanglement")
     await testbot.exec_command("/digest now")
-    answer = await testbot.exec_command(">2 what hardware do they use?")
-    assert "not available yet" in answer
+    answer = await testbot.exec_command(">2 which GPUs were used for training?")
+    assert "… reading the paper" in answer
+    assert "Extracts from the paper (no LLM configured):" in answer
+    assert "§5.1 Experimental Setting" in answer and "H100" in answer
+    assert "Read from the PDF full text of" in answer
     nothing = await testbot.exec_command(">99 anything?")
     assert "There is no paper 99" in nothing
 
 
-async def test_unreachable_feed_is_reported_not_crashed(
-    db: Database, tmp_path: Path
-) -> None:
+async def test_unreachable_feed_is_reported_not_crashed(db: Database, tmp_path: Path) -> None:
     settings = bot_settings(arxiv_rss_url="http://127.0.0.1:9/rss/")
     bot = await make_testbot(db, settings)
     try:

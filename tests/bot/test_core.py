@@ -48,9 +48,9 @@ async def test_question_in_a_paper_thread_is_about_that_paper(testbot: TestBot) 
     answers = Recorder()
     question = IncomingMessage(replace(convo, thread="m3"), "what is the fidelity?")
     await bot.handle_question(question, answers)
-    assert len(answers.sent) == 1
-    assert second.paper.key.split(":", 1)[1] in answers.sent[0].text
-    assert answers.sent[0].conversation.thread == "m3"
+    assert [m.kind for m in answers.sent] == ["typing", "answer"]
+    assert second.paper.key.split(":", 1)[1] in answers.sent[1].text
+    assert answers.sent[1].conversation.thread == "m3"
 
 
 async def test_question_in_an_unknown_thread_gets_a_short_explanation(testbot: TestBot) -> None:

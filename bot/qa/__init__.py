@@ -1,0 +1,1 @@
+"""Questions about a paper, answered from its full text: fetch, cache, retrieve, answer."""

@@ -1,0 +1,39 @@
+"""A thread's earlier questions and answers as prompt context: recent ones whole, older ones
+condensed, the oldest dropped when even that does not fit the token budget.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.llm.fence import truncate
+from bot.qa.retrieve import estimate_tokens
+
+RECENT_TURNS = 2
+RECENT_ANSWER_CHARS = 1_500
+CONDENSED_QUESTION_CHARS = 160
+CONDENSED_ANSWER_CHARS = 220
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?。！？])(?:\s|$)", re.DOTALL)
+
+
+def condense(turns: list[tuple[str, str]], budget_tokens: int) -> list[str]:
+    """Earlier turns as prompt lines, oldest first, within `budget_tokens`."""
+    if budget_tokens <= 0 or not turns:
+        return []
+    cut = max(0, len(turns) - RECENT_TURNS)
+    lines = [_condensed(q, a) for q, a in turns[:cut]]
+    lines += [_whole(q, a) for q, a in turns[cut:]]
+    while lines and sum(estimate_tokens(line) for line in lines) > budget_tokens:
+        lines.pop(0)
+    return lines
+
+
+def _whole(question: str, answer: str) -> str:
+    return f"Q: {truncate(question, 600)}\nA: {truncate(answer, RECENT_ANSWER_CHARS)}"
+
+
+def _condensed(question: str, answer: str) -> str:
+    first = _FIRST_SENTENCE.match(" ".join(answer.split()))
+    gist = first.group(1) if first else answer
+    q = truncate(question, CONDENSED_QUESTION_CHARS)
+    return f"Q (earlier, condensed): {q}\nA (gist): {truncate(gist, CONDENSED_ANSWER_CHARS)}"
