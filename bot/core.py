@@ -26,6 +26,7 @@ HANDLERS: dict[str, Handler] = {
     "unsubscribe": topics.unsubscribe,
     "topics": topics.show_topics,
     "time": settings.set_time,
+    "days": settings.set_days,
     "language": settings.set_language,
     "size": settings.set_size,
     "pause": settings.pause,

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.schedule import parse_days
+
 MAX_DIGEST_SIZE = 50
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -83,6 +85,16 @@ def _time(rest: str) -> tuple[Any, ...]:
     return (f"{int(match[1]):02d}:{match[2]}", tz)
 
 
+def _days(rest: str) -> tuple[Any, ...]:
+    try:
+        parse_days(rest)
+    except ValueError:
+        raise ValueError(
+            f"expects day names like mon-fri, sun-thu, mon,wed,fri or daily, got {rest!r}"
+        ) from None
+    return (rest.lower().replace(" ", ""),)
+
+
 def _language(rest: str) -> tuple[Any, ...]:
     if not LANGUAGE_RE.match(rest):
         raise ValueError(f"expects a language code like en, zh or pt-BR, got {rest!r}")
@@ -127,6 +139,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("unsubscribe", "unsubscribe <n|all>", "stop following topics", True, _numbers),
     CommandSpec("topics", "topics", "list this channel's topics and settings", False, _no_args),
     CommandSpec("time", "time <HH:MM> [timezone]", "set the digest time", True, _time),
+    CommandSpec("days", "days <mon-fri|daily|…>", "set the digest days", True, _days),
     CommandSpec("language", "language <code>", "set the summaries' language", True, _language),
     CommandSpec("size", "size <n>", "set how many papers a digest shows", True, _size),
     CommandSpec("pause", "pause", "stop daily digests", True, _no_args),

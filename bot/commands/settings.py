@@ -24,6 +24,11 @@ async def set_time(ctx: Context, hhmm: str, timezone: str | None) -> None:
     await _update(ctx, f"Digest time set to {hhmm}{' ' + timezone if timezone else ''}.", **changes)
 
 
+async def set_days(ctx: Context, days: str) -> None:
+    """Set the weekdays digests arrive on."""
+    await _update(ctx, f"Digests on {days}.", digest_days=days)
+
+
 async def set_language(ctx: Context, code: str) -> None:
     """Set the language summaries and labels are written in."""
     await _update(ctx, f"Language set to {code}.", language=code)

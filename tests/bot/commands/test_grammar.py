@@ -83,3 +83,10 @@ def test_any_text_is_a_command_or_a_clear_error(text: str) -> None:
         assert error.message
     else:
         assert isinstance(command, Command)
+
+
+def test_days_command_takes_day_names() -> None:
+    assert parse_command("/days sun-thu") == Command("days", ("sun-thu",))
+    assert parse_command("/days Mon, Wed") == Command("days", ("mon,wed",))
+    with pytest.raises(CommandError, match="expects day names"):
+        parse_command("/days 1-5")
