@@ -1,0 +1,1 @@
+"""The Telegram adapter: Bot API updates in, HTML messages with inline keyboards out."""
