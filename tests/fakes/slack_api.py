@@ -13,7 +13,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -37,6 +37,12 @@ class SlackCall:
     method: str
     args: dict[str, Any]
     at: float
+    response: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ts(self) -> str | None:
+        """The ts the fake gave the posted message (message_ts for an ephemeral one)."""
+        return self.response.get("ts") or self.response.get("message_ts")
 
     @property
     def channel(self) -> str:
@@ -133,9 +139,10 @@ class FakeSlackApi:
                 status=429,
                 headers={"Retry-After": str(wait)},
             )
+        call = replace(call, response=self._answer(call))
         self.calls.append(call)
         self._changed.set()
-        return web.json_response(self._answer(call))
+        return web.json_response(call.response)
 
     def _throttle(self, call: SlackCall) -> bool:
         if not self.per_channel_per_second:

@@ -1,0 +1,204 @@
+"""The Slack adapter: a slack-bolt AsyncApp translating Slack's events to the core and back.
+
+Socket Mode by default (SLACK_APP_TOKEN), or HTTP mode (`start(http=True, port=N)`, signed
+requests at /slack/events). Everything runs on the caller's asyncio loop: no threads and no
+blocking `start()`. Work that outlives Slack's 3-second acknowledgement runs in tracked tasks
+that `stop()` waits for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Coroutine
+from typing import Any
+
+import structlog
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import parse
+from adapters.slack.dedupe import RecentKeys
+from adapters.slack.http import SlackHttpServer
+from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
+from bot.config import Settings
+from bot.core import PaperBot
+from bot.messages import ChannelUnavailable, IncomingMessage
+
+log = structlog.get_logger(__name__)
+WORKING = "Working on it…"
+NOT_A_MEMBER = "I can't post in this channel yet: add me first with `/invite @paperbot`."
+MEMBERSHIP_EVENTS = ("member_joined_channel", "channel_left", "group_left")
+
+
+def make_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
+    """An AsyncWebClient on SLACK_API_URL with the bot token, retrying 429s after Retry-After."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(), RetryAfterHandler(sleep=sleep)],
+    )
+
+
+class SlackAdapter:
+    """Connects a PaperBot to one Slack workspace (a single bot token)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        bot: PaperBot,
+        *,
+        client: AsyncWebClient | None = None,
+        per_channel_per_second: float | None = 1.0,
+        ack_after: float = 2.0,
+        http_mode: bool = False,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+    ) -> None:
+        self.settings = settings
+        self._listen = (http_mode, host, port)
+        self.bot = bot
+        self.client = client or make_client(settings)
+        self.app = AsyncApp(  # the client carries the bot token and the API base URL
+            signing_secret=settings.slack_signing_secret,
+            client=self.client,
+        )
+        self._sender = SlackSender(self.client, ChannelPacer(per_channel_per_second))
+        self._ack_after = ack_after
+        self._events = RecentKeys()
+        self._messages = RecentKeys()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._socket: AsyncSocketModeHandler | None = None
+        self._http: SlackHttpServer | None = None
+        self.bot_user_id = ""
+        self._register()
+
+    @property
+    def sender(self) -> SlackSender:
+        """A sender for scheduled posts (digests): no user, so nothing is ephemeral."""
+        return self._sender
+
+    @property
+    def port(self) -> int | None:
+        """The HTTP-mode port once started (None in Socket Mode)."""
+        return self._http.port if self._http is not None else None
+
+    async def start(
+        self, *, http: bool | None = None, host: str | None = None, port: int | None = None
+    ) -> None:
+        """Check the token (auth.test), then connect by Socket Mode, or serve HTTP when `http`.
+
+        Unset arguments fall back to the constructor's `http_mode`, `host` and `port`; port 0
+        picks a free port (see `.port`).
+        """
+        http_mode, default_host, default_port = self._listen
+        http = http_mode if http is None else http
+        identity = await self.client.auth_test()
+        self.bot_user_id = str(identity.get("user_id", ""))
+        if http:
+            if not self.settings.slack_signing_secret:
+                raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
+            self._http = SlackHttpServer(self.app)
+            await self._http.start(host or default_host, default_port if port is None else port)
+            return
+        if not self.settings.slack_app_token:
+            raise ValueError("Slack Socket Mode needs SLACK_APP_TOKEN (an xapp-… app token)")
+        self._socket = AsyncSocketModeHandler(
+            self.app, self.settings.slack_app_token, web_client=self.client
+        )
+        await self._socket.connect_async()
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Stop taking requests, then let work in progress finish (cancelled after `timeout`)."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._http is not None:
+            await self._http.stop()
+            self._http = None
+        await self.drain(timeout)
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for the work started by requests so far (tests use it too)."""
+        while self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _logged(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except ChannelUnavailable as error:
+            log.warning(
+                "slack channel unavailable", channel=error.conversation.channel, reason=error.reason
+            )
+        except Exception:
+            log.exception("slack handler failed")
+
+    def _register(self) -> None:
+        self.app.command(self.settings.slack_command)(self._on_command)
+        self.app.action(re.compile(".+"))(self._on_action)
+        self.app.event("app_mention")(self._on_message)
+        self.app.event("message")(self._on_message)
+        for name in MEMBERSHIP_EVENTS:
+            self.app.event(name)(self._on_membership)
+
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:
+        """Run the command; ack empty when it finished fast, else "Working on it…" and go on."""
+        message = parse.parse_slash_command(command)
+        task = self._spawn(self._command(message, respond))
+        done, _ = await asyncio.wait({task}, timeout=self._ack_after)
+        await (ack() if done else ack(text=WORKING))
+
+    async def _command(self, message: IncomingMessage, respond: Any) -> None:
+        try:
+            await self.bot.handle(message, self._sender.for_user(message.user))
+        except ChannelUnavailable:
+            await respond(text=NOT_A_MEMBER, response_type="ephemeral")
+
+    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+        """Ack at once; each pressed button goes to the core as an IncomingAction."""
+        await ack()
+        for action in parse.parse_block_actions(body):
+            self._spawn(self.bot.handle_action(action, self._sender.for_user(action.user)))
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        """A question in a thread, or a command by mention/DM: once per event and per message.
+
+        Slack retries (X-Slack-Retry-Num) carry the first delivery's event_id, so they are
+        dropped here; the same message arriving as `app_mention` and as `message` shares
+        (channel, ts) and is answered once.
+        """
+        event_id = body.get("event_id")
+        if event_id and self._events.seen(event_id):
+            return
+        team = parse.event_team(body, event)
+        bot_user = context.get("bot_user_id") or self.bot_user_id
+        question = parse.parse_question(event, team, bot_user)
+        command = None if question else parse.parse_direct_command(event, team, bot_user)
+        if (question or command) is None or self._messages.seen(parse.message_key(event)):
+            return
+        sender = self._sender.for_user(str(event.get("user", "")))
+        if question is not None:
+            self._spawn(self.bot.handle_question(question, sender))
+        elif command is not None:
+            self._spawn(self.bot.handle(command, sender))
+
+    async def _on_membership(
+        self, body: dict[str, Any], event: dict[str, Any], context: Any
+    ) -> None:
+        """The bot joined or left a channel: tell the core."""
+        bot_user = context.get("bot_user_id") or self.bot_user_id
+        change = parse.membership_change(event, parse.event_team(body, event), bot_user)
+        if change is not None:
+            self._spawn(self.bot.channel_membership(*change))
