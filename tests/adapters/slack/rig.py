@@ -66,7 +66,9 @@ class SlackRig:
         async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
             return SignedResponse(response.status, await response.text())
 
-    async def command(self, text: str, **kwargs: Any) -> SignedResponse:
+    async def command(
+        self, text: str, response_url: str = "http://127.0.0.1:9/response", **kwargs: Any
+    ) -> SignedResponse:
         """Type `/papers <text>` in the channel."""
         fields = {
             "token": "t",
@@ -79,7 +81,7 @@ class SlackRig:
             "command": "/papers",
             "text": text,
             "api_app_id": "A0APP",
-            "response_url": "http://127.0.0.1:9/response",
+            "response_url": response_url,
             "trigger_id": "1.2.3",
         }
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)

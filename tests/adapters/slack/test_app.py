@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from adapters.slack.app import WORKING
+from adapters.slack.app import NOT_A_MEMBER, WORKING
 from bot.messages import Conversation, IncomingMessage
 from bot.models import Channel, Feedback, Paper
 from bot.store.db import Database
 from tests.adapters.slack.rig import CHANNEL, SECRET, TEAM, USER, SlackRig, sign, slack_rig
 from tests.conftest import FIXTURES
-from tests.fakes.http_server import FakeHttpServer
+from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.fakes.slack_api import SlackCall
 
 CONVERSATION = Conversation("slack", CHANNEL, TEAM)
@@ -165,3 +165,14 @@ async def _active(db: Database) -> bool:
     async with db.session() as session:
         channel = (await session.exec(select(Channel).where(Channel.channel == CHANNEL))).one()
     return channel.active
+
+
+async def test_not_in_channel_falls_back_to_response_url(rig: SlackRig) -> None:
+    rig.api.fail_channel(CHANNEL, "not_in_channel")
+    rig.api.server.route("/response", Reply('{"ok": true}', content_type="application/json"),
+                         method="POST")  # fmt: skip
+    await rig.command("topics", response_url=f"{rig.api.server.url}/response")
+    await rig.adapter.drain()
+    [call] = rig.api.server.requests_to("/response")
+    assert json.loads(call.body)["text"] == NOT_A_MEMBER
+    assert json.loads(call.body)["response_type"] == "ephemeral"

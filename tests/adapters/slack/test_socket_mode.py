@@ -1,0 +1,45 @@
+"""Socket Mode: the adapter connects through apps.connections.open to the fake's WebSocket."""
+
+from __future__ import annotations
+
+import json
+
+from adapters.slack.app import SlackAdapter, make_client
+from bot.store.db import Database
+from tests.botharness import bot_settings, make_testbot
+from tests.conftest import FIXTURES
+from tests.fakes.slack_api import FakeSlackApi
+
+ENVELOPES = FIXTURES / "slack"
+
+
+async def test_socket_mode_command_and_button(db: Database, slack_api: FakeSlackApi) -> None:
+    settings = bot_settings(
+        slack_bot_token="xoxb-test", slack_app_token="xapp-test", slack_api_url=slack_api.url
+    )
+    testbot = await make_testbot(db, settings)
+    adapter = SlackAdapter(
+        settings, testbot.app.bot, client=make_client(settings), per_channel_per_second=None
+    )
+    await adapter.start()
+    try:
+        recorded = json.loads(
+            (ENVELOPES / "slack_socket_mode_envelope_slash_commands.json").read_text()
+        )
+        recorded["payload"].update(command="/papers", text="subscribe cat:cs.CL agents")
+        ack = await slack_api.socket.send(recorded)
+        assert ack["envelope_id"] == recorded["envelope_id"]
+        button = json.loads(
+            (ENVELOPES / "slack_socket_mode_envelope_interactive_block_actions.json").read_text()
+        )
+        button["payload"]["actions"][0].update(action_id="ask", value="arxiv:2504.00001")
+        assert (await slack_api.socket.send(button))["envelope_id"] == button["envelope_id"]
+        await adapter.drain()
+    finally:
+        await adapter.stop()
+        await testbot.app.http.aclose()
+    [subscribed, ask] = slack_api.calls_to("chat.postEphemeral")
+    assert subscribed.args["user"] == "U05GUDS0A48" and subscribed.channel == "C0ADN3WUR8D"
+    assert "Subscribed (topic 1)" in subscribed.text
+    assert ask.thread_ts == "1770813738.876949" and "thread" in ask.text
+    assert slack_api.calls_to("apps.connections.open")
