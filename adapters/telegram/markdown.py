@@ -1,8 +1,9 @@
 """The core's neutral Markdown → Telegram HTML (pure; everything not markup is escaped).
 
 Understood: `**bold**`, `_italic_` (at word boundaries), `` `code` ``, ```` ``` ```` fences,
-`[text](http…)` links and backslash escapes. Anything else — including `<`, `&` and unknown
-or malformed markup — comes out as literal, escaped text, so the output is always balanced.
+`[text](http…)` links, `> quoted` lines (a blockquote) and backslash escapes. Anything
+else — including `<`, `&` and unknown or malformed markup — comes out as literal, escaped
+text, so the output is always balanced.
 Telegram lets no entity contain code or pre, so code inside bold, italic or a link is plain.
 """
 
@@ -25,7 +26,25 @@ def href(url: str) -> str:
     return html.escape(url, quote=True)
 
 
-def markdown_to_html(text: str, *, links: bool = True, nested: bool = False) -> str:
+def markdown_to_html(text: str) -> str:
+    """Convert neutral Markdown to balanced Telegram HTML; runs of `> ` lines become quotes."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in text.split("\n"):
+        quoted = line.startswith("> ") or line == ">"
+        if not blocks or blocks[-1][0] != quoted:
+            blocks.append((quoted, []))
+        blocks[-1][1].append(line[2:] if quoted else line)
+    if "```" in text or not any(quoted for quoted, _lines in blocks):
+        return inline_html(text)
+    return "\n".join(
+        f"<blockquote>{inline_html(chr(10).join(lines), nested=True)}</blockquote>"
+        if quoted
+        else inline_html("\n".join(lines))
+        for quoted, lines in blocks
+    )
+
+
+def inline_html(text: str, *, links: bool = True, nested: bool = False) -> str:
     """Convert neutral Markdown to balanced Telegram HTML (`nested`: inside another entity)."""
     out: list[str] = []
     bold = False
@@ -85,7 +104,7 @@ def _italic(text: str, i: int, links: bool) -> tuple[str, int]:
             continue
         closes = text[end] == "_" and end > i + 1 and not text[end - 1].isspace()
         if closes and (end + 1 == len(text) or not text[end + 1].isalnum()):
-            inner = markdown_to_html(text[i + 1 : end], links=links, nested=True)
+            inner = inline_html(text[i + 1 : end], links=links, nested=True)
             return f"<i>{inner}</i>", end + 1
         end += 1
     return escape("_"), i + 1
@@ -101,5 +120,5 @@ def _link(text: str, i: int) -> tuple[str, int]:
     url = text[close + 2 : end] if end > 0 else ""
     if not url.startswith(LINK_SCHEMES) or any(c.isspace() for c in url):
         return escape("["), i + 1
-    label = markdown_to_html(text[i + 1 : close], links=False, nested=True) or escape(url)
+    label = inline_html(text[i + 1 : close], links=False, nested=True) or escape(url)
     return f'<a href="{href(url)}">{label}</a>', end + 1

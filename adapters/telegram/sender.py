@@ -1,0 +1,130 @@
+"""TelegramSender: posts the core's messages with a PTB Bot (HTML parts, typing, error mapping).
+
+The id returned for a message is its first part's message_id: that part carries the paper's
+title, and it is what the core records so replies find the paper. Later parts (rare: a paper
+post is far below 4,096 characters) and the bot's own answers are remembered in memory as
+aliases of the message they belong to, so a reply to them still reaches the same paper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import structlog
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from adapters.telegram.callbacks import TokenTable, callback_data
+from adapters.telegram.render import chat_id, render
+from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+GONE_PHRASES = ("chat not found", "bot was kicked", "bot is not a member", "group chat was")
+DIGEST_KINDS = ("digest_header", "digest_paper")
+
+
+class TelegramSender:
+    """Sends OutgoingMessages through a PTB Bot; raises ChannelUnavailable when it cannot post."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        max_retries: int = 2,
+        tokens: TokenTable | None = None,
+        alias_capacity: int = 50_000,
+    ) -> None:
+        self._bot = bot
+        self._sleep = sleep
+        self._max_retries = max_retries
+        self.tokens = tokens or TokenTable()
+        self._aliases: OrderedDict[str, str] = OrderedDict()
+        self._alias_capacity = alias_capacity
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        """Post the message (all its parts); return the first part's message_id."""
+        if message.kind == "typing":
+            await self._typing(message.conversation)
+            return None
+        self._remember_tokens(message)
+        ids: list[str] = []
+        for part in render(message):
+            sent = await self._call(message.conversation, self._bot.send_message, **part)
+            ids.append(str(sent.message_id))
+        if not ids:
+            return None
+        root = ids[0]
+        if message.kind not in DIGEST_KINDS and message.conversation.thread:
+            root = self.thread_root(message.conversation.thread)
+        for other in ids if root != ids[0] else ids[1:]:
+            self._alias(other, root)
+        return ids[0]
+
+    def thread_root(self, message_id: str) -> str:
+        """The message a reply to `message_id` is really about (itself unless an alias)."""
+        return self._aliases.get(message_id, message_id)
+
+    def resolve_token(self, token: str) -> str | None:
+        """The paper key behind a shortened button's callback token."""
+        return self.tokens.resolve(token)
+
+    async def _typing(self, conversation: Conversation) -> None:
+        try:
+            await self._call(
+                conversation,
+                self._bot.send_chat_action,
+                chat_id=chat_id(conversation.channel),
+                action=ChatAction.TYPING,
+            )
+        except TelegramError as exc:  # only a hint: never worth failing an answer for
+            log.warning("typing action failed", channel=conversation.channel, error=str(exc))
+
+    async def _call(
+        self, conversation: Conversation, method: Callable[..., Awaitable[T]], **kwargs: Any
+    ) -> T:
+        for attempt in range(self._max_retries + 1):
+            try:
+                return await method(**kwargs)
+            except RetryAfter as exc:
+                if attempt >= self._max_retries:
+                    raise
+                await self._sleep(_seconds(exc))
+            except Forbidden as exc:
+                raise ChannelUnavailable(conversation, exc.message) from exc
+            except ChatMigrated as exc:
+                reason = f"the group became supergroup {exc.new_chat_id}"
+                raise ChannelUnavailable(conversation, reason) from exc
+            except BadRequest as exc:
+                if any(p in exc.message.lower() for p in GONE_PHRASES):
+                    raise ChannelUnavailable(conversation, exc.message) from exc
+                raise
+        raise AssertionError("unreachable")
+
+    def _remember_tokens(self, message: OutgoingMessage) -> None:
+        for button in message.buttons:
+            if callback_data(button.action, button.value) != f"{button.action}:{button.value}":
+                self.tokens.remember(button.value)
+
+    def _alias(self, message_id: str, root: str) -> None:
+        self._aliases[message_id] = root
+        while len(self._aliases) > self._alias_capacity:
+            self._aliases.popitem(last=False)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """The flood wait in seconds (int or timedelta, depending on PTB_TIMEDELTA)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = exc.retry_after
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)

@@ -1,0 +1,68 @@
+"""The webhook receiver: an aiohttp server on 127.0.0.1 feeding updates to the PTB Application.
+
+Listens on TELEGRAM_WEBHOOK_PORT at the path of TELEGRAM_WEBHOOK_URL (put a TLS reverse proxy
+in front), refuses requests without the right X-Telegram-Bot-Api-Secret-Token, and registers
+the URL and secret with setWebhook. (PTB's own webhook server needs tornado; this does not.)
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlparse
+
+import structlog
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Settings
+
+log = structlog.get_logger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_path(url: str) -> str:
+    """The local path the webhook is served at: the public URL's path."""
+    return urlparse(url).path or "/"
+
+
+class WebhookServer:
+    """Receives Telegram's POSTs and queues them as updates."""
+
+    def __init__(self, application: Application, settings: Settings, allowed: list[str]) -> None:
+        self._application = application
+        self._settings = settings
+        self._allowed = allowed
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        """Listen, then tell Telegram where to POST."""
+        app = web.Application()
+        app.router.add_post(webhook_path(self._settings.telegram_webhook_url), self._receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self._settings.telegram_webhook_port)
+        await site.start()
+        await self._application.bot.set_webhook(
+            self._settings.telegram_webhook_url,
+            secret_token=self._settings.telegram_webhook_secret,
+            allowed_updates=self._allowed,
+        )
+
+    async def stop(self) -> None:
+        """Stop listening (the webhook stays registered, so Telegram queues updates meanwhile)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        secret = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(secret, self._settings.telegram_webhook_secret.encode()):
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self._application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is not None:
+            await self._application.update_queue.put(update)
+        return web.Response()
