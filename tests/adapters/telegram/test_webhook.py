@@ -1,0 +1,58 @@
+"""Webhook mode: setWebhook with the secret, forged posts refused, real ones answered."""
+
+from __future__ import annotations
+
+import socket
+
+import aiohttp
+import pytest
+from pydantic import ValidationError
+
+from adapters.telegram.webhook import SECRET_HEADER
+from bot.config import Settings
+from bot.store.db import Database
+from tests.adapters.telegram.rig import telegram_rig
+from tests.adapters.telegram.updates import message_update, private_chat
+from tests.fakes.http_server import FakeHttpServer
+
+SECRET = "s3cret_Token-1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_registers_and_checks_the_secret(
+    db: Database, http_server: FakeHttpServer
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    overrides = {"telegram_webhook_url": url, "telegram_webhook_secret": SECRET,
+                 "telegram_webhook_port": port}  # fmt: skip
+    async with telegram_rig(db, http_server, **overrides) as rig, aiohttp.ClientSession() as web:
+        [registered] = rig.api.calls_to("setWebhook")
+        assert registered["url"] == url and registered["secret_token"] == SECRET
+        assert not rig.api.calls_to("getUpdates")
+        chat = private_chat(777001)
+        update = rig.api.push_update(message_update(chat, "/help")) and message_update(
+            chat, "/help"
+        )
+        forged = await web.post(url, json=update, headers={SECRET_HEADER: "wrong"})
+        assert forged.status == 403
+        ok = await web.post(url, json=update, headers={SECRET_HEADER: SECRET})
+        assert ok.status == 200
+        await rig.api.wait_until(lambda: len(rig.api.sent(777001)) == 1)
+        assert "Commands" in rig.api.sent(777001)[0]["text"]
+
+
+def test_settings_need_a_token_and_a_webhook_secret() -> None:
+    with pytest.raises(ValidationError, match="TELEGRAM_BOT_TOKEN"):
+        Settings(_env_file=None, adapters="telegram")
+    with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_SECRET"):
+        Settings(_env_file=None, adapters="telegram", telegram_bot_token="1:x",
+                 telegram_webhook_url="https://bot.example.org/tg")  # fmt: skip
+    settings = Settings(_env_file=None, adapters="console,telegram", telegram_bot_token="1:x")
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert not settings.telegram_webhook_url
