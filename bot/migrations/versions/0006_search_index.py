@@ -47,7 +47,7 @@ POSTGRES_UPGRADE = (
     """ALTER TABLE papers ADD COLUMN fts_vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') ||
         setweight(to_tsvector('english'::regconfig, coalesce(abstract, '')), 'B') ||
-        setweight(to_tsvector('simple'::regconfig, coalesce(authors::text, '')), 'C')
+        setweight(to_tsvector('english'::regconfig, coalesce(authors::text, '')), 'C')
     ) STORED""",
     "CREATE INDEX ix_papers_fts_vector ON papers USING gin (fts_vector)",
 )

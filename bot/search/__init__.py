@@ -1,0 +1,1 @@
+"""Searching the stored papers: topic-query search over a full-text index, and more like this."""

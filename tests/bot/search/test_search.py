@@ -1,0 +1,117 @@
+"""Search over every stored paper: FTS candidates, the digest scorer's order, `since:`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.query import parse_query
+from bot.search.fts import AllOf, AnyOf, Phrase, fts_expression, to_fts5, to_tsquery
+from bot.search.service import SearchRequest, search_papers
+from bot.search.since import split_since
+from bot.sources.types import FetchedPaper
+from bot.store.db import Database
+from bot.store.papers import upsert_papers
+from tests.factories import fetched_paper
+
+TODAY = date(2025, 4, 28)
+FILLER = "We study a problem. It matters for many systems in practice and theory."
+
+
+async def store(db: Database, *papers: FetchedPaper) -> None:
+    async with db.session() as session:
+        await upsert_papers(session, papers)
+
+
+async def found(db: Database, text: str, today: date = TODAY) -> list[str]:
+    async with db.session() as session:
+        result = await search_papers(session, SearchRequest.parse(text, today))
+    return [hit.paper.key for hit in result.hits]
+
+
+async def test_a_title_hit_outranks_an_abstract_hit(db: Database) -> None:
+    in_abstract = fetched_paper(title="A study of qubits", abstract=f"{FILLER} Entanglement too.")
+    in_title = fetched_paper(title="Entanglement witnesses", abstract=FILLER)
+    unrelated = fetched_paper(title="Graph neural networks", abstract=FILLER)
+    await store(db, in_abstract, in_title, unrelated)
+    assert await found(db, "entanglement") == [in_title.key, in_abstract.key]
+
+
+async def test_phrases_negations_filters_and_authors_match_exactly(db: Database) -> None:
+    phrase = fetched_paper(title="Large language models for code", categories=("cs.SE",),
+                           primary_category="cs.SE")  # fmt: skip
+    scattered = fetched_paper(title="Language is large; models are small")
+    physics = fetched_paper(title="Large language models for physics", authors=("Marie Curie",))
+    await store(db, phrase, scattered, physics)
+    assert set(await found(db, '"large language models"')) == {phrase.key, physics.key}
+    assert await found(db, '"large language models" -physics') == [phrase.key]
+    assert await found(db, '"large language models" cat:cs.SE') == [phrase.key]
+    assert await found(db, "author:curie models") == [physics.key]
+    assert await found(db, "cat:cs.SE") == [phrase.key]  # no words: newest papers, filtered
+
+
+async def test_since_filters_by_announcement_date(db: Database) -> None:
+    old = fetched_paper(title="Entanglement in 2024", announced_on=date(2024, 12, 2))
+    recent = fetched_paper(title="Entanglement in April", announced_on=date(2025, 4, 20))
+    await store(db, old, recent)
+    assert set(await found(db, "entanglement")) == {old.key, recent.key}
+    assert await found(db, "entanglement since:30d") == [recent.key]
+    assert await found(db, "since:2w entanglement") == [recent.key]
+    assert await found(db, "entanglement since:2025-04-21") == []
+    assert set(await found(db, "entanglement since:1y")) == {old.key, recent.key}
+
+
+async def test_the_index_follows_new_versions(db: Database) -> None:
+    first = fetched_paper(title="Tomography of qubits", version=1)
+    await store(db, first)
+    assert await found(db, "tomography") == [first.key]
+    second = replace(first, title="Shadows of qubits", version=2, announced_on=date(2025, 4, 29))
+    await store(db, second)
+    assert await found(db, "tomography") == []
+    assert await found(db, "shadows") == [first.key]
+
+
+async def test_at_most_ten_results_best_first(db: Database) -> None:
+    papers = [fetched_paper(title=f"Entanglement {'entanglement ' * (n % 3)}note {n}")
+              for n in range(15)]  # fmt: skip
+    await store(db, *papers)
+    async with db.session() as session:
+        result = await search_papers(session, SearchRequest.parse("entanglement", TODAY))
+    scores = [hit.score for hit in result.hits]
+    assert len(scores) == 10 and result.matched == 15
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_fts_expression_keeps_positive_terms_only() -> None:
+    expr = fts_expression(parse_query('title:"Large-Language models" -bias cat:cs.CL').ast)
+    assert expr == Phrase("title", ("large", "language", "models"))
+    expr = fts_expression(parse_query("(qubit OR author:Müller) abs:noise").ast)
+    assert expr == AllOf((AnyOf((Phrase("any", ("qubit",)), Phrase("author", ("muller",)))),
+                          Phrase("abs", ("noise",))))  # fmt: skip
+    assert to_fts5(expr) == (
+        '(({title abstract} : "qubit" OR authors : "muller") AND abstract : "noise")'
+    )
+    assert to_tsquery(expr) == "((('qubit':AB) | ('muller':C)) & ('noise':B))"
+    assert fts_expression(parse_query("qubit OR cat:quant-ph").ast) is None  # cannot narrow
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "since"),
+    [
+        ("qubits since:30d", "qubits", date(2025, 3, 29)),
+        ("since:2w qubits", "qubits", date(2025, 4, 14)),
+        ("qubits SINCE:1y", "qubits", date(2024, 4, 28)),
+        ("qubits since:2025-01-31", "qubits", date(2025, 1, 31)),
+        ("qubits", "qubits", None),
+    ],
+)
+def test_split_since(text: str, rest: str, since: date | None) -> None:
+    assert split_since(text, TODAY) == (rest, since)
+
+
+@pytest.mark.parametrize("text", ["qubits since:soon", "since:1d since:2d x", "qubits since:"])
+def test_bad_since_is_an_error(text: str) -> None:
+    with pytest.raises(ValueError, match="since"):
+        split_since(text, TODAY)
