@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.query import tokenize
 
@@ -58,13 +59,22 @@ class FeedbackProfile:
 
     def factor(self, terms: frozenset[str]) -> float:
         """The multiplier for a candidate with these terms."""
-        delta = _cosine(terms, self.liked) - _cosine(terms, self.disliked)
+        liked = _cosine(terms, self.liked, self._norms[0])
+        delta = liked - _cosine(terms, self.disliked, self._norms[1])
         return min(MAX_FACTOR, max(MIN_FACTOR, 1.0 + STRENGTH * delta))
 
+    @cached_property
+    def _norms(self) -> tuple[float, float]:
+        """The vectors' Euclidean norms, computed once per profile."""
+        return _norm(self.liked), _norm(self.disliked)
 
-def _cosine(terms: frozenset[str], vector: Counter[str]) -> float:
+
+def _norm(vector: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def _cosine(terms: frozenset[str], vector: Counter[str], norm: float) -> float:
     if not terms or not vector:
         return 0.0
-    dot = sum(vector[t] for t in terms)
-    norm = math.sqrt(sum(v * v for v in vector.values()))
+    dot = sum(vector[t] for t in terms if t in vector)
     return dot / (math.sqrt(len(terms)) * norm)

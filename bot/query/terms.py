@@ -56,6 +56,8 @@ _ES_ENDINGS = ("sses", "xes", "ches", "shes", "zzes")
 
 def fold(text: str) -> str:
     """Case-fold and strip accents (`Müller` -> `muller`, `Straße` -> `strasse`)."""
+    if text.isascii():  # nothing to decompose or translate: folding is lower-casing
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLDS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
