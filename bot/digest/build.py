@@ -50,6 +50,35 @@ def apply_feedback(
     return sorted(weighed, key=lambda item: (-item[1], item[0]))
 
 
+def candidates(
+    channel: Channel,
+    topics: Sequence[CompiledQuery],
+    corpus: Corpus,
+    profile: FeedbackProfile | None = None,
+) -> list[tuple[int, float]]:
+    """The channel's ranked (paper id, score) matches, replacements left out unless wanted."""
+    ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
+    if channel.replacements:
+        return ranked
+    return [item for item in ranked if not _is_replacement(corpus.papers[item[0]][1])]
+
+
+def pick_fresh(
+    channel: Channel, ranked: Sequence[tuple[int, float]], corpus: Corpus, got: Mapping[int, int]
+) -> tuple[list[Selected], int]:
+    """The ranked papers not yet delivered (`got`: paper id -> version), capped; and how many."""
+    chosen: list[Selected] = []
+    matched = 0
+    for paper_id, score in ranked:
+        paper, announcement = corpus.papers[paper_id]
+        if not _is_news(paper, got, channel.replacements):
+            continue
+        matched += 1
+        if len(chosen) < channel.max_papers:
+            chosen.append(Selected(paper, announcement, score))
+    return chosen, matched
+
+
 async def select_papers(
     session: AsyncSession,
     channel: Channel,
@@ -59,23 +88,15 @@ async def select_papers(
 ) -> tuple[list[Selected], int]:
     """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
     assert channel.id is not None
-    ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
-    candidates = []
-    for paper_id, score in ranked:
-        paper, announcement = corpus.papers[paper_id]
-        if _is_replacement(announcement) and not channel.replacements:
-            continue
-        candidates.append(Selected(paper, announcement, score))
-    got = await delivered_versions(session, channel.id, [c.paper.id for c in candidates])
-    fresh = [c for c in candidates if _is_news(c, got, channel.replacements)]
-    return fresh[: channel.max_papers], len(fresh)
+    ranked = candidates(channel, topics, corpus, profile)
+    got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
+    return pick_fresh(channel, ranked, corpus, got)
 
 
-def _is_news(selected: Selected, got: Mapping[int, int], replacements: bool) -> bool:
-    paper_id = selected.paper.id
-    if paper_id not in got:
+def _is_news(paper: Paper, got: Mapping[int, int], replacements: bool) -> bool:
+    if paper.id not in got:
         return True
-    return replacements and (selected.paper.version or 0) > got[paper_id]
+    return replacements and (paper.version or 0) > got[paper.id]
 
 
 def group_sections(

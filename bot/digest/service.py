@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.digest.batch import profile_of, select_many
 from bot.digest.build import Selected, digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
-from bot.digest.feedback import FeedbackProfile, content_terms
+from bot.digest.feedback import FeedbackProfile
 from bot.digest.model import Digest
 from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
-from bot.models import Channel, Topic
+from bot.models import Channel, Paper, Topic
 from bot.store.db import Database
 from bot.store.deliveries import last_digest_date
 from bot.store.feedback import channel_votes
@@ -77,9 +79,21 @@ class DigestService:
         """Summarize the selected papers and build the Digest with its themes and notes."""
         selected = selection.selected
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
-        extra = self._summary_notes(channel.language, summaries.values())
+        return self._digest(channel, anchor, selection, summaries, notes)
+
+    def _digest(
+        self,
+        channel: Channel,
+        anchor: date,
+        selection: Selection,
+        summaries: Mapping[int, Summary],
+        notes: tuple[str, ...],
+    ) -> Digest:
+        """The Digest with its themes and notes, from summaries already at hand."""
+        mine = {s.paper.id: summaries[s.paper.id] for s in selection.selected if s.paper.id}
+        extra = self._summary_notes(channel.language, mine.values())
         digest = make_digest(
-            channel, anchor, selected, selection.matched, summaries, (*notes, *extra)
+            channel, anchor, selection.selected, selection.matched, mine, (*notes, *extra)
         )
         themes = keyword_themes([p.summary for p in digest.papers], channel.language)
         return replace(digest, themes=themes)
@@ -97,6 +111,30 @@ class DigestService:
         selection = await self.select(channel, topics, anchor, corpus=corpus)
         return await self.assemble(channel, anchor, selection, notes)
 
+    async def compose_many(
+        self,
+        channels: Sequence[tuple[Channel, list[Topic]]],
+        anchor: date,
+        *,
+        corpus: Corpus | None = None,
+    ) -> list[Digest]:
+        """`compose` for many channels, in order, reading the store in bulk (same digests)."""
+        async with self._db.session() as session:
+            chosen = await select_many(session, channels, anchor, corpus)
+        selections = [Selection(selected, matched, size) for selected, matched, size in chosen]
+        by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
+        for (channel, _), selection in zip(channels, selections, strict=True):
+            papers = by_language[channel.language]
+            papers.update({s.paper.id: s.paper for s in selection.selected if s.paper.id})
+        summaries = {
+            language: await self._summaries.summaries(list(papers.values()), language)
+            for language, papers in by_language.items()
+        }
+        return [
+            self._digest(channel, anchor, selection, summaries[channel.language], ())
+            for (channel, _), selection in zip(channels, selections, strict=True)
+        ]
+
     def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
         t = labels(language)
         codes = getattr(self._summaries.summarizer, "notes", tuple)()
@@ -111,5 +149,4 @@ class DigestService:
 
 async def feedback_profile(session: AsyncSession, channel_id: int) -> FeedbackProfile:
     """The channel's taste from the papers it voted on."""
-    votes = await channel_votes(session, channel_id)
-    return FeedbackProfile.of((content_terms(p.title, p.abstract), v) for p, v in votes)
+    return profile_of(await channel_votes(session, channel_id))

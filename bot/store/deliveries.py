@@ -144,3 +144,39 @@ async def delivery_summary(session: AsyncSession) -> dict[int, tuple[int, Delive
         count, _ = summary.get(delivery.channel_id, (0, None))
         summary[delivery.channel_id] = (count, delivery)
     return summary
+
+
+async def last_digest_dates(
+    session: AsyncSession, channel_ids: Sequence[int], before: date
+) -> dict[int, date]:
+    """`last_digest_date` for many channels in a few queries (channels with none left out)."""
+    found: dict[int, date] = {}
+    for start in range(0, len(channel_ids), CHUNK):
+        chunk = list(channel_ids[start : start + CHUNK])
+        rows = await session.exec(
+            select(Delivery.channel_id, func.max(Delivery.digest_date))
+            .where(col(Delivery.channel_id).in_(chunk), col(Delivery.digest_date) < before)
+            .group_by(Delivery.channel_id)
+        )
+        found.update({channel_id: day for channel_id, day in rows if day is not None})
+    return found
+
+
+async def delivered_versions_many(
+    session: AsyncSession, channel_ids: Sequence[int], paper_ids: Sequence[int]
+) -> dict[int, dict[int, int]]:
+    """`delivered_versions` for many channels: channel id -> paper id -> highest version got."""
+    got: dict[int, dict[int, int]] = {}
+    papers = list(paper_ids)
+    for start in range(0, len(channel_ids), CHUNK):
+        channels = list(channel_ids[start : start + CHUNK])
+        for first in range(0, len(papers), CHUNK * 4):
+            rows = await session.exec(
+                select(DeliveredPaper.channel_id, DeliveredPaper.paper_id, DeliveredPaper.version)
+                .where(col(DeliveredPaper.channel_id).in_(channels))
+                .where(col(DeliveredPaper.paper_id).in_(papers[first : first + CHUNK * 4]))
+            )
+            for channel_id, paper_id, version in rows:
+                seen = got.setdefault(channel_id, {})
+                seen[paper_id] = max(version, seen.get(paper_id, 0))
+    return got

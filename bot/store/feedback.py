@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Feedback, Paper, utcnow
+
+CHUNK = 500
 
 
 async def record_vote(
@@ -38,3 +42,25 @@ async def channel_votes(session: AsyncSession, channel_id: int) -> list[tuple[Pa
         _, total = totals.get(paper.id, (paper, 0))
         totals[paper.id] = (paper, total + value)
     return [(paper, total) for paper, total in totals.values() if total != 0]
+
+
+async def channels_votes(
+    session: AsyncSession, channel_ids: Sequence[int]
+) -> dict[int, list[tuple[Paper, int]]]:
+    """`channel_votes` for many channels in a few queries (channels without votes left out)."""
+    totals: dict[int, dict[int, tuple[Paper, int]]] = {}
+    for start in range(0, len(channel_ids), CHUNK):
+        rows = await session.exec(
+            select(Feedback.channel_id, Paper, Feedback.value)
+            .join(Paper, col(Feedback.paper_id) == col(Paper.id))
+            .where(col(Feedback.channel_id).in_(list(channel_ids[start : start + CHUNK])))
+        )
+        for channel_id, paper, value in rows:
+            assert paper.id is not None
+            mine = totals.setdefault(channel_id, {})
+            _, total = mine.get(paper.id, (paper, 0))
+            mine[paper.id] = (paper, total + value)
+    return {
+        channel_id: [(paper, total) for paper, total in mine.values() if total != 0]
+        for channel_id, mine in totals.items()
+    }
