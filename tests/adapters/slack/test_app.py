@@ -96,12 +96,8 @@ async def test_digest_posts_header_and_one_post_per_paper(rig: SlackRig) -> None
             assert "<!" not in text and "<@" not in text and "<#" not in text
     for post in papers:
         [key] = {e["value"] for e in post.blocks[-1]["elements"]}
-        assert [e["action_id"] for e in post.blocks[-1]["elements"]] == [
-            "like",
-            "dislike",
-            "review",
-            "ask",
-        ]
+        actions = [e["action_id"] for e in post.blocks[-1]["elements"]]
+        assert actions[:4] == ["like", "dislike", "review", "ask"]
         arxiv_id = key.removeprefix("arxiv:")
         links = set(LINK.findall("\n".join(json.dumps(b) for b in post.blocks)))
         assert links and all(arxiv_id in url for url in links)
