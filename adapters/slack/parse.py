@@ -48,8 +48,7 @@ def parse_slash_command(payload: dict[str, Any]) -> IncomingMessage:
         conversation,
         command_text(payload.get("text")),
         user=str(payload.get("user_id", "")),
-        message_id=payload.get("trigger_id"),
-    )
+    )  # no message_id: a slash command is not a message anyone can react to or reply under
 
 
 def parse_block_actions(body: dict[str, Any]) -> list[IncomingAction]:

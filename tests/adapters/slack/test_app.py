@@ -143,6 +143,8 @@ async def test_thread_question_gets_one_answer(rig: SlackRig) -> None:
     assert len(answers) == 1
     [answer] = answers
     assert answer.thread_ts == parent and answer.channel == CHANNEL
+    reactions = rig.api.calls_to("reactions.add")  # the core's "typing" → 👀 on the question
+    assert [r.args["timestamp"] for r in reactions] == [message["ts"]]
     assert "which paper" not in answer.text
 
 
