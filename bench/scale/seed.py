@@ -31,20 +31,24 @@ CHUNK = 1_000
 async def seed_channels(
     db: Database, specs: list[ChannelSpec]
 ) -> list[tuple[Channel, list[Topic]]]:
-    """Store the channels and their topics."""
-    channels = [
-        Channel(platform="bench", channel=s.name, language=s.language, replacements=s.replacements)
-        for s in specs
-    ]
-    async with db.session() as session:
-        session.add_all(channels)
-        await session.flush()
-        topics = [
-            [Topic(channel_id=c.id, query=q) for q in s.topics]  # type: ignore[arg-type]
-            for c, s in zip(channels, specs, strict=True)
-        ]
-        session.add_all([t for group in topics for t in group])
-    return list(zip(channels, topics, strict=True))
+    """Store the channels and their topics, CHUNK channels a transaction."""
+    stored: list[tuple[Channel, list[Topic]]] = []
+    for start in range(0, len(specs), CHUNK):
+        chunk = specs[start : start + CHUNK]
+        channels = [
+            Channel(platform="bench", channel=s.name, language=s.language,
+                    replacements=s.replacements)
+            for s in chunk
+        ]  # fmt: skip
+        async with db.session() as session:
+            session.add_all(channels)
+            await session.flush()
+            for channel, spec in zip(channels, chunk, strict=True):
+                assert channel.id is not None
+                topics = [Topic(channel_id=channel.id, query=q) for q in spec.topics]
+                session.add_all(topics)
+                stored.append((channel, topics))
+    return stored
 
 
 async def seed_history(

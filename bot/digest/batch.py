@@ -67,17 +67,14 @@ async def select_group(
     """(selected, matched) per channel of a group sharing one corpus."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
     votes = await channels_votes(session, ids)
-    ranked = []
+    got = await delivered_versions_many(session, ids, sorted(corpus.papers))
+    chosen = []
     for channel, topics in group:
         assert channel.id is not None
         profile = profile_of(votes.get(channel.id, []))
-        ranked.append(candidates(channel, cache.topics(topics), corpus, profile))
-    wanted = sorted({paper_id for items in ranked for paper_id, _ in items})
-    got = await delivered_versions_many(session, ids, wanted)
-    return [
-        pick_fresh(channel, items, corpus, got.get(channel.id or 0, {}))
-        for (channel, _), items in zip(group, ranked, strict=True)
-    ]
+        ranked = candidates(channel, cache.topics(topics), corpus, profile)
+        chosen.append(pick_fresh(channel, ranked, corpus, got.get(channel.id, {})))
+    return chosen
 
 
 async def select_many(

@@ -36,10 +36,6 @@ def digest_window(anchor: date, last_digest: date | None) -> tuple[date, date]:
     return anchor - timedelta(days=days - 1), anchor
 
 
-def _is_replacement(announcement: Announcement) -> bool:
-    return announcement.announce_type.startswith("replace")
-
-
 def apply_feedback(
     ranked: list[tuple[int, float]], corpus: Corpus, profile: FeedbackProfile | None
 ) -> list[tuple[int, float]]:
@@ -58,25 +54,24 @@ def candidates(
 ) -> list[tuple[int, float]]:
     """The channel's ranked (paper id, score) matches, replacements left out unless wanted."""
     ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
-    if channel.replacements:
+    if channel.replacements or not corpus.replacements:
         return ranked
-    return [item for item in ranked if not _is_replacement(corpus.papers[item[0]][1])]
+    left_out = corpus.replacements
+    return [item for item in ranked if item[0] not in left_out]
 
 
 def pick_fresh(
     channel: Channel, ranked: Sequence[tuple[int, float]], corpus: Corpus, got: Mapping[int, int]
 ) -> tuple[list[Selected], int]:
     """The ranked papers not yet delivered (`got`: paper id -> version), capped; and how many."""
-    chosen: list[Selected] = []
-    matched = 0
-    for paper_id, score in ranked:
+    if got:
+        versions, again = corpus.versions, channel.replacements
+        ranked = [i for i in ranked if i[0] not in got or (again and versions[i[0]] > got[i[0]])]
+    chosen = []
+    for paper_id, score in ranked[: channel.max_papers]:
         paper, announcement = corpus.papers[paper_id]
-        if not _is_news(paper, got, channel.replacements):
-            continue
-        matched += 1
-        if len(chosen) < channel.max_papers:
-            chosen.append(Selected(paper, announcement, score))
-    return chosen, matched
+        chosen.append(Selected(paper, announcement, score))
+    return chosen, len(ranked)
 
 
 async def select_papers(
@@ -91,12 +86,6 @@ async def select_papers(
     ranked = candidates(channel, topics, corpus, profile)
     got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
     return pick_fresh(channel, ranked, corpus, got)
-
-
-def _is_news(paper: Paper, got: Mapping[int, int], replacements: bool) -> bool:
-    if paper.id not in got:
-        return True
-    return replacements and (paper.version or 0) > got[paper.id]
 
 
 def group_sections(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +31,18 @@ class Corpus:
             paper, _ = self.papers[paper_id]
             found = self._terms[paper_id] = content_terms(paper.title, paper.abstract)
         return found
+
+    @cached_property
+    def replacements(self) -> frozenset[int]:
+        """Ids of the papers announced (in this window) as replacements."""
+        return frozenset(
+            pid for pid, (_, ann) in self.papers.items() if ann.announce_type.startswith("replace")
+        )
+
+    @cached_property
+    def versions(self) -> dict[int, int]:
+        """Paper id -> stored version (0 when unknown), read once from the rows."""
+        return {pid: paper.version or 0 for pid, (paper, _) in self.papers.items()}
 
     @classmethod
     def of(cls, first: date, last: date, rows: list[tuple[Paper, Announcement]]) -> Corpus:

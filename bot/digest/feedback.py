@@ -59,22 +59,24 @@ class FeedbackProfile:
 
     def factor(self, terms: frozenset[str]) -> float:
         """The multiplier for a candidate with these terms."""
-        liked = _cosine(terms, self.liked, self._norms[0])
-        delta = liked - _cosine(terms, self.disliked, self._norms[1])
+        liked, disliked = self._prepared
+        delta = _cosine(terms, self.liked, *liked) - _cosine(terms, self.disliked, *disliked)
         return min(MAX_FACTOR, max(MIN_FACTOR, 1.0 + STRENGTH * delta))
 
     @cached_property
-    def _norms(self) -> tuple[float, float]:
-        """The vectors' Euclidean norms, computed once per profile."""
-        return _norm(self.liked), _norm(self.disliked)
+    def _prepared(self) -> tuple[tuple[frozenset[str], float], tuple[frozenset[str], float]]:
+        """Each vector's terms and Euclidean norm, computed once per profile."""
+        return _prepare(self.liked), _prepare(self.disliked)
 
 
-def _norm(vector: Counter[str]) -> float:
-    return math.sqrt(sum(v * v for v in vector.values()))
+def _prepare(vector: Counter[str]) -> tuple[frozenset[str], float]:
+    return frozenset(vector), math.sqrt(sum(v * v for v in vector.values()))
 
 
-def _cosine(terms: frozenset[str], vector: Counter[str], norm: float) -> float:
+def _cosine(
+    terms: frozenset[str], vector: Counter[str], keys: frozenset[str], norm: float
+) -> float:
     if not terms or not vector:
         return 0.0
-    dot = sum(vector[t] for t in terms if t in vector)
+    dot = sum(vector[t] for t in terms & keys)  # integer counts: the order does not matter
     return dot / (math.sqrt(len(terms)) * norm)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +20,7 @@ from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
+from bot.query import tokenize
 from bot.store.db import Database
 from bot.store.deliveries import last_digest_date
 from bot.store.feedback import channel_votes
@@ -88,6 +90,7 @@ class DigestService:
         selection: Selection,
         summaries: Mapping[int, Summary],
         notes: tuple[str, ...],
+        tokens: Callable[[str], Sequence[str]] = tokenize,
     ) -> Digest:
         """The Digest with its themes and notes, from summaries already at hand."""
         mine = {s.paper.id: summaries[s.paper.id] for s in selection.selected if s.paper.id}
@@ -95,7 +98,7 @@ class DigestService:
         digest = make_digest(
             channel, anchor, selection.selected, selection.matched, mine, (*notes, *extra)
         )
-        themes = keyword_themes([p.summary for p in digest.papers], channel.language)
+        themes = keyword_themes([p.summary for p in digest.papers], channel.language, tokens)
         return replace(digest, themes=themes)
 
     async def compose(
@@ -130,8 +133,9 @@ class DigestService:
             language: await self._summaries.summaries(list(papers.values()), language)
             for language, papers in by_language.items()
         }
+        tokens = cache(tokenize)  # keywords recur across digests: tokenize each once
         return [
-            self._digest(channel, anchor, selection, summaries[channel.language], ())
+            self._digest(channel, anchor, selection, summaries[channel.language], (), tokens)
             for (channel, _), selection in zip(channels, selections, strict=True)
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.i18n import labels
 from bot.query import tokenize
@@ -13,14 +13,21 @@ MAX_THEMES = 4
 MIN_PAPERS = 2
 
 
-def keyword_themes(summaries: Sequence[Summary], language: str) -> tuple[str, ...]:
-    """Up to four "N papers on X" lines for keywords shared by at least two papers."""
+def keyword_themes(
+    summaries: Sequence[Summary],
+    language: str,
+    tokens: Callable[[str], Sequence[str]] = tokenize,
+) -> tuple[str, ...]:
+    """Up to four "N papers on X" lines for keywords shared by at least two papers.
+
+    `tokens` tokenizes a keyword (a memoized `tokenize` saves work across many digests).
+    """
     counts: Counter[tuple[str, ...]] = Counter()
     shown: dict[tuple[str, ...], str] = {}
     for summary in summaries:
         seen = set()
         for keyword in summary.keywords:
-            key = tuple(tokenize(keyword))
+            key = tuple(tokens(keyword))
             if key and key not in seen:
                 seen.add(key)
                 counts[key] += 1
