@@ -10,6 +10,7 @@ import structlog
 
 from bot.commands import digest as digest_cmds
 from bot.commands import feedback, info, settings, topics
+from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
 from bot.messages import Conversation, IncomingAction, IncomingMessage, OutgoingMessage, Sender
@@ -39,10 +40,12 @@ HANDLERS: dict[str, Handler] = {
     "ask": info.ask,
     "like": feedback.like,
     "dislike": feedback.dislike,
+    "search": search_cmds.search,
+    "more": search_cmds.more,
 }
 
 
-BUTTON_COMMANDS = {"like": "like", "dislike": "dislike"}
+BUTTON_COMMANDS = {"like": "like", "dislike": "dislike", "more": "more"}
 
 
 class PaperBot:

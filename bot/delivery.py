@@ -16,6 +16,7 @@ def paper_buttons(paper: DigestPaper) -> tuple[Button, ...]:
         Button("dislike", "👎", paper.key),
         Button("review", "Review", paper.key),
         Button("ask", "Ask", paper.key),
+        Button("more", "More like this", paper.key),
     )
 
 

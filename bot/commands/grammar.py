@@ -169,6 +169,14 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("ask", "ask <arxiv id|DOI|n> <question>", "ask about a paper", False, _ask),
     CommandSpec("like", "like <n|arxiv id|DOI>", "👍 a paper: more like it", False, _paper),
     CommandSpec("dislike", "dislike <n|arxiv id|DOI>", "👎 a paper: fewer like it", False, _paper),
+    CommandSpec(
+        "search",
+        "search <query> [since:30d]",
+        "search every stored paper (since: 30d, 2w, 6m, 1y or a date)",
+        False,
+        _query,
+    ),
+    CommandSpec("more", "more <n|arxiv id|DOI>", "5 stored papers like this one", False, _paper),
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}
