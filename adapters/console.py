@@ -53,9 +53,13 @@ class ConsoleSender:
 
 
 async def read_lines(stream: TextIO) -> AsyncIterator[str]:
-    """Lines from stdin without blocking the loop (a regular file is read directly)."""
+    """Lines from stdin without blocking the loop.
+
+    Pipes, sockets and terminals are read through the event loop; anything else (a regular
+    file, /dev/null) never blocks and is read directly.
+    """
     mode = os.fstat(stream.fileno()).st_mode
-    if stat.S_ISREG(mode):
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stream.isatty()):
         for line in stream:
             yield line
         return

@@ -36,8 +36,13 @@ async def test_run_starts_and_stops_on_sigterm(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert process.stderr is not None
-    started = await wait_for_line(process.stderr, "paperbot running")
-    assert '"replica"' in started
-    process.send_signal(signal.SIGTERM)
-    await wait_for_line(process.stderr, "paperbot stopped")
-    assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+    try:
+        started = await wait_for_line(process.stderr, "paperbot running")
+        assert '"replica"' in started
+        process.send_signal(signal.SIGTERM)
+        await wait_for_line(process.stderr, "paperbot stopped")
+        assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
