@@ -13,8 +13,6 @@ import re
 import statistics
 from collections.abc import Iterable
 
-from pypdf import PdfReader
-
 from bot.qa.types import ABSTRACT, Chunk, NoFullText, clean, section_label
 
 MAX_PAGES = 80
@@ -33,6 +31,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 
 async def pdf_pages(content: bytes) -> list[str]:
     """Each page's text; the loop gets a turn between pages (pypdf is CPU-bound)."""
+    from pypdf import PdfReader  # imported on first use (~0.1 s at startup)
+
     try:
         reader = PdfReader(io.BytesIO(content))
         pages: list[str] = []

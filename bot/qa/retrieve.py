@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import bm25s
-import numpy as np
+from typing import TYPE_CHECKING
 
 from bot.qa.types import ABSTRACT, Chunk, FullText
+
+if TYPE_CHECKING:
+    import bm25s
 
 CHARS_PER_TOKEN = 4
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -59,7 +60,9 @@ class PaperIndex:
         body = tuple(c for c in text.chunks if c.section != ABSTRACT or not abstract)
         self.kind = text.kind
         self.chunks: tuple[Chunk, ...] = (head, *body)
-        self._bm25 = bm25s.BM25()
+        import bm25s  # imported on first use: it pulls in numpy (~0.2 s at startup)
+
+        self._bm25: bm25s.BM25 = bm25s.BM25()
         corpus = [tokenize(f"{c.section} {c.text}") or ["_"] for c in self.chunks]
         self._bm25.index(corpus, show_progress=False)
 
@@ -73,9 +76,9 @@ class PaperIndex:
         terms = tokenize(question)
         if not terms:
             return []
-        scores = np.asarray(self._bm25.get_scores(terms))
-        order = np.argsort(-scores, kind="stable")
-        return [Scored(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+        scores = [float(s) for s in self._bm25.get_scores(terms)]
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        return [Scored(self.chunks[i], scores[i]) for i in order if scores[i] > 0]
 
     def top(self, question: str, budget_tokens: int, *, limit: int = 12) -> list[Scored]:
         """The best chunks that fit in `budget_tokens`; the opening chunks when none match."""
