@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from bot.config import Settings
+from paperbot.export import add_parser as add_export_parser
 from paperbot.logs import configure_logging
 
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="per channel: last and next digest, papers, failures")
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
+    add_export_parser(sub)
     return parser
 
 
@@ -47,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     default_level = "INFO" if args.command == "run" else "WARNING"
     configure_logging(settings.log_level or default_level, settings.log_format)
     from paperbot import commands
+    from paperbot.export import export
 
     runner = {
         "console": commands.console,
@@ -54,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "usage": commands.usage,
         "run": commands.run,
         "status": commands.status,
+        "export": export,
     }[args.command]
     try:
         return asyncio.run(runner(settings, args))
