@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from bench import llm_costs, summaries
+from bench.scale import cli as scale
 
 
 def main() -> int:
@@ -14,6 +15,8 @@ def main() -> int:
     summaries.main()
     print("\n== LLM cost of a digest day: 1,000 channels, loopback fake LLM ==")
     asyncio.run(llm_costs.main())
+    print("\n== Scale: a heavy day (2,500 arXiv + 300 bioRxiv) for 100 to 10,000 channels ==")
+    scale.main()
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -23,7 +24,7 @@ from bot.models import (
 from bot.store.db import Database, insert_ignoring_duplicates
 from bot.summary.offline import OfflineSummarizer
 from bot.summary.service import summarizer_id
-from bot.summary.types import PaperText
+from bot.summary.types import PaperText, Summary
 
 CHUNK = 1_000
 
@@ -88,20 +89,20 @@ async def seed_summaries(
         stored = list(
             await session.exec(select(Paper.id, Paper.key).where(col(Paper.key).in_(list(by_key))))
         )
-    rows = []
-    for language in languages:
-        made: dict[int, dict[str, object]] = {}
-        for paper_id, key in stored:
-            base = by_key[key]
-            if base not in made:
-                text = pool.texts[base]
-                made[base] = summarizer.summarize_now(
-                    PaperText(key, text.title, text.abstract), language
-                ).to_dict()
-            rows.append({"paper_id": paper_id, "language": language,
-                         "summarizer": summarizer_id(summarizer),
-                         "prompt_version": summarizer.prompt_version, "data": made[base],
-                         "fallback": False, "created_at": utcnow()})  # fmt: skip
+    made: dict[int, Summary] = {}
+    for _, key in stored:
+        base = by_key[key]
+        if base not in made:  # the offline text does not depend on the language
+            text = PaperText(key, pool.texts[base].title, pool.texts[base].abstract)
+            made[base] = summarizer.summarize_now(text, "en")
+    rows = [
+        {"paper_id": paper_id, "language": language, "summarizer": summarizer_id(summarizer),
+         "prompt_version": summarizer.prompt_version,
+         "data": replace(made[by_key[key]], language=language).to_dict(),
+         "fallback": False, "created_at": utcnow()}
+        for language in languages
+        for paper_id, key in stored
+    ]  # fmt: skip
     for start in range(0, len(rows), CHUNK):
         async with db.session() as session:
             await insert_ignoring_duplicates(session, SummaryRecord, rows[start : start + CHUNK])
