@@ -87,6 +87,8 @@ async def run(
 
     async def one(channel: Channel, topics: list[Topic], day: date) -> DeliveryOutcome:
         async with limit:
+            if delivery.stop_requested:
+                return DeliveryOutcome(channel.id or 0, day, "stopped")
             sender = senders[channel.platform]
             return await delivery.deliver(channel, topics, day, sender, gate.missing)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,9 +48,41 @@ class Jobs:
         self.failed_since: dict[str, datetime] = {}
         self.retries: dict[str, int] = {}
         self.scheduler: AsyncIOScheduler | None = None
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def _busy(self) -> AsyncIterator[None]:
+        self._active += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def stop(self, grace: float = 30.0) -> bool:
+        """Ask running jobs to stop at the next safe point and wait for them; True if idle."""
+        self.delivery.stop_requested = True
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("jobs still running at shutdown", active=self._active)
+            return False
+        return True
 
     async def fetch(self, part: str = "all") -> None:
         """Fetch the followed sources; on failure, retry later with backoff for hours."""
+        if self.delivery.stop_requested:
+            return
+        async with self._busy():
+            await self._fetch(part)
+
+    async def _fetch(self, part: str) -> None:
         s, now = self.app.settings, self.clock()
         self.fetching += 1
         try:
@@ -78,6 +112,12 @@ class Jobs:
 
     async def deliver(self) -> None:
         """Deliver every due digest, waiting for a running or failed fetch until its deadline."""
+        if self.delivery.stop_requested:
+            return
+        async with self._busy():
+            await self._deliver()
+
+    async def _deliver(self) -> None:
         s = self.app.settings
         wait = timedelta(minutes=s.fetch_wait_minutes)
         gate = await deliver.fetch_gate(self.app.db, self.fetching > 0, wait)

@@ -88,12 +88,12 @@ async def run(settings: Settings, http: HttpOptions) -> int:
         if "console" in settings.enabled_adapters:
             senders["console"] = ConsoleSender(sys.stdout)
             running.tasks.append(asyncio.create_task(_console(app, stop, bool(adapters))))
-        scheduler = Jobs(app, senders, settings.replica).build()
-        scheduler.start()
+        jobs = Jobs(app, senders, settings.replica)
+        jobs.build().start()
         log.info("paperbot running", adapters=list(settings.enabled_adapters),
                  replica=settings.replica)  # fmt: skip
         await stop.wait()
-        scheduler.shutdown(wait=False)
+        await jobs.stop()
     finally:
         await _shutdown(running)
     return 0

@@ -37,7 +37,7 @@ class DeliveryOutcome:
 
     channel_id: int
     digest_date: date
-    status: str  # sent | quiet | no_announcements | held | unavailable | lost_claim
+    status: str  # sent | quiet | no_announcements | held | unavailable | lost_claim | stopped
     posted: int = 0
 
 
@@ -57,6 +57,7 @@ class ScheduledDelivery:
         self._replica = replica
         self._lease = lease
         self._clock = clock
+        self.stop_requested = False  # set on shutdown: finish the current post, then stop
 
     async def deliver(
         self,
@@ -137,7 +138,8 @@ class ScheduledDelivery:
         digest = await self._digests.assemble(channel, delivery.digest_date, selection, notes)
         posted = await self._post_digest(digest, conversation, delivery, sender)
         if posted is None:
-            return DeliveryOutcome(channel.id, delivery.digest_date, "lost_claim")
+            status = "stopped" if self.stop_requested else "lost_claim"
+            return DeliveryOutcome(channel.id, delivery.digest_date, status)
         await self._finish(delivery.id, "sent", len(digest.papers))
         return DeliveryOutcome(channel.id, delivery.digest_date, "sent", posted)
 
@@ -156,6 +158,8 @@ class ScheduledDelivery:
             assert paper is not None
             if paper.paper_id in done:
                 continue
+            if self.stop_requested:
+                return None  # the claim stays; a restart resumes from here
             ref = await sender.send(message)
             async with self._db.session() as session:
                 await record_delivered(

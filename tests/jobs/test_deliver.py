@@ -135,3 +135,25 @@ async def test_a_digest_waits_for_the_fetch_then_says_what_is_missing(
     header = platform.posts["lab"][0]
     assert header.digest is not None
     assert "Not fetched yet: arXiv cs.CL (HTTP 500)" in header.digest.notes
+
+
+async def test_a_stop_request_ends_after_the_current_post_and_a_restart_resumes(
+    app: App, db: Database
+) -> None:
+    await add_channel(db, "lab", "cat:quant-ph entanglement")
+    delivery = delivery_for(app)
+    platform = PlatformRecorder()
+
+    class StopAfterThree:
+        async def send(self, message: object) -> str | None:
+            ref = await platform.send(message)  # type: ignore[arg-type]
+            if platform.count == 4:  # header + 3 papers
+                delivery.stop_requested = True
+            return ref
+
+    stopped = await deliver.run(db, delivery, {"test": StopAfterThree()}, now=MONDAY_8_BERLIN)
+    assert [o.status for o in stopped] == ["stopped"]
+    assert len(platform.papers("lab")) == 3
+    resumed = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    assert [o.status for o in resumed] == ["sent"]
+    assert len(platform.papers("lab")) == 10 == len(set(platform.papers("lab")))
