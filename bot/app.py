@@ -80,5 +80,13 @@ async def create_app(
     summaries = SummaryService(db, summarizer, concurrency=settings.llm_concurrency)
     digests = DigestService(db, fetcher, summaries, settings)
     qa = make_qa_service(db, http, settings, llm)
-    deps = BotDeps(settings=settings, db=db, digests=digests, clock=clock, qa=qa)
+    deps = BotDeps(
+        settings=settings,
+        db=db,
+        digests=digests,
+        clock=clock,
+        qa=qa,
+        llm=llm,
+        usage=UsageRecorder(db),
+    )
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

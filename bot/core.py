@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 
 from bot.commands import digest as digest_cmds
-from bot.commands import feedback, info, settings, topics
+from bot.commands import feedback, info, review, settings, topics
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
@@ -38,6 +38,7 @@ HANDLERS: dict[str, Handler] = {
     "sources": info.show_sources,
     "help": info.show_help,
     "ask": info.ask,
+    "review": review.review,
     "like": feedback.like,
     "dislike": feedback.dislike,
     "search": search_cmds.search,
@@ -45,7 +46,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-BUTTON_COMMANDS = {"like": "like", "dislike": "dislike", "more": "more"}
+BUTTON_COMMANDS = {"like": "like", "dislike": "dislike", "review": "review", "more": "more"}
 
 
 class PaperBot:

@@ -13,7 +13,9 @@ from bot.messages import IncomingMessage, OutgoingMessage, Sender
 from bot.store.db import Database
 
 if TYPE_CHECKING:
+    from bot.llm.client import LLMClient
     from bot.qa.service import QAService
+    from bot.store.usage import UsageRecorder
 
 
 @dataclass
@@ -26,6 +28,8 @@ class BotDeps:
     clock: Callable[[], datetime]
     last_digest: dict[tuple[str, str, str], dict[int, str]] = field(default_factory=dict)
     qa: QAService | None = None  # questions about papers; None: not wired
+    llm: LLMClient | None = None  # reviews and other LLM-only features; None: offline
+    usage: UsageRecorder | None = None  # token accounting for those calls
 
 
 @dataclass

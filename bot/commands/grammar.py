@@ -167,6 +167,9 @@ SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("sources", "sources", "show the sources and their health", False, _no_args),
     CommandSpec("ask", "ask <arxiv id|DOI|n> <question>", "ask about a paper", False, _ask),
+    CommandSpec(
+        "review", "review <n|arxiv id|DOI>", "a referee's review (needs an LLM)", False, _paper
+    ),
     CommandSpec("like", "like <n|arxiv id|DOI>", "👍 a paper: more like it", False, _paper),
     CommandSpec("dislike", "dislike <n|arxiv id|DOI>", "👎 a paper: fewer like it", False, _paper),
     CommandSpec(
