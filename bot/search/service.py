@@ -1,9 +1,10 @@
 """Searching every stored paper with a topic query, ranked by the digests' own scorer.
 
 The full-text index proposes candidates (its best `candidates` for the query's positive
-terms, within `since:`); those are indexed in memory with `PaperIndex` and matched and
-scored exactly as a digest would (`compile_query` + `rank`), so a search and a digest agree
-on what matches and in which order (BM25 statistics are over the candidates).
+terms, within `since:`); those are indexed in memory (`candidate_index`: a `PaperIndex`
+narrowed to the query's tokens) and matched and scored exactly as a digest would
+(`compile_query` + `rank`), so a search and a digest agree on what matches and in which
+order (BM25 statistics are over the candidates).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Paper
-from bot.query import IndexDoc, PaperIndex, Query, compile_query, parse_query, rank
+from bot.query import IndexDoc, Query, compile_query, parse_query, rank
 from bot.search.fts import candidate_ids, fts_expression
+from bot.search.index import candidate_index
 from bot.search.since import split_since
 
-CANDIDATES = 1000
+CANDIDATES = 500
 RESULTS = 10
 CHUNK = 500
 DOC_COLUMNS = (Paper.id, Paper.title, Paper.abstract, Paper.authors, Paper.categories,
@@ -92,7 +94,7 @@ async def search_papers(
     docs = await load_docs(session, ids)
     if not docs:
         return SearchResult((), 0)
-    ranking = rank(PaperIndex(docs), [compile_query(request.query)])
+    ranking = rank(candidate_index(docs, request.query), [compile_query(request.query)])
     best = ranking[:limit]
     papers = await papers_by_id(session, [doc for doc, _ in best])
     hits = tuple(Hit(papers[doc], score) for doc, score in best if doc in papers)

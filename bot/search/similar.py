@@ -22,7 +22,7 @@ from bot.search.fts import AnyOf, Phrase, candidate_ids
 from bot.search.service import Hit, papers_by_id
 
 SIMILAR = 5
-CANDIDATES = 300
+CANDIDATES = 200
 PROBE_TERMS = 16
 CHUNK = 500
 

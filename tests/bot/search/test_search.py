@@ -115,3 +115,30 @@ def test_split_since(text: str, rest: str, since: date | None) -> None:
 def test_bad_since_is_an_error(text: str) -> None:
     with pytest.raises(ValueError, match="since"):
         split_since(text, TODAY)
+
+
+QUERIES = ["entanglement", '"quantum error correction"', "qubit -photon", "author:wang noise",
+           "title:quantum (state OR states) -entanglement", "cat:quant-ph"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_narrow_candidate_index_scores_like_a_full_index(text: str) -> None:
+    from bot.digest.corpus import index_doc
+    from bot.models import Paper
+    from bot.query import PaperIndex, compile_query, rank
+    from bot.search.index import candidate_index
+    from bot.sources.arxiv_rss import parse_arxiv_feed
+    from bot.store.papers import merge_fetched
+    from tests.conftest import FIXTURES
+
+    feed = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
+    fetched = merge_fetched(parse_arxiv_feed(feed.read_bytes(), "recorded").papers).values()
+    docs = [index_doc(Paper(id=n, key=f.key, source=f.source, title=f.title, title_raw=f.title,
+                            abstract=f.abstract, abstract_raw=f.abstract, authors=list(f.authors),
+                            categories=list(f.categories), primary_category=f.primary_category,
+                            first_announced_on=TODAY, last_announced_on=TODAY))
+            for n, f in enumerate(fetched, start=1)]  # fmt: skip
+    query = parse_query(text)
+    full = rank(PaperIndex(docs), [compile_query(query)])
+    narrow = rank(candidate_index(docs, query), [compile_query(query)])
+    assert narrow == full and (full or text.startswith("author:"))
