@@ -16,7 +16,8 @@ from bench.scale.seed import seed_channels, seed_history, seed_summaries
 from bench.scale.synth import make_day
 from bot.app import create_app
 from bot.config import Settings
-from bot.digest.corpus import load_corpus
+from bot.digest.corpus import Corpus, load_corpus
+from bot.digest.service import DigestService
 from bot.models import Channel, Topic
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.sources.biorxiv import parse_biorxiv_page
@@ -96,20 +97,17 @@ def peak_rss_mb() -> float:
 
 
 async def compose_all(
-    app_digests: object, channels: list[tuple[Channel, list[Topic]]], corpus: object, batched: bool
+    digests: DigestService,
+    channels: list[tuple[Channel, list[Topic]]],
+    corpus: Corpus,
+    batched: bool,
 ) -> tuple[int, int]:
     """Compose every channel's digest; (non-empty digests, papers in them)."""
-    from bot.digest.service import DigestService
-
-    assert isinstance(app_digests, DigestService)
-    if batched and hasattr(app_digests, "compose_many"):
-        digests = await app_digests.compose_many(channels, DAY, corpus=corpus)  # type: ignore[arg-type]
+    if batched:
+        made = await digests.compose_many(channels, DAY, corpus=corpus)
     else:
-        digests = [
-            await app_digests.compose(c, t, DAY, corpus=corpus)  # type: ignore[arg-type]
-            for c, t in channels
-        ]
-    return sum(not d.is_empty for d in digests), sum(len(d.papers) for d in digests)
+        made = [await digests.compose(c, t, DAY, corpus=corpus) for c, t in channels]
+    return sum(not d.is_empty for d in made), sum(len(d.papers) for d in made)
 
 
 async def run(db: Database, url: str, options: Options) -> RunResult:
