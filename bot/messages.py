@@ -62,7 +62,9 @@ class OutgoingMessage:
     "digest_paper", "answer", "error", or "typing" (no text: show that the bot is working, e.g.
     a Slack reaction on `reply_to` or Telegram's typing action). `digest`/`paper` carry the
     structure so an adapter can render natively instead of from Markdown. `reply_to` is the
-    platform id of the message this one answers, when there is one.
+    platform id of the message this one answers, when there is one. `marker` is an idempotency
+    key for scheduled posts: an adapter that can attach it to the post (Slack message metadata)
+    can later answer `find_posted(conversation, marker)` so a resumed delivery never re-posts.
     """
 
     conversation: Conversation
@@ -73,6 +75,7 @@ class OutgoingMessage:
     paper: DigestPaper | None = None
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     reply_to: str | None = None
+    marker: str | None = None
 
 
 class ChannelUnavailable(Exception):
@@ -89,4 +92,12 @@ class Sender(Protocol):
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Post the message; return its id (Slack ts, Telegram message_id) when there is one."""
+        ...
+
+
+class PostFinder(Protocol):
+    """A Sender that can tell whether a post carrying a marker already went out."""
+
+    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
+        """The platform id of the post carrying `marker`, or None if there is none."""
         ...

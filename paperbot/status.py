@@ -30,9 +30,7 @@ async def status_table(db: Database, now: datetime) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _row(
-    channel: Channel, summary: tuple[int, Delivery | None], now: datetime
-) -> tuple[str, ...]:
+def _row(channel: Channel, summary: tuple[int, Delivery | None], now: datetime) -> tuple[str, ...]:
     delivered, last = summary
     name = f"{channel.platform}:{channel.channel}"
     state = "inactive" if not channel.active else "paused" if channel.paused else "active"

@@ -2,15 +2,16 @@
 
 The claim (one per channel and date) keeps replicas from doubling a digest. The plan (the
 papers chosen, stored before anything is posted) makes a resumed delivery post the same
-digest; each paper post is recorded as it is sent, so a resume skips what already went out.
-The one remaining window is a crash between a platform accepting a post and its record being
-committed: that paper is posted again on resume (at-least-once for that single message).
+digest. Each post is recorded as pending before it is sent and with its platform id after, so
+a resume skips what went out. For a post left pending by a crash, the platform is asked for
+the post's marker (Slack message metadata): only a sender that cannot look posts up (Telegram
+has no history API for bots) may post that one message again (at-least-once for it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,9 +27,16 @@ from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Send
 from bot.models import Announcement, Channel, Delivery, Paper, Topic, utcnow
 from bot.store.channels import set_channel_active
 from bot.store.db import Database
-from bot.store.deliveries import claim_delivery, posted_papers, record_delivered, renew_claim
+from bot.store.deliveries import (
+    claim_delivery,
+    posted_papers,
+    record_delivered,
+    renew_claim,
+    set_message_ref,
+)
 
 log = structlog.get_logger(__name__)
+PENDING = "pending"  # recorded before a post is sent; replaced by the platform's id after
 
 
 @dataclass(frozen=True)
@@ -146,30 +154,74 @@ class ScheduledDelivery:
     async def _post_digest(
         self, digest: Digest, conversation: Conversation, delivery: Delivery, sender: Sender
     ) -> int | None:
+        """Post what is not posted yet; None when stopped or the claim was lost."""
         assert delivery.id is not None
         async with self._db.session() as session:
-            done = await posted_papers(session, delivery.id)
+            recorded = await posted_papers(session, delivery.id)
         header, *papers = digest_messages(digest, conversation)
-        if delivery.header_ref is None:
-            await self._set_header(delivery.id, await sender.send(header) or "sent")
+        if delivery.header_ref in (None, PENDING):
+            await self._post_header(header, delivery, sender)
         posted = 0
         for message in papers:
-            paper = message.paper
-            assert paper is not None
-            if paper.paper_id in done:
+            assert message.paper is not None
+            paper_id = message.paper.paper_id
+            if recorded.get(paper_id, PENDING) != PENDING:
                 continue
             if self.stop_requested:
                 return None  # the claim stays; a restart resumes from here
-            ref = await sender.send(message)
+            ref = await self._post_once(
+                message, digest.channel_id, delivery.id, paper_id in recorded, sender
+            )
             async with self._db.session() as session:
-                await record_delivered(
-                    session, digest.channel_id, paper.paper_id, paper.version,
-                    delivery_id=delivery.id, position=paper.number, message_ref=ref,
-                )  # fmt: skip
+                await set_message_ref(session, delivery.id, paper_id, ref)
                 if not await renew_claim(session, delivery.id, self._replica, self._clock()):
                     return None
             posted += 1
         return posted
+
+    async def _post_once(
+        self,
+        message: OutgoingMessage,
+        channel_id: int,
+        delivery_id: int,
+        pending: bool,
+        sender: Sender,
+    ) -> str:
+        """Post a paper unless a post carrying its marker already went out before a crash.
+
+        The paper is recorded as pending *before* it is sent; on resume, a pending paper is
+        looked up on the platform by its marker when the sender can, and only re-sent if
+        absent. A sender that can't look up posts re-sends it (at-least-once for that post).
+        """
+        paper = message.paper
+        assert paper is not None
+        marker = f"paperbot:{delivery_id}:{paper.paper_id}"
+        if pending:
+            found = await find_posted(sender, message.conversation, marker)
+            if found is not None:
+                return found
+        else:
+            async with self._db.session() as session:
+                await record_delivered(
+                    session, paper_id=paper.paper_id, channel_id=channel_id,
+                    version=paper.version, delivery_id=delivery_id, position=paper.number,
+                    message_ref=PENDING,
+                )  # fmt: skip
+        return await sender.send(replace(message, marker=marker)) or "sent"
+
+    async def _post_header(
+        self, header: OutgoingMessage, delivery: Delivery, sender: Sender
+    ) -> None:
+        assert delivery.id is not None
+        marker = f"paperbot:{delivery.id}:header"
+        found = None
+        if delivery.header_ref == PENDING:
+            found = await find_posted(sender, header.conversation, marker)
+        else:
+            await self._set_header(delivery.id, PENDING)
+        ref = found or await sender.send(replace(header, marker=marker)) or "sent"
+        await self._set_header(delivery.id, ref)
+        delivery.header_ref = ref
 
     async def _set_header(self, delivery_id: int, ref: str) -> None:
         async with self._db.session() as session:
@@ -194,6 +246,15 @@ class ScheduledDelivery:
         await self._finish(delivery.id, "unavailable", 0, reason)
         log.warning("channel unavailable", channel_id=channel.id, reason=reason)
         return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
+
+
+async def find_posted(sender: Sender, conversation: Conversation, marker: str) -> str | None:
+    """Ask the platform for a post carrying `marker`, when the sender can look posts up."""
+    finder = getattr(sender, "find_posted", None)
+    if finder is None:
+        return None
+    found: str | None = await finder(conversation, marker)
+    return found
 
 
 async def _rows(session: Any, model: Any, ids: list[int]) -> dict[int, Any]:

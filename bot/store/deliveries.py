@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import DeliveredPaper, Delivery
+from bot.models import DeliveredPaper, Delivery, utcnow
 from bot.store.db import insert_ignoring_duplicates
 
 CHUNK = 500
@@ -125,12 +125,28 @@ async def renew_claim(session: AsyncSession, delivery_id: int, replica: str, now
     return bool(result.rowcount == 1)
 
 
-async def posted_papers(session: AsyncSession, delivery_id: int) -> frozenset[int]:
-    """The papers of a delivery already posted (for resuming after a crash)."""
+async def posted_papers(session: AsyncSession, delivery_id: int) -> dict[int, str | None]:
+    """The papers of a delivery recorded so far, with their message refs (for resuming)."""
     rows = await session.exec(
-        select(DeliveredPaper.paper_id).where(DeliveredPaper.delivery_id == delivery_id)
+        select(DeliveredPaper.paper_id, DeliveredPaper.message_ref).where(
+            DeliveredPaper.delivery_id == delivery_id
+        )
     )
-    return frozenset(rows)
+    return dict(rows.all())
+
+
+async def set_message_ref(
+    session: AsyncSession, delivery_id: int, paper_id: int, message_ref: str
+) -> None:
+    """Record the platform id of a paper's post once the platform has accepted it."""
+    await session.exec(  # type: ignore[call-overload]
+        update(DeliveredPaper)
+        .where(
+            col(DeliveredPaper.delivery_id) == delivery_id,
+            col(DeliveredPaper.paper_id) == paper_id,
+        )
+        .values(message_ref=message_ref, sent_at=utcnow())
+    )
 
 
 async def delivery_summary(session: AsyncSession) -> dict[int, tuple[int, Delivery | None]]:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import App, create_app
 from bot.digest.scheduled import ScheduledDelivery
-from bot.messages import ChannelUnavailable, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 from bot.models import Channel, Topic
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
@@ -29,6 +29,7 @@ class PlatformRecorder:
 
     posts: dict[str, list[OutgoingMessage]] = field(default_factory=dict)
     crash_after: int | None = None  # raise after this many successful posts
+    crash_on_accept: int | None = None  # accept this post, then die before answering
     gone: set[str] = field(default_factory=set)
     count: int = 0
 
@@ -40,7 +41,16 @@ class PlatformRecorder:
             raise asyncio.CancelledError("simulated crash")
         self.count += 1
         self.posts.setdefault(channel, []).append(message)
+        if self.count == self.crash_on_accept:
+            raise asyncio.CancelledError("crash after the platform accepted the post")
         return f"{channel}-{self.count}"
+
+    def find_in(self, channel: str, marker: str) -> str | None:
+        """The id of the post in `channel` carrying `marker` (a platform with history)."""
+        for n, message in enumerate(self.posts.get(channel, []), 1):
+            if message.marker == marker:
+                return f"{channel}-found-{n}"
+        return None
 
     def papers(self, channel: str) -> list[str]:
         """The paper keys posted to a channel, in order."""
@@ -80,3 +90,12 @@ def delivery_for(
 ) -> ScheduledDelivery:
     """A ScheduledDelivery for a replica with a fixed clock."""
     return ScheduledDelivery(app.db, app.digests, replica, lease, clock)
+
+
+@dataclass
+class PlatformWithHistory(PlatformRecorder):
+    """A recorder whose platform can be asked for a post by its marker (as Slack can)."""
+
+    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
+        """The post carrying `marker`, if it went out."""
+        return self.find_in(conversation.channel, marker)

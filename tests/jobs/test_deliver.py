@@ -12,7 +12,13 @@ from bot.app import App
 from bot.models import Channel, Delivery
 from bot.store.db import Database
 from jobs import deliver
-from tests.jobs.conftest import MONDAY_8_BERLIN, PlatformRecorder, add_channel, delivery_for
+from tests.jobs.conftest import (
+    MONDAY_8_BERLIN,
+    PlatformRecorder,
+    PlatformWithHistory,
+    add_channel,
+    delivery_for,
+)
 
 
 async def test_due_channel_gets_header_and_papers_once(app: App, db: Database) -> None:
@@ -157,3 +163,30 @@ async def test_a_stop_request_ends_after_the_current_post_and_a_restart_resumes(
     resumed = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
     assert [o.status for o in resumed] == ["sent"]
     assert len(platform.papers("lab")) == 10 == len(set(platform.papers("lab")))
+
+
+async def test_a_post_accepted_just_before_a_crash_is_found_not_reposted(
+    app: App, db: Database
+) -> None:
+    await add_channel(db, "lab", "cat:quant-ph entanglement")
+    platform = PlatformWithHistory(crash_on_accept=4)  # header + 2 papers, the 3rd accepted
+    with pytest.raises(asyncio.CancelledError):
+        await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    platform.crash_on_accept = None
+    outcome = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    assert [o.status for o in outcome] == ["sent"]
+    papers = platform.papers("lab")
+    assert len(papers) == 10 == len(set(papers))
+
+
+async def test_without_a_history_lookup_only_that_one_post_may_repeat(
+    app: App, db: Database
+) -> None:
+    await add_channel(db, "lab", "cat:quant-ph entanglement")
+    platform = PlatformRecorder(crash_on_accept=4)
+    with pytest.raises(asyncio.CancelledError):
+        await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    platform.crash_on_accept = None
+    await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    papers = platform.papers("lab")
+    assert len(set(papers)) == 10 and len(papers) == 11  # the one in flight, documented
