@@ -27,6 +27,9 @@ MAX_TITLE = 500  # escaped, a title this long still fits one section with its li
 Block = dict[str, Any]
 
 
+METADATA_EVENT = "paperbot_post"  # message metadata carrying a scheduled post's marker
+
+
 def render(message: OutgoingMessage) -> dict[str, Any]:
     """The chat.postMessage kwargs for a message: channel, text fallback, blocks, thread_ts."""
     digest, paper = message.digest, message.paper
@@ -47,6 +50,11 @@ def render(message: OutgoingMessage) -> dict[str, Any]:
     }
     if message.conversation.thread:
         kwargs["thread_ts"] = message.conversation.thread
+    if message.marker:
+        kwargs["metadata"] = {
+            "event_type": METADATA_EVENT,
+            "event_payload": {"marker": message.marker},
+        }
     return kwargs
 
 

@@ -23,10 +23,11 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render
-from bot.messages import ChannelUnavailable, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
 UNAVAILABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
 TYPING_REACTION = "eyes"
+HISTORY_PAGES = 5  # how far back (x200 messages) a resumed delivery looks for its posts
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -125,6 +126,23 @@ class SlackSender:
         except SlackApiError as error:
             raise_if_unavailable(error, message)
             raise
+
+    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
+        """The ts of the bot's recent post in the channel carrying `marker` (message metadata)."""
+        cursor = None
+        for _page in range(HISTORY_PAGES):
+            response = await self.client.conversations_history(
+                channel=conversation.channel, limit=200, include_all_metadata=True,
+                cursor=cursor,
+            )  # fmt: skip
+            for item in response.get("messages") or []:
+                payload = (item.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("marker") == marker:
+                    return _str(item.get("ts"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                return None
+        return None
 
     async def _react(self, message: OutgoingMessage) -> None:
         if not message.reply_to:

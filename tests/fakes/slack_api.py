@@ -98,6 +98,7 @@ class FakeSlackApi:
     async def start(self) -> FakeSlackApi:
         """Start listening on 127.0.0.1:0."""
         self.server.route_prefix("/api/", self._api, method="POST")
+        self.server.route_prefix("/api/", self._api, method="GET")  # e.g. conversations.history
         self.server.route("/link", self.socket.handler)
         await self.server.start()
         return self
@@ -174,7 +175,18 @@ class FakeSlackApi:
             return {**body, "url": f"ws://127.0.0.1:{self.server.port}/link"}
         if call.method == "reactions.add":
             return {"ok": True}
+        if call.method == "conversations.history":
+            return self._history(call)
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, call: SlackCall) -> dict[str, Any]:
+        """The channel's top-level posts, newest first, with their metadata (one page)."""
+        posted = [
+            c.response["message"] for c in self.calls
+            if c.method == "chat.postMessage" and c.channel == call.channel
+            and c.response.get("ok") and not c.thread_ts
+        ]  # fmt: skip
+        return {"ok": True, "messages": list(reversed(posted)), "has_more": False}
 
     def _posted(self, call: SlackCall) -> dict[str, Any]:
         body = json.loads(POST_TEMPLATE.read_text())
@@ -185,6 +197,11 @@ class FakeSlackApi:
         )
         if call.thread_ts:
             body["message"]["thread_ts"] = call.thread_ts
+        metadata = call.args.get("metadata")
+        if metadata:
+            body["message"]["metadata"] = (
+                json.loads(metadata) if isinstance(metadata, str) else metadata
+            )
         return body
 
     def _auth(self) -> dict[str, Any]:

@@ -72,10 +72,12 @@ async def app(db: Database) -> AsyncIterator[App]:
 
 async def add_channel(db: Database, name: str, query: str, **settings: object) -> Channel:
     """A channel following one topic (Berlin time, 08:00, Mon–Fri unless overridden)."""
-    values: dict[str, object] = {"timezone": "Europe/Berlin", "digest_time": "08:00"}
+    values: dict[str, object] = {
+        "platform": "test", "timezone": "Europe/Berlin", "digest_time": "08:00"
+    }  # fmt: skip
     values.update(settings)
     async with db.session() as session:
-        channel = Channel(platform="test", channel=name, **values)  # type: ignore[arg-type]
+        channel = Channel(channel=name, **values)  # type: ignore[arg-type]
         session.add(channel)
         await session.flush()
         session.add(Topic(channel_id=channel.id, query=query))  # type: ignore[arg-type]
