@@ -159,6 +159,8 @@ async def time_search(db: Database, name: str, count: int) -> list[Timing]:
             if attempt:
                 samples.append((time.perf_counter() - start) * 1000)
         hits += len(result.hits)
+        recent = samples[-REPEATS:]
+        print(f"  {name:9} {statistics.median(recent):7.1f} ms  {text}")
     timings = [Timing(name, "search", tuple(samples), hits)]
     return [*timings, await time_similar(db, name, count)]
 

@@ -105,6 +105,12 @@ async def candidate_ids(
             "WHERE fts_vector @@ q AND last_announced_on >= :since "
             "ORDER BY ts_rank(fts_vector, q) DESC, id DESC LIMIT :limit"
         )
+    elif since is None:  # no join: each of maybe 100k matches would cost a row lookup
+        params["q"] = to_fts5(expr)
+        sql = (
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH :q "
+            f"ORDER BY bm25(papers_fts, {SQLITE_WEIGHTS}), rowid DESC LIMIT :limit"
+        )
     else:
         params["q"] = to_fts5(expr)
         sql = (
@@ -112,5 +118,6 @@ async def candidate_ids(
             "WHERE papers_fts MATCH :q AND p.last_announced_on >= :since "
             f"ORDER BY bm25(papers_fts, {SQLITE_WEIGHTS}), p.id DESC LIMIT :limit"
         )
-    rows = await session.exec(text(sql).bindparams(**params))  # type: ignore[call-overload]
+    used = {name: value for name, value in params.items() if f":{name}" in sql}
+    rows = await session.exec(text(sql).bindparams(**used))  # type: ignore[call-overload]
     return [int(row[0]) for row in rows]

@@ -23,7 +23,7 @@ from bot.search.service import Hit, papers_by_id
 
 SIMILAR = 5
 CANDIDATES = 200
-PROBE_TERMS = 16
+PROBE_TERMS = 8
 CHUNK = 500
 
 
