@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.commands.context import BotDeps
 from bot.config import Settings
 from bot.core import PaperBot
+from bot.digest.llm_extras import DigestLLM
 from bot.digest.service import DigestService
 from bot.fetching import PaperFetcher
 from bot.llm.client import LLMClient
@@ -78,7 +79,8 @@ async def create_app(
     if llm is None and settings.llm_enabled:
         llm = LLMClient.from_settings(settings)  # for Q&A when the summarizer was given
     summaries = SummaryService(db, summarizer, concurrency=settings.llm_concurrency)
-    digests = DigestService(db, fetcher, summaries, settings)
+    extras = DigestLLM.of(llm, settings, db) if llm is not None else None
+    digests = DigestService(db, fetcher, summaries, settings, extras)
     qa = make_qa_service(db, http, settings, llm)
     deps = BotDeps(
         settings=settings,

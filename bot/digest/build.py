@@ -61,14 +61,19 @@ def candidates(
 
 
 def pick_fresh(
-    channel: Channel, ranked: Sequence[tuple[int, float]], corpus: Corpus, got: Mapping[int, int]
+    channel: Channel,
+    ranked: Sequence[tuple[int, float]],
+    corpus: Corpus,
+    got: Mapping[int, int],
+    limit: int | None = None,
 ) -> tuple[list[Selected], int]:
-    """The ranked papers not yet delivered (`got`: paper id -> version), capped; and how many."""
+    """The ranked papers not yet delivered (`got`: paper id -> version), capped at `limit`
+    (default: the channel's size); and how many there were."""
     if got:
         versions, again = corpus.versions, channel.replacements
         ranked = [i for i in ranked if i[0] not in got or (again and versions[i[0]] > got[i[0]])]
     chosen = []
-    for paper_id, score in ranked[: channel.max_papers]:
+    for paper_id, score in ranked[: limit or channel.max_papers]:
         paper, announcement = corpus.papers[paper_id]
         chosen.append(Selected(paper, announcement, score))
     return chosen, len(ranked)
@@ -80,12 +85,13 @@ async def select_papers(
     topics: Sequence[CompiledQuery],
     corpus: Corpus,
     profile: FeedbackProfile | None = None,
+    limit: int | None = None,
 ) -> tuple[list[Selected], int]:
     """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
     assert channel.id is not None
     ranked = candidates(channel, topics, corpus, profile)
     got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
-    return pick_fresh(channel, ranked, corpus, got)
+    return pick_fresh(channel, ranked, corpus, got, limit)
 
 
 def group_sections(

@@ -15,6 +15,7 @@ from bot.digest.batch import profile_of, select_many
 from bot.digest.build import Selected, digest_window, make_digest, select_papers
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile
+from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
 from bot.digest.themes import keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
@@ -43,12 +44,18 @@ class DigestService:
     """Makes digests for channels from the store, fetching first when asked to."""
 
     def __init__(
-        self, db: Database, fetcher: PaperFetcher, summaries: SummaryService, settings: Settings
+        self,
+        db: Database,
+        fetcher: PaperFetcher,
+        summaries: SummaryService,
+        settings: Settings,
+        llm: DigestLLM | None = None,
     ) -> None:
         self._db = db
         self._fetcher = fetcher
         self._summaries = summaries
         self._settings = settings
+        self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
 
     async def fetch_for(self, topics: list[Topic], on: date) -> FetchReport:
         """Fetch what these topics need for the date `on`."""
@@ -72,7 +79,14 @@ class DigestService:
                 corpus = await load_corpus(session, first, last_day)
             compiled = compile_topics(t.query for t in topics)
             profile = await feedback_profile(session, channel.id)
-            selected, matched = await select_papers(session, channel, compiled, corpus, profile)
+            pool = self._llm.pool_size(channel.max_papers) if self._llm else None
+            selected, matched = await select_papers(
+                session, channel, compiled, corpus, profile, limit=pool
+            )
+        if self._llm is not None and pool is not None:
+            selected = await self._llm.rerank(
+                [t.query for t in topics], selected, channel.max_papers
+            )
         return Selection(selected, matched, len(corpus.papers))
 
     async def assemble(
@@ -81,7 +95,11 @@ class DigestService:
         """Summarize the selected papers and build the Digest with its themes and notes."""
         selected = selection.selected
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
-        return self._digest(channel, anchor, selection, summaries, notes)
+        digest = self._digest(channel, anchor, selection, summaries, notes)
+        if self._llm is not None:
+            themes = await self._llm.themes(digest.papers, channel.language)
+            digest = replace(digest, themes=themes or digest.themes)
+        return digest
 
     def _digest(
         self,

@@ -29,6 +29,11 @@ LLM_SUMMARY = {
 }
 
 
+def summary_calls(llm: FakeOpenAIServer) -> list[dict[str, object]]:
+    """The requests that asked for a paper summary (not themes)."""
+    return [b for b in llm.bodies if "paper_summary" in json.dumps(b.get("response_format"))]
+
+
 @pytest.fixture
 async def llm() -> AsyncIterator[FakeOpenAIServer]:
     async with running_openai_server() as fake:
@@ -62,9 +67,45 @@ async def test_digest_uses_llm_summaries_in_the_channel_language(
     assert "=== 2025-04-28 论文速递 ===" in digest
     assert "要点: 提出了一种纠缠纯化方案。" in digest
     assert "评分 77/100" in digest
-    assert llm.calls == 3
+    assert len(summary_calls(llm)) == 3
+    assert len(llm.bodies) == 4  # and one themes call for the digest
     assert all("Chinese" in json.dumps(body, ensure_ascii=False) for body in llm.bodies)
 
     again = await llm_bot.exec_command("/digest now")
-    assert llm.calls == 3  # cached per (paper, language, model, prompt version)
+    assert len(summary_calls(llm)) == 3  # cached per (paper, language, model, prompt version)
     assert re.findall(r"^\[\d\] ", again, re.MULTILINE) == ["[1] ", "[2] ", "[3] "]
+
+
+def favour_the_last_candidate(body: dict[str, object]) -> Completion:
+    """An LLM that answers a rerank with 10 for the last paper listed and 0 for the others,
+    and a summary for anything else."""
+    messages: list[dict[str, str]] = body.get("messages")  # type: ignore[assignment]
+    prompt = "\n".join(m["content"] for m in messages)
+    ids = [int(i) for i in re.findall(r'<paper id="(\d+)">', prompt)]
+    if "paper_relevance" not in json.dumps(body.get("response_format")) or not ids:
+        return Completion(json.dumps(LLM_SUMMARY, ensure_ascii=False))
+    scores = [{"id": i, "relevance": 10 if i == ids[-1] else 0, "reason": "r"} for i in ids]
+    return Completion(json.dumps({"scores": scores}))
+
+
+async def test_rerank_changes_the_order_when_enabled(
+    db: Database, http_server: FakeHttpServer, llm: FakeOpenAIServer
+) -> None:
+    llm.script(favour_the_last_candidate)
+    http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
+    plain, reranked = [], []
+    for rerank, titles in ((False, plain), (True, reranked)):
+        settings = bot_settings(
+            arxiv_rss_url=f"{http_server.url}/rss/", llm_base_url=llm.base_url,
+            llm_api_key="k", llm_model="fake-model", llm_rerank=rerank,
+        )  # fmt: skip
+        bot = await make_testbot(db, settings)
+        try:
+            await bot.exec_command("/subscribe cat:quant-ph entanglement")
+            titles.extend(re.findall(r"^\[\d+\] (.+)$", await bot.exec_command("/digest preview"),
+                                     re.MULTILINE))  # fmt: skip
+        finally:
+            await bot.app.aclose()
+    assert len(plain) == len(reranked) == 10
+    assert reranked[0] != plain[0] and reranked[0] not in plain  # from beyond the top ten
+    assert any("paper_relevance" in json.dumps(b.get("response_format")) for b in llm.bodies)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +49,8 @@ def rate_limited(retry_after: str) -> Failure:
     return Failure(429, "Rate limit reached", {"Retry-After": retry_after})
 
 
-Step = Completion | Failure
+Responder = Callable[[dict[str, Any]], Completion]  # builds the reply from the request body
+Step = Completion | Failure | Responder
 
 
 class FakeOpenAIServer:
@@ -98,6 +99,8 @@ class FakeOpenAIServer:
         if not self.json_schema and _format_type(body) == "json_schema":
             return _vllm_rejection()
         step = self._steps.pop(0) if len(self._steps) > 1 else self._steps[0]
+        if not isinstance(step, Completion | Failure):
+            step = step(body)
         if isinstance(step, Failure):
             return _error(step.status, step.message, step.headers)
         self.in_flight += 1

@@ -16,8 +16,7 @@ from jobs import deliver
 from tests.botharness import bot_settings
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.conftest import MONDAY_8_BERLIN, add_channel, delivery_for
-
-pytest_plugins = ["tests.jobs.conftest"]
+from tests.jobs.conftest import app as app  # the store with the recorded quant-ph day
 
 
 @pytest.fixture
