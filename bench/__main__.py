@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import llm_costs, summaries
+from bench import delivery, llm_costs, qa, search, summaries
 from bench.scale import cli as scale
 
 
@@ -17,6 +17,12 @@ def main() -> int:
     asyncio.run(llm_costs.main())
     print("\n== Scale: a heavy day (2,500 arXiv + 300 bioRxiv) for 100 to 10,000 channels ==")
     scale.main()
+    print("\n== Delivery against platform limits (Slack 1/s per channel, Telegram 30/s) ==")
+    delivery.main()
+    print("\n== Q&A: full-text preparation and per-question time outside the LLM ==")
+    qa.main()
+    print("\n== Search over a year of papers ==")
+    search.main()
     return 0
 
 

@@ -11,10 +11,11 @@ after their Retry-After (see `RetryAfterHandler`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -76,21 +77,41 @@ def retry_after(response: HttpResponse | None) -> float:
 
 
 class ChannelPacer:
-    """One limiter per channel: at most `per_second` posts a second there (None: unpaced)."""
+    """At most `per_second` posts a second per channel (None: unpaced).
 
-    def __init__(self, per_second: float | None = 1.0) -> None:
-        self._per_second = per_second
-        self._limiters: dict[str, AsyncLimiter] = {}
+    A channel's next post starts a full interval after its previous post *finished*, so
+    posts reach Slack spaced by at least the interval whatever the network jitter (a
+    leaky bucket on start times lets two posts land closer than that and earn a 429).
+    """
 
-    async def wait(self, channel: str) -> None:
-        """Wait for this channel's turn."""
-        if not self._per_second:
+    def __init__(
+        self,
+        per_second: float | None = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._interval = 1 / per_second if per_second else 0.0
+        self._clock, self._sleep = clock, sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, channel: str) -> AsyncIterator[None]:
+        """Hold the channel's turn: wait for the interval, post, then note the time."""
+        if not self._interval:
+            yield
             return
-        limiter = self._limiters.get(channel)
-        if limiter is None:
-            limiter = AsyncLimiter(1, 1 / self._per_second)
-            self._limiters[channel] = limiter
-        await limiter.acquire()
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            last = self._last.get(channel)
+            if last is not None:
+                wait = last + self._interval - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[channel] = self._clock()
 
 
 class SlackSender:
@@ -116,13 +137,13 @@ class SlackSender:
             await self._react(message)
             return None
         kwargs = render(message)
-        await self.pacer.wait(message.conversation.channel)
         try:
-            if message.ephemeral and self.user:
-                response = await self.client.chat_postEphemeral(user=self.user, **kwargs)
-                return _str(response.get("message_ts"))
-            response = await self.client.chat_postMessage(**kwargs)
-            return _str(response.get("ts"))
+            async with self.pacer.turn(message.conversation.channel):
+                if message.ephemeral and self.user:
+                    response = await self.client.chat_postEphemeral(user=self.user, **kwargs)
+                    return _str(response.get("message_ts"))
+                response = await self.client.chat_postMessage(**kwargs)
+                return _str(response.get("ts"))
         except SlackApiError as error:
             raise_if_unavailable(error, message)
             raise

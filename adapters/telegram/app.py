@@ -73,6 +73,13 @@ def build_application(settings: Settings, rate_limiter: BaseRateLimiter | None) 
     return builder.build()
 
 
+# Telegram allows 30 messages a second overall and 20 a minute per group, counted over any
+# sliding window. A leaky bucket as big as the limit sends a burst of that size after every
+# pause, which a sliding window punishes; buckets of one message spaced evenly never burst.
+OVERALL_INTERVAL = 1 / 29  # one under 30/s, so send-time jitter never earns a 429
+GROUP_INTERVAL = 3.0  # 20 a minute
+
+
 class TelegramAdapter:
     """Connects a PaperBot to Telegram; `start()` returns once it is receiving updates."""
 
@@ -87,7 +94,10 @@ class TelegramAdapter:
         self._settings = settings
         self._bot = bot
         self._poll_timeout = poll_timeout
-        limiter = rate_limiter or AIORateLimiter(max_retries=3)
+        limiter = rate_limiter or AIORateLimiter(
+            overall_max_rate=1, overall_time_period=OVERALL_INTERVAL,
+            group_max_rate=1, group_time_period=GROUP_INTERVAL, max_retries=3,
+        )  # fmt: skip
         self.application = build_application(settings, limiter)
         self._sender = TelegramSender(self.application.bot)
         self._webhook: WebhookServer | None = None
