@@ -45,6 +45,15 @@ def estimate_tokens(text: str) -> int:
     return (len(text) - cjk + 3) // 4 + cjk
 
 
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """Tokens a chat request costs: each message's text plus ~4 of framing, and the JSON
+    schema (compact) that a structured-output request carries."""
+    messages = body["messages"]
+    text = sum(estimate_tokens(m["content"]) + 4 for m in messages)
+    schema = body.get("response_format") or {}
+    return text + estimate_tokens(json.dumps(schema, separators=(",", ":"), ensure_ascii=False))
+
+
 @dataclass
 class FakeLLM:
     """Answers summary requests with the reference fields of the paper named in the prompt."""
@@ -57,7 +66,7 @@ class FakeLLM:
         """One chat completion: a summary, or (one per digest) the themes."""
         self.calls += 1
         body = await request.json()
-        prompt = json.dumps(body["messages"], ensure_ascii=False)
+        prompt = prompt_tokens(body)
         schema = json.dumps(body.get("response_format", {}), ensure_ascii=False)
         if "paper_summary" in schema:
             self.summary_calls += 1
@@ -67,7 +76,7 @@ class FakeLLM:
         else:
             content = json.dumps({"themes": ["Two papers on detection.", "One on coding."]})
         usage = {
-            "prompt_tokens": estimate_tokens(prompt + schema),
+            "prompt_tokens": prompt,
             "completion_tokens": estimate_tokens(content),
         }
         return web.json_response({
