@@ -34,6 +34,7 @@ HANDLERS: dict[str, Handler] = {
     "resume": settings.resume,
     "quiet": settings.set_quiet,
     "replacements": settings.set_replacements,
+    "weekly": settings.set_weekly,
     "digest": digest_cmds.digest,
     "sources": info.show_sources,
     "help": info.show_help,

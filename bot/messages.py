@@ -65,6 +65,8 @@ class OutgoingMessage:
     platform id of the message this one answers, when there is one. `marker` is an idempotency
     key for scheduled posts: an adapter that can attach it to the post (Slack message metadata)
     can later answer `find_posted(conversation, marker)` so a resumed delivery never re-posts.
+    `image` is an optional PNG shown with the message (Slack file upload, Telegram photo)
+    named `image_name`, with `image_alt` as its alt text; the text stands alone without it.
     """
 
     conversation: Conversation
@@ -76,6 +78,9 @@ class OutgoingMessage:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     reply_to: str | None = None
     marker: str | None = None
+    image: bytes | None = None
+    image_name: str = ""
+    image_alt: str = ""
 
 
 class ChannelUnavailable(Exception):

@@ -75,6 +75,7 @@ class Channel(SQLModel, table=True):
     quiet: bool = True
     replacements: bool = False
     active: bool = True
+    weekly_day: str | None = Field(default=None, max_length=3)  # "mon"…"sun"; None: off
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -120,14 +121,20 @@ class FetchRun(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """A channel's digest for one date: claimed once, then its papers are posted."""
+    """A channel's scheduled post of one kind for one date: claimed once, then posted.
+
+    `kind` is "daily" (the digest) or "weekly" (the weekly briefing): both may fall on a date.
+    """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("channel_id", "digest_date", name="uq_delivery_day"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "digest_date", "kind", name="uq_delivery_kind_day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channels.id", index=True)
     digest_date: date
+    kind: str = Field(default="daily", max_length=10)
     status: str = Field(default="claimed", max_length=20)
     claimed_by: str = Field(default="", max_length=100)
     claimed_at: datetime = Field(default_factory=utcnow)

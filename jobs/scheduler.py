@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.digest.scheduled import ScheduledDelivery
 from bot.messages import Sender
 from bot.schedule import DAY_NAMES, parse_days
-from jobs import deliver, fetch
+from bot.weekly.service import WeeklyService
+from jobs import deliver, fetch, weekly
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +45,7 @@ class Jobs:
         self.delivery = ScheduledDelivery(
             app.db, app.digests, replica, timedelta(seconds=s.delivery_lease_seconds), clock
         )
+        self.weekly = WeeklyService(app.db, app.summaries, app.digests.llm)
         self.fetching = 0
         self.failed_since: dict[str, datetime] = {}
         self.retries: dict[str, int] = {}
@@ -111,7 +113,8 @@ class Jobs:
             )  # fmt: skip
 
     async def deliver(self) -> None:
-        """Deliver every due digest, waiting for a running or failed fetch until its deadline."""
+        """Deliver every due digest (waiting for a running or failed fetch until its deadline),
+        then every due weekly briefing."""
         if self.delivery.stop_requested:
             return
         async with self._busy():
@@ -124,6 +127,9 @@ class Jobs:
         catchup = timedelta(hours=s.catchup_hours) if s.catchup_hours > 0 else None
         await deliver.run(self.app.db, self.delivery, self.senders, now=self.clock(),
                           catchup=catchup, gate=gate)  # fmt: skip
+        if not self.delivery.stop_requested:
+            await weekly.run(self.app.db, self.delivery, self.weekly, self.senders,
+                             now=self.clock(), catchup=catchup)  # fmt: skip
 
     def build(self) -> AsyncIOScheduler:
         """The scheduler with every job, ids fixed so a restart never duplicates them."""

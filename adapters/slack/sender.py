@@ -1,5 +1,8 @@
 """Posting the core's messages to Slack: chat.postMessage/postEphemeral, 👀 for typing.
 
+A message with an image (the weekly chart) is posted as text, then the image is uploaded to
+the same channel with files_upload_v2, its alt text the message's text table.
+
 Ephemeral messages need a recipient, which an OutgoingMessage does not name: a sender made
 with `for_user(user)` (the adapter does this for each slash command, button press and
 question) posts ephemeral messages with chat.postEphemeral to that user; a sender without a
@@ -28,6 +31,7 @@ from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
 UNAVAILABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
 TYPING_REACTION = "eyes"
+MAX_ALT, MAX_TITLE = 1000, 250  # Slack's limits on a file's alt text and title
 HISTORY_PAGES = 5  # how far back (x200 messages) a resumed delivery looks for its posts
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -143,10 +147,24 @@ class SlackSender:
                     response = await self.client.chat_postEphemeral(user=self.user, **kwargs)
                     return _str(response.get("message_ts"))
                 response = await self.client.chat_postMessage(**kwargs)
+                if message.image:
+                    await self._upload(message)
                 return _str(response.get("ts"))
         except SlackApiError as error:
             raise_if_unavailable(error, message)
             raise
+
+    async def _upload(self, message: OutgoingMessage) -> None:
+        """Upload the message's image after its text (get an upload URL, upload, complete)."""
+        assert message.image is not None
+        await self.client.files_upload_v2(
+            channel=message.conversation.channel,
+            file=message.image,
+            filename=message.image_name or "image.png",
+            title=message.image_alt.split("\n", 1)[0][:MAX_TITLE] or None,
+            alt_txt=message.image_alt[:MAX_ALT] or None,
+            thread_ts=message.conversation.thread,
+        )
 
     async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
         """The ts of the bot's recent post in the channel carrying `marker` (message metadata)."""

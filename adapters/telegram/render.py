@@ -23,6 +23,7 @@ from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
 KEYBOARD_ACTIONS = ("like", "dislike", "review")  # on Telegram, asking is replying to the post
+MAX_CAPTION = 1024
 
 
 def render(message: OutgoingMessage) -> list[dict[str, Any]]:
@@ -121,3 +122,15 @@ def _placement(message: OutgoingMessage) -> dict[str, Any]:
     if target is None or not target.isdigit():
         return {}
     return {"reply_parameters": ReplyParameters(int(target), allow_sending_without_reply=True)}
+
+
+def photo_kwargs(message: OutgoingMessage) -> dict[str, Any]:
+    """The sendPhoto kwargs for a message's image: the bytes, file name, a short caption."""
+    caption = message.image_alt.split("\n", 1)[0][:MAX_CAPTION]
+    return {
+        "chat_id": chat_id(message.conversation.channel),
+        "photo": message.image,
+        "filename": message.image_name or "image.png",
+        "caption": caption or None,
+        **_placement(message),
+    }

@@ -1,5 +1,7 @@
 """TelegramSender: posts the core's messages with a PTB Bot (HTML parts, typing, error mapping).
 
+A message with an image (the weekly chart) is sent as text, then the image with sendPhoto.
+
 The id returned for a message is its first part's message_id: that part carries the paper's
 title, and it is what the core records so replies find the paper. Later parts (rare: a paper
 post is far below 4,096 characters) and the bot's own answers are remembered in memory as
@@ -22,7 +24,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.callbacks import TokenTable, callback_data
-from adapters.telegram.render import chat_id, render
+from adapters.telegram.render import chat_id, photo_kwargs, render
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
 log = structlog.get_logger(__name__)
@@ -60,6 +62,8 @@ class TelegramSender:
         for part in render(message):
             sent = await self._call(message.conversation, self._bot.send_message, **part)
             ids.append(str(sent.message_id))
+        if message.image:
+            await self._photo(message)
         if not ids:
             return None
         root = ids[0]
@@ -68,6 +72,10 @@ class TelegramSender:
         for other in ids if root != ids[0] else ids[1:]:
             self._alias(other, root)
         return ids[0]
+
+    async def _photo(self, message: OutgoingMessage) -> None:
+        """Send the message's image (sendPhoto, multipart) after its text."""
+        await self._call(message.conversation, self._bot.send_photo, **photo_kwargs(message))
 
     def thread_root(self, message_id: str) -> str:
         """The message a reply to `message_id` is really about (itself unless an alias)."""

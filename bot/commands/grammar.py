@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.schedule import parse_days
+from bot.schedule import DAY_NAMES, parse_days
 
 MAX_DIGEST_SIZE = 50
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
@@ -117,6 +117,16 @@ def _choice(*options: str, default: str | None = None) -> Callable[[str], tuple[
     return parse
 
 
+def _weekly(rest: str) -> tuple[Any, ...]:
+    parts = rest.lower().split()
+    if not 1 <= len(parts) <= 2 or parts[0] not in ("on", "off"):
+        raise ValueError(f"expects on or off, and optionally a day like mon, got {rest!r}")
+    day = parts[1] if len(parts) == 2 else None
+    if day is not None and (parts[0] == "off" or day not in DAY_NAMES):
+        raise ValueError(f"takes a day name ({', '.join(DAY_NAMES)}) after on, got {rest!r}")
+    return (parts[0], day)
+
+
 def _ask(rest: str) -> tuple[Any, ...]:
     parts = rest.split(maxsplit=1)
     if len(parts) < 2:
@@ -164,6 +174,13 @@ SPECS: tuple[CommandSpec, ...] = (
         "include new versions of papers",
         True,
         _choice("on", "off"),
+    ),
+    CommandSpec(
+        "weekly",
+        "weekly on|off [day]",
+        "a weekly briefing on that day (default: the first digest day)",
+        True,
+        _weekly,
     ),
     CommandSpec("sources", "sources", "show the sources and their health", False, _no_args),
     CommandSpec("ask", "ask <arxiv id|DOI|n> <question>", "ask about a paper", False, _ask),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import Context
 from bot.commands.topics import describe_settings
+from bot.schedule import DAY_NAMES
 from bot.store.channels import get_or_create_channel
 
 
@@ -57,3 +58,23 @@ async def set_quiet(ctx: Context, value: str) -> None:
 async def set_replacements(ctx: Context, value: str) -> None:
     """Whether new versions of papers count as news."""
     await _update(ctx, f"Replacements {value}.", replacements=value == "on")
+
+
+async def set_weekly(ctx: Context, state: str, day: str | None) -> None:
+    """Turn the weekly briefing on (on `day`, default the first digest day) or off."""
+    async with ctx.deps.db.session() as session:
+        channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
+        channel.weekly_day = (day or first_day(channel.digest_days)) if state == "on" else None
+        session.add(channel)
+    done = (
+        f"Weekly briefing on {channel.weekly_day} at {channel.digest_time}."
+        if channel.weekly_day
+        else "Weekly briefing off."
+    )
+    await ctx.reply(f"{done}\n{describe_settings(channel)}")
+
+
+def first_day(spec: str) -> str:
+    """The first day a digest-days spec names ("sun-thu" → sun; "daily" → mon)."""
+    first = spec.strip().lower().split(",")[0].split("-")[0].strip()
+    return first if first in DAY_NAMES else DAY_NAMES[0]

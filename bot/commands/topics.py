@@ -99,5 +99,6 @@ def describe_settings(channel: Channel) -> str:
         f"Digest at {channel.digest_time} {channel.timezone} ({channel.digest_days}) · "
         f"language {channel.language} · size {channel.max_papers} · {state} · "
         f"quiet {'on' if channel.quiet else 'off'} · "
-        f"replacements {'on' if channel.replacements else 'off'}"
+        f"replacements {'on' if channel.replacements else 'off'} · "
+        f"weekly {f'on ({channel.weekly_day})' if channel.weekly_day else 'off'}"
     )

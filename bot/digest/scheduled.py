@@ -1,5 +1,7 @@
 """Delivering a channel's scheduled digest exactly once: claim, plan, post, record, resume.
 
+The same machinery posts a single scheduled message (the weekly briefing) with `deliver_one`.
+
 The claim (one per channel and date) keeps replicas from doubling a digest. The plan (the
 papers chosen, stored before anything is posted) makes a resumed delivery post the same
 digest. Each post is recorded as pending before it is sent and with its platform id after, so
@@ -10,7 +12,7 @@ has no history API for bots) may post that one message again (at-least-once for 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -91,6 +93,52 @@ class ScheduledDelivery:
         except ChannelUnavailable as gone:
             return await self._retire(channel, delivery, str(gone))
 
+    async def deliver_one(
+        self,
+        channel: Channel,
+        day: date,
+        kind: str,
+        sender: Sender,
+        plan: Callable[[], Awaitable[dict[str, Any] | None]],
+        compose: Callable[[dict[str, Any]], Awaitable[OutgoingMessage]],
+    ) -> DeliveryOutcome:
+        """Claim the channel's `kind` post for `day` and post it once (the weekly briefing).
+
+        `plan()` makes what the post will show (None: nothing to post), stored before posting
+        so a resume posts the same; `compose(plan)` renders it. The post goes out as the
+        delivery's header (recorded pending, then found by marker or sent on resume).
+        """
+        assert channel.id is not None
+        async with self._db.session() as session:
+            delivery = await claim_delivery(session, channel.id, day, self._replica,
+                                            self._clock(), self._lease, kind)  # fmt: skip
+        if delivery is None:
+            return DeliveryOutcome(channel.id, day, "held")
+        assert delivery.id is not None
+        if delivery.plan is None:
+            made = await plan()
+            if made is None:
+                await self._finish(delivery.id, "quiet", 0)
+                return DeliveryOutcome(channel.id, day, "quiet")
+            await self._save_plan(delivery, made)
+        if self.stop_requested:
+            return DeliveryOutcome(channel.id, day, "stopped")
+        try:
+            if delivery.header_ref in (None, PENDING):
+                await self._post_header(await compose(delivery.plan or {}), delivery, sender)
+        except ChannelUnavailable as gone:
+            return await self._retire(channel, delivery, str(gone))
+        await self._finish(delivery.id, "sent", 1)
+        return DeliveryOutcome(channel.id, day, "sent", 1)
+
+    async def _save_plan(self, delivery: Delivery, plan: dict[str, Any]) -> None:
+        async with self._db.session() as session:
+            row = await session.get(Delivery, delivery.id)
+            assert row is not None
+            row.plan = plan
+            session.add(row)
+        delivery.plan = plan
+
     async def _selection(
         self, channel: Channel, topics: list[Topic], delivery: Delivery
     ) -> Selection:
@@ -102,12 +150,7 @@ class ScheduledDelivery:
             "corpus_size": selection.corpus_size,
             "papers": [[s.paper.id, s.relevance, s.announcement.id] for s in selection.selected],
         }
-        async with self._db.session() as session:
-            row = await session.get(Delivery, delivery.id)
-            assert row is not None
-            row.plan = plan
-            session.add(row)
-        delivery.plan = row.plan
+        await self._save_plan(delivery, plan)
         return selection
 
     async def _replan(self, delivery: Delivery) -> Selection:

@@ -57,6 +57,11 @@ class DigestService:
         self._settings = settings
         self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
 
+    @property
+    def llm(self) -> DigestLLM | None:
+        """The LLM extras (rerank, themes), when an LLM is configured."""
+        return self._llm
+
     async def fetch_for(self, topics: list[Topic], on: date) -> FetchReport:
         """Fetch what these topics need for the date `on`."""
         plan = plan_sources(parse_topics(t.query for t in topics), self._settings)

@@ -13,6 +13,7 @@ from bot.models import DeliveredPaper, Delivery, utcnow
 from bot.store.db import insert_ignoring_duplicates
 
 CHUNK = 500
+DAILY = col(Delivery.kind) == "daily"  # the digests (weekly briefings don't move their window)
 
 
 async def delivered_versions(
@@ -59,7 +60,7 @@ async def record_delivered(
 async def last_digest_date(session: AsyncSession, channel_id: int, before: date) -> date | None:
     """The date of the channel's most recent scheduled digest before `before`."""
     query = select(func.max(Delivery.digest_date)).where(
-        Delivery.channel_id == channel_id, col(Delivery.digest_date) < before
+        Delivery.channel_id == channel_id, col(Delivery.digest_date) < before, DAILY
     )
     return (await session.exec(query)).one()
 
@@ -79,19 +80,22 @@ async def claim_delivery(
     replica: str,
     now: datetime,
     lease: timedelta,
+    kind: str = "daily",
 ) -> Delivery | None:
-    """Claim a channel's digest for a date; None when it is done or another replica holds it.
+    """Claim a channel's digest (or other `kind`) for a date; None when done or held elsewhere.
 
-    The unique (channel, date) constraint makes the first claim atomic on SQLite and Postgres.
+    The unique (channel, date, kind) constraint makes the first claim atomic on SQLite and
+    Postgres.
     A claim held by this replica (a restart) or whose lease ran out (a crashed replica) is
     taken over with a conditional update, so two replicas never both win.
     """
-    row = {"channel_id": channel_id, "digest_date": digest_date, "status": "claimed",
-           "claimed_by": replica, "claimed_at": now, "papers": 0}  # fmt: skip
+    row = {"channel_id": channel_id, "digest_date": digest_date, "kind": kind,
+           "status": "claimed", "claimed_by": replica, "claimed_at": now, "papers": 0}  # fmt: skip
     await insert_ignoring_duplicates(session, Delivery, [row])
     query = select(Delivery).where(
-        Delivery.channel_id == channel_id, Delivery.digest_date == digest_date
-    )
+        Delivery.channel_id == channel_id, Delivery.digest_date == digest_date,
+        Delivery.kind == kind,
+    )  # fmt: skip
     delivery = (await session.exec(query.execution_options(populate_existing=True))).one()
     if delivery.status != "claimed":
         return None
@@ -155,7 +159,8 @@ async def delivery_summary(session: AsyncSession) -> dict[int, tuple[int, Delive
         select(DeliveredPaper.channel_id, func.count()).group_by(DeliveredPaper.channel_id)
     )
     summary: dict[int, tuple[int, Delivery | None]] = {cid: (n, None) for cid, n in counts}
-    deliveries = await session.exec(select(Delivery).order_by(col(Delivery.digest_date)))
+    query = select(Delivery).where(DAILY).order_by(col(Delivery.digest_date))
+    deliveries = await session.exec(query)
     for delivery in deliveries:
         count, _ = summary.get(delivery.channel_id, (0, None))
         summary[delivery.channel_id] = (count, delivery)
@@ -172,6 +177,7 @@ async def last_digest_dates(
         rows = await session.exec(
             select(Delivery.channel_id, func.max(Delivery.digest_date))
             .where(col(Delivery.channel_id).in_(chunk), col(Delivery.digest_date) < before)
+            .where(DAILY)
             .group_by(Delivery.channel_id)
         )
         found.update({channel_id: day for channel_id, day in rows if day is not None})

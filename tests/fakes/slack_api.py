@@ -1,7 +1,9 @@
 """A fake Slack Web API on loopback: point a real AsyncWebClient at `.url` via base_url.
 
-Implements chat.postMessage, chat.postEphemeral, reactions.add, auth.test and
-apps.connections.open (with a tiny Socket Mode WebSocket at /link), records every call,
+Implements chat.postMessage, chat.postEphemeral, reactions.add, auth.test,
+apps.connections.open (with a tiny Socket Mode WebSocket at /link) and the external file
+upload (files.getUploadURLExternal, a POST of the bytes to /upload/<file id>, and
+files.completeUploadExternal; `.uploads` holds the bytes by file id), records every call,
 answers in the recorded shapes, and can inject failures (an error code per channel) and
 enforce a per-channel rate limit (HTTP 429 with Retry-After).
 """
@@ -89,6 +91,7 @@ class FakeSlackApi:
         self._last_post: dict[str, float] = {}
         self._changed = asyncio.Event()
         self._ts = 0
+        self.uploads: dict[str, bytes] = {}
 
     @property
     def url(self) -> str:
@@ -100,6 +103,7 @@ class FakeSlackApi:
         self.server.route_prefix("/api/", self._api, method="POST")
         self.server.route_prefix("/api/", self._api, method="GET")  # e.g. conversations.history
         self.server.route("/link", self.socket.handler)
+        self.server.route_prefix("/upload/", self._upload, method="POST")
         await self.server.start()
         return self
 
@@ -145,6 +149,28 @@ class FakeSlackApi:
         self._changed.set()
         return web.json_response(call.response)
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: keep the posted bytes."""
+        file_id = request.path.removeprefix("/upload/")
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="unknown upload")
+        self.uploads[file_id] = await request.read()
+        self._changed.set()
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
+    def _upload_url(self, call: SlackCall) -> dict[str, Any]:
+        file_id = f"F{len(self.uploads) + 1:08d}"
+        self.uploads[file_id] = b""
+        return {"ok": True, "upload_url": f"{self.server.url}/upload/{file_id}",
+                "file_id": file_id}  # fmt: skip
+
+    def _complete_upload(self, call: SlackCall) -> dict[str, Any]:
+        files = json.loads(call.args.get("files") or "[]")
+        if any(self.uploads.get(f.get("id"), b"") == b"" for f in files):
+            return {"ok": False, "error": "file_upload_not_completed"}
+        shared = [{"id": f["id"], "title": f.get("title", ""), "name": f["id"]} for f in files]
+        return {"ok": True, "files": shared}
+
     def _throttle(self, call: SlackCall) -> bool:
         if not self.per_channel_per_second:
             return False
@@ -177,6 +203,10 @@ class FakeSlackApi:
             return {"ok": True}
         if call.method == "conversations.history":
             return self._history(call)
+        if call.method == "files.getUploadURLExternal":
+            return self._upload_url(call)
+        if call.method == "files.completeUploadExternal":
+            return self._complete_upload(call)
         return {"ok": False, "error": "unknown_method"}
 
     def _history(self, call: SlackCall) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Serves getMe, getUpdates (a queue of scripted updates, then a brief long poll), sendMessage
 (responses shaped like the recorded one, ids counting up, HTML checked and measured as Telegram
 does), sendChatAction, answerCallbackQuery, setMyCommands, getChatMember (scripted statuses),
-setWebhook/deleteWebhook. Failures can be injected per chat or per call, and flood limits can
+setWebhook/deleteWebhook, and sendPhoto (multipart; `.photos` keeps each photo's bytes).
+Failures can be injected per chat or per call, and flood limits can
 be enforced (`per_second` overall, `per_chat_per_minute`), answering 429 with retry_after.
 """
 
@@ -16,6 +17,8 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,7 @@ from tests.fakes.telegram_html import check_html
 
 RECORDED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "telegram"
 JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "allowed_updates"}
-SEND_METHODS = {"sendMessage", "sendChatAction"}
+SEND_METHODS = {"sendMessage", "sendChatAction", "sendPhoto"}
 
 
 def recorded(name: str) -> dict[str, Any]:
@@ -73,6 +76,7 @@ class FakeTelegramApi:
         self.chat_failures: dict[int, tuple[int, str]] = {}
         self.scripted: dict[str, list[dict[str, Any]]] = {}
         self.rate_limited = 0
+        self.photos: list[dict[str, Any]] = []  # sendPhoto params, the photo as bytes
         self._updates: list[dict[str, Any]] = []
         self._next_update_id, self._next_message_id = 1, 100
         self._chats: dict[int, dict[str, Any]] = {}
@@ -240,6 +244,22 @@ class FakeTelegramApi:
         result.update({"from": self._bot_user(), "date": int(time.time())})
         return 200, {"ok": True, "result": result}
 
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if not isinstance(params.get("photo"), bytes):
+            return 400, error(400, "Bad Request: there is no photo in the request")
+        params["message_id"] = self._next_message_id
+        self._next_message_id += 1
+        self.photos.append(params)
+        chat_id = int(params["chat_id"])
+        chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "T"})
+        size = {"file_id": f"photo{params['message_id']}", "file_unique_id": "u", "width": 700,
+                "height": 340}  # fmt: skip
+        result = {"message_id": params["message_id"], "chat": chat, "date": int(time.time()),
+                  "from": self._bot_user(), "photo": [size]}  # fmt: skip
+        if params.get("caption"):
+            result["caption"] = params["caption"]
+        return 200, {"ok": True, "result": result}
+
     async def _m_getChatMember(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         user_id = int(params["user_id"])
         status = self.members.get((int(params["chat_id"]), user_id), "member")
@@ -272,11 +292,27 @@ def chat_member(user_id: int, status: str) -> dict[str, Any]:
 async def _params(request: web.Request) -> dict[str, Any]:
     if request.content_type == "application/json":
         raw: dict[str, Any] = await request.json()
+    elif request.content_type == "multipart/form-data":
+        raw = _multipart(request.headers["Content-Type"], await request.read())
     else:
         raw = dict(await request.post()) | dict(request.query)
     return {
         k: json.loads(v) if k in JSON_FIELDS and isinstance(v, str) else v for k, v in raw.items()
     }
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """A multipart/form-data body (already read by the server) as name → text, or bytes for a
+    file part."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        fields[str(name)] = data if part.get_filename() else data.decode()
+    return fields
 
 
 def _chats_in(update: dict[str, Any]) -> list[dict[str, Any]]:

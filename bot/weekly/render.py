@@ -1,0 +1,64 @@
+"""The briefing as a message: neutral Markdown with its text table, and the chart as image."""
+
+from __future__ import annotations
+
+from bot.digest.render import escape_markdown
+from bot.i18n import labels
+from bot.messages import Conversation, OutgoingMessage
+from bot.weekly.chart import chart_png, day_label, short
+from bot.weekly.model import Briefing, TopPaper
+
+TOPIC_WIDTH = 28
+
+
+def briefing_message(briefing: Briefing, conversation: Conversation) -> OutgoingMessage:
+    """The briefing post: text (always with the table) plus the chart as a PNG."""
+    t = labels(briefing.language)
+    table = briefing_table(briefing)
+    image = chart_png(briefing.days, briefing.counts, t["weekly_chart"])
+    name = f"paperbot-week-{briefing.days[0].isoformat()}.png"
+    return OutgoingMessage(
+        conversation, briefing_markdown(briefing), kind="weekly_briefing",
+        image=image, image_name=name, image_alt=f"{t['weekly_chart']}\n{table}",
+    )  # fmt: skip
+
+
+def briefing_markdown(briefing: Briefing) -> str:
+    """Title, count, top papers, themes and the per-topic table as neutral Markdown."""
+    t = labels(briefing.language)
+    first, last = briefing.days[0], briefing.days[-1]
+    lines = [
+        f"**{t['weekly_title'].format(first=first.isoformat(), last=last.isoformat())}**",
+        t["weekly_summary"].format(papers=briefing.papers),
+    ]
+    if briefing.top:
+        lines += ["", f"**{t['weekly_top']}**"]
+        lines += [top_line(n, p, t["score"]) for n, p in enumerate(briefing.top, 1)]
+    if briefing.themes:
+        lines += ["", f"**{t['weekly_themes']}**"]
+        lines += [f"- {escape_markdown(theme)}" for theme in briefing.themes]
+    lines += ["", f"**{t['weekly_chart']}**", "```", briefing_table(briefing), "```"]
+    return "\n".join(lines)
+
+
+def top_line(number: int, paper: TopPaper, score_label: str) -> str:
+    """"1. [Title](url) · cs.CL · Score 83 · 👍 +2", then the one-line summary."""
+    parts = [f"{number}. [{escape_markdown(paper.title)}]({paper.url})"]
+    parts += [paper.category or "other", f"{score_label} {paper.score}"]
+    if paper.votes:
+        parts.append(f"{'👍' if paper.votes > 0 else '👎'} {paper.votes:+d}")
+    line = " · ".join(parts)
+    return f"{line}\n   {escape_markdown(paper.one_line)}" if paper.one_line else line
+
+
+def briefing_table(briefing: Briefing) -> str:
+    """Papers per topic per day as a fixed-width text table (the chart's fallback)."""
+    t = labels(briefing.language)
+    days = [day_label(d).split()[0] for d in briefing.days]
+    head = [t["weekly_topic"].ljust(TOPIC_WIDTH), *(d.rjust(4) for d in days)]
+    rows = [" ".join([*head, t["weekly_total"].rjust(6)])]
+    for topic in briefing.counts:
+        name = short(topic.topic.replace("`", "'"), TOPIC_WIDTH).ljust(TOPIC_WIDTH)
+        cells = [str(n).rjust(4) for n in topic.per_day]
+        rows.append(" ".join([name, *cells, str(topic.total).rjust(6)]))
+    return "\n".join(rows)
