@@ -1,7 +1,8 @@
 """Posting the core's messages to Slack: chat.postMessage/postEphemeral, 👀 for typing.
 
 A message with an image (the weekly chart) is posted as text, then the image is uploaded to
-the same channel with files_upload_v2, its alt text the message's text table.
+the same channel with files_upload_v2, its alt text the message's text table; a failed upload
+(say, a missing files:write scope) is logged and leaves the text, which carries the table.
 
 Ephemeral messages need a recipient, which an OutgoingMessage does not name: a sender made
 with `for_user(user)` (the adapter does this for each slash command, button press and
@@ -19,7 +20,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import structlog
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -29,6 +31,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.render import render
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
+log = structlog.get_logger(__name__)
 UNAVAILABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
 TYPING_REACTION = "eyes"
 MAX_ALT, MAX_TITLE = 1000, 250  # Slack's limits on a file's alt text and title
@@ -157,14 +160,20 @@ class SlackSender:
     async def _upload(self, message: OutgoingMessage) -> None:
         """Upload the message's image after its text (get an upload URL, upload, complete)."""
         assert message.image is not None
-        await self.client.files_upload_v2(
-            channel=message.conversation.channel,
-            file=message.image,
-            filename=message.image_name or "image.png",
-            title=message.image_alt.split("\n", 1)[0][:MAX_TITLE] or None,
-            alt_txt=message.image_alt[:MAX_ALT] or None,
-            thread_ts=message.conversation.thread,
-        )
+        try:
+            await self.client.files_upload_v2(
+                channel=message.conversation.channel,
+                file=message.image,
+                filename=message.image_name or "image.png",
+                title=message.image_alt.split("\n", 1)[0][:MAX_TITLE] or None,
+                alt_txt=message.image_alt[:MAX_ALT] or None,
+                thread_ts=message.conversation.thread,
+            )
+        except (SlackApiError, SlackRequestError) as error:  # the text already went out
+            if isinstance(error, SlackApiError):
+                raise_if_unavailable(error, message)
+            log.warning("image upload failed", channel=message.conversation.channel,
+                        error=str(error)[:200])  # fmt: skip
 
     async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
         """The ts of the bot's recent post in the channel carrying `marker` (message metadata)."""

@@ -74,8 +74,11 @@ class TelegramSender:
         return ids[0]
 
     async def _photo(self, message: OutgoingMessage) -> None:
-        """Send the message's image (sendPhoto, multipart) after its text."""
-        await self._call(message.conversation, self._bot.send_photo, **photo_kwargs(message))
+        """Send the message's image (sendPhoto, multipart) after its text; a failure is logged."""
+        try:
+            await self._call(message.conversation, self._bot.send_photo, **photo_kwargs(message))
+        except TelegramError as exc:  # the text, which carries the table, already went out
+            log.warning("photo failed", channel=message.conversation.channel, error=str(exc))
 
     def thread_root(self, message_id: str) -> str:
         """The message a reply to `message_id` is really about (itself unless an alias)."""

@@ -28,6 +28,7 @@ def test_manifest_matches_the_adapter() -> None:
         "reactions:write",
         "channels:read",
         "groups:read",
+        "files:write",  # the weekly briefing's chart
     }
     events = {"app_mention", "message.channels", "message.groups", "message.im",
               "member_joined_channel", "channel_left", "group_left"}  # fmt: skip
