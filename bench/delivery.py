@@ -99,7 +99,7 @@ async def deliver_all(folder: Path, platform: str, sender: Sender, settings: Set
         delivery = ScheduledDelivery(db, app.digests, "bench", timedelta(minutes=30), lambda: NOW)
         started = time.monotonic()
         outcomes = await deliver.run(db, delivery, {platform: sender}, now=NOW,
-                                     concurrency=channels)  # fmt: skip
+                                     concurrency=settings.delivery_concurrency)  # fmt: skip
         seconds = time.monotonic() - started
         assert all(o.status == "sent" for o in outcomes), {o.status for o in outcomes}
     finally:

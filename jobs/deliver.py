@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import structlog
 
+from bot.digest.corpus import CorpusCache
 from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
 from bot.messages import Sender
 from bot.models import Channel, Topic
@@ -84,13 +85,14 @@ async def run(
     due = [d for d in due_channels(subscribed, senders, now, catchup)
            if not gate.holds(d[0], d[2], now)]  # fmt: skip
     limit = asyncio.Semaphore(concurrency)
+    corpora = CorpusCache()  # the day's papers, indexed once for every channel of this run
 
     async def one(channel: Channel, topics: list[Topic], day: date) -> DeliveryOutcome:
         async with limit:
             if delivery.stop_requested:
                 return DeliveryOutcome(channel.id or 0, day, "stopped")
             sender = senders[channel.platform]
-            return await delivery.deliver(channel, topics, day, sender, gate.missing)
+            return await delivery.deliver(channel, topics, day, sender, gate.missing, corpora)
 
     outcomes = list(await asyncio.gather(*(one(c, t, d) for c, t, d in due)))
     sent = sum(o.status == "sent" for o in outcomes)

@@ -125,11 +125,14 @@ class Jobs:
         wait = timedelta(minutes=s.fetch_wait_minutes)
         gate = await deliver.fetch_gate(self.app.db, self.fetching > 0, wait)
         catchup = timedelta(hours=s.catchup_hours) if s.catchup_hours > 0 else None
-        await deliver.run(self.app.db, self.delivery, self.senders, now=self.clock(),
-                          catchup=catchup, gate=gate)  # fmt: skip
+        await deliver.run(
+            self.app.db, self.delivery, self.senders, now=self.clock(), catchup=catchup,
+            gate=gate, concurrency=s.delivery_concurrency,
+        )  # fmt: skip
         if not self.delivery.stop_requested:
             await weekly.run(self.app.db, self.delivery, self.weekly, self.senders,
-                             now=self.clock(), catchup=catchup)  # fmt: skip
+                             now=self.clock(), catchup=catchup,
+                             concurrency=s.delivery_concurrency)  # fmt: skip
 
     def build(self) -> AsyncIOScheduler:
         """The scheduler with every job, ids fixed so a restart never duplicates them."""

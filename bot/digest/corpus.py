@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -70,3 +71,19 @@ def index_doc(paper: Paper) -> IndexDoc:
 async def load_corpus(session: AsyncSession, first: date, last: date) -> Corpus:
     """The indexed papers announced in [first, last]."""
     return Corpus.of(first, last, await announced_between(session, first, last))
+
+
+class CorpusCache:
+    """Corpora loaded once per date window for one delivery run, shared by its channels."""
+
+    def __init__(self) -> None:
+        self._corpora: dict[tuple[date, date], Corpus] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, session: AsyncSession, first: date, last: date) -> Corpus:
+        """The corpus for [first, last], loading it on first use."""
+        async with self._lock:
+            corpus = self._corpora.get((first, last))
+            if corpus is None:
+                corpus = self._corpora[(first, last)] = await load_corpus(session, first, last)
+            return corpus

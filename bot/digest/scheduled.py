@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from bot.delivery import digest_messages
 from bot.digest.build import Selected
+from bot.digest.corpus import CorpusCache
 from bot.digest.model import Digest
 from bot.digest.service import DigestService, Selection
 from bot.i18n import labels
@@ -76,8 +77,12 @@ class ScheduledDelivery:
         digest_date: date,
         sender: Sender,
         notes: tuple[str, ...] = (),
+        corpora: CorpusCache | None = None,
     ) -> DeliveryOutcome:
-        """Claim, compose (or resume) and post the channel's digest for `digest_date`."""
+        """Claim, compose (or resume) and post the channel's digest for `digest_date`.
+
+        `corpora` lets the channels of one run share the day's indexed papers.
+        """
         assert channel.id is not None
         async with self._db.session() as session:
             delivery = await claim_delivery(
@@ -87,7 +92,7 @@ class ScheduledDelivery:
             return DeliveryOutcome(channel.id, digest_date, "held")
         log.info("delivering", channel_id=channel.id, delivery_id=delivery.id,
                  date=str(digest_date), resumed=delivery.plan is not None)  # fmt: skip
-        selection = await self._selection(channel, topics, delivery)
+        selection = await self._selection(channel, topics, delivery, corpora)
         try:
             return await self._post(channel, delivery, selection, sender, notes)
         except ChannelUnavailable as gone:
@@ -140,11 +145,17 @@ class ScheduledDelivery:
         delivery.plan = plan
 
     async def _selection(
-        self, channel: Channel, topics: list[Topic], delivery: Delivery
+        self,
+        channel: Channel,
+        topics: list[Topic],
+        delivery: Delivery,
+        corpora: CorpusCache | None,
     ) -> Selection:
         if delivery.plan is not None:
             return await self._replan(delivery)
-        selection = await self._digests.select(channel, topics, delivery.digest_date)
+        selection = await self._digests.select(
+            channel, topics, delivery.digest_date, corpora=corpora
+        )
         plan = {
             "matched": selection.matched,
             "corpus_size": selection.corpus_size,

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.digest.batch import profile_of, select_many
 from bot.digest.build import Selected, digest_window, make_digest, select_papers
-from bot.digest.corpus import Corpus, load_corpus
+from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
@@ -73,15 +73,25 @@ class DigestService:
             return await latest_announcement_date(session, today)
 
     async def select(
-        self, channel: Channel, topics: list[Topic], anchor: date, *, corpus: Corpus | None = None
+        self,
+        channel: Channel,
+        topics: list[Topic],
+        anchor: date,
+        *,
+        corpus: Corpus | None = None,
+        corpora: CorpusCache | None = None,
     ) -> Selection:
-        """The channel's new matching papers for `anchor`, ranked and capped."""
+        """The channel's new matching papers for `anchor`, ranked and capped.
+
+        `corpora` shares the day's indexed papers between the channels of one delivery run.
+        """
         assert channel.id is not None
         async with self._db.session() as session:
             last = await last_digest_date(session, channel.id, anchor)
             first, last_day = digest_window(anchor, last)
             if corpus is None or (corpus.first, corpus.last) != (first, last_day):
-                corpus = await load_corpus(session, first, last_day)
+                corpus = await (corpora.get(session, first, last_day) if corpora
+                                else load_corpus(session, first, last_day))  # fmt: skip
             compiled = compile_topics(t.query for t in topics)
             profile = await feedback_profile(session, channel.id)
             pool = self._llm.pool_size(channel.max_papers) if self._llm else None
