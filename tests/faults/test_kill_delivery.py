@@ -8,14 +8,11 @@ import os
 import random
 import signal
 import sys
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from bot.models import Channel, Topic
@@ -23,7 +20,6 @@ from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
 from tests.conftest import FIXTURES
-from tests.databases import postgres_url
 from tests.fakes.slack_api import FakeSlackApi
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -126,24 +122,6 @@ async def run_with_kills(url: str, tmp_path: Path, seed_value: int) -> None:
 
 async def test_sqlite_delivery_survives_twenty_kills(tmp_path: Path) -> None:
     await run_with_kills(f"sqlite+aiosqlite:///{tmp_path / 'fault.db'}", tmp_path, 20261122)
-
-
-@pytest.fixture
-async def fresh_postgres() -> AsyncIterator[str]:
-    """A new empty Postgres database for the bot processes, dropped afterwards."""
-    base = postgres_url()
-    if base is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true: the Postgres fault test must run")
-        pytest.skip("Postgres suite skipped: PAPERBOT_TEST_POSTGRES_URL is not set")
-    name = f"paperbot_fault_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect("postgresql://" + base.split("://", 1)[1])
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.mark.postgres
