@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
 
+from adapters.console_preview import Renderer
 from adapters.console_render import plain, render_header, render_paper, render_section
 from bot.core import PaperBot
 from bot.messages import Conversation, IncomingMessage, OutgoingMessage
@@ -21,18 +22,25 @@ HINT = (
 
 
 class ConsoleSender:
-    """Prints what the core sends; numbers each message as its reference."""
+    """Prints what the core sends; numbers each message as its reference.
 
-    def __init__(self, out: TextIO) -> None:
+    With a `renderer` (a platform preview), prints what it returns instead of plain text;
+    a message it renders as None prints nothing.
+    """
+
+    def __init__(self, out: TextIO, renderer: Renderer | None = None) -> None:
         self._out = out
+        self._renderer = renderer
         self._count = 0
         self._section: str | None = None
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Print one message."""
         self._count += 1
-        self._out.write(self._render(message) + "\n")
-        self._out.flush()
+        text = self._renderer(message) if self._renderer else self._render(message)
+        if text is not None:
+            self._out.write(text + "\n")
+            self._out.flush()
         return f"console:{self._count}"
 
     def _render(self, message: OutgoingMessage) -> str:
@@ -80,10 +88,15 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     conversation: Conversation = CONSOLE,
+    renderer: Renderer | None = None,
 ) -> None:
-    """Read commands until EOF (or `quit`), answering each before reading the next."""
+    """Read commands until EOF (or `quit`), answering each before reading the next.
+
+    `renderer` previews a platform's rendering (see adapters.console_preview) instead of
+    printing plain text.
+    """
     interactive = stdin.isatty() and out.isatty()
-    sender = ConsoleSender(out)
+    sender = ConsoleSender(out, renderer)
     if interactive:
         out.write("paperbot console. /help lists the commands; Ctrl-D quits.\n" + PROMPT)
         out.flush()

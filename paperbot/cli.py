@@ -10,6 +10,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from adapters.console_preview import PREVIEWS
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
 from paperbot.logs import configure_logging
@@ -21,7 +22,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="paperbot", description="Brings the day's new research papers into your chat."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("console", help="type commands in the terminal (reads stdin to EOF if piped)")
+    console = sub.add_parser(
+        "console", help="type commands in the terminal (reads stdin to EOF if piped)"
+    )
+    console.add_argument(
+        "--render",
+        choices=PREVIEWS,
+        help="print what Slack (Block Kit JSON) or Telegram (HTML) would be sent instead",
+    )
     fetch = sub.add_parser("fetch", help="fetch what the subscribed topics need, print counts")
     fetch.add_argument("--date", type=date.fromisoformat, help="announcement date (YYYY-MM-DD)")
     run = sub.add_parser("run", help="run the adapters in ADAPTERS and the scheduler")

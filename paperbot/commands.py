@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from rich.progress import Progress
 
 from adapters.console import run_console
+from adapters.console_preview import preview_renderer
 from bot.app import create_app
 from bot.config import Settings
 from bot.fetching import FetchReport
@@ -24,7 +25,8 @@ async def console(settings: Settings, args: argparse.Namespace) -> int:
     """Run the console REPL until EOF."""
     app = await create_app(settings)
     try:
-        await run_console(app.bot)
+        renderer = preview_renderer(args.render) if args.render else None
+        await run_console(app.bot, renderer=renderer)
     finally:
         await app.aclose()
     return 0

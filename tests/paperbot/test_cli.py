@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import sys
@@ -87,3 +88,45 @@ async def test_invalid_setting_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "unknown IANA timezone 'Nowhere/Land'" in err
+
+
+def json_documents(text: str) -> list[dict[str, object]]:
+    """Every JSON document printed one after another (pretty-printed, newline-separated)."""
+    decoder, docs, index = json.JSONDecoder(), [], 0
+    while index < len(text):
+        if text[index].isspace():
+            index += 1
+            continue
+        doc, index = decoder.raw_decode(text, index)
+        docs.append(doc)
+    return docs
+
+
+PREVIEW_INPUT = b"/subscribe cat:quant-ph entanglement\n/digest preview\n"
+
+
+async def test_console_render_slack_prints_block_kit_json(
+    tmp_path: Path, http_server: FakeHttpServer
+) -> None:
+    http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
+    env = environment(tmp_path, http_server)
+    args = ["console", "--render", "slack"]
+    code, out, err = await run_paperbot(args, env, PREVIEW_INPUT, cwd=tmp_path)
+    assert code == 0, err
+    docs = json_documents(out)
+    assert len(docs) >= 3
+    assert all(isinstance(doc["blocks"], list) and doc["blocks"] for doc in docs)
+    blocks = [block for doc in docs for block in doc["blocks"]]  # type: ignore[attr-defined]
+    assert any(block["type"] == "header" for block in blocks)
+
+
+async def test_console_render_telegram_prints_html(
+    tmp_path: Path, http_server: FakeHttpServer
+) -> None:
+    http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
+    env = environment(tmp_path, http_server)
+    args = ["console", "--render", "telegram"]
+    code, out, err = await run_paperbot(args, env, PREVIEW_INPUT, cwd=tmp_path)
+    assert code == 0, err
+    assert "<b>" in out and '<a href="' in out
+    assert "<!channel>" not in out and "=== Papers for" not in out
