@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str = ""
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/papers"
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
 
     # telegram
     telegram_bot_token: str = ""
@@ -175,7 +177,16 @@ class Settings(BaseSettings):
             self._telegram_settings_complete()
         return self
 
+    @property
+    def slack_oauth_enabled(self) -> bool:
+        """Multi-workspace Slack: the OAuth install flow (HTTP mode) instead of one bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
     def _slack_tokens_present(self) -> None:
+        if self.slack_oauth_enabled:
+            if not self.slack_signing_secret:
+                raise ValueError("SLACK_CLIENT_ID (OAuth install) needs SLACK_SIGNING_SECRET")
+            return
         if not self.slack_bot_token:
             raise ValueError("ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set")
         if not (self.slack_app_token or self.slack_signing_secret):

@@ -62,7 +62,7 @@ def make_adapters(app: App, http: HttpOptions) -> dict[str, Adapter]:
         from adapters.slack.app import SlackAdapter
 
         adapters["slack"] = SlackAdapter(
-            app.settings, app.bot, http_mode=http.enabled, port=http.port
+            app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine
         )
     if "telegram" in names:
         from adapters.telegram.app import TelegramAdapter

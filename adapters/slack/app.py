@@ -18,11 +18,14 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack import parse
 from adapters.slack.dedupe import RecentKeys
 from adapters.slack.http import SlackHttpServer
+from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
+from adapters.slack.workspaces import WorkspaceClients
 from bot.config import Settings
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
@@ -43,7 +46,11 @@ def make_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebCli
 
 
 class SlackAdapter:
-    """Connects a PaperBot to one Slack workspace (a single bot token)."""
+    """Connects a PaperBot to Slack: one workspace (a bot token), or many by OAuth install.
+
+    OAuth (multi-workspace) needs HTTP mode, SLACK_CLIENT_ID/SECRET and `engine` (our
+    database, where the installations are kept); otherwise the single bot token is used.
+    """
 
     def __init__(
         self,
@@ -56,16 +63,22 @@ class SlackAdapter:
         http_mode: bool = False,
         host: str = "0.0.0.0",
         port: int = 3000,
+        engine: AsyncEngine | None = None,
     ) -> None:
         self.settings = settings
         self._listen = (http_mode, host, port)
         self.bot = bot
         self.client = client or make_client(settings)
-        self.app = AsyncApp(  # the client carries the bot token and the API base URL
+        oauth = settings.slack_oauth_enabled and http_mode and engine is not None
+        self.oauth = OAuthStores(settings, engine) if oauth and engine is not None else None
+        self.app = AsyncApp(  # the client carries the bot token (if any) and the API base URL
             signing_secret=settings.slack_signing_secret,
             client=self.client,
+            oauth_settings=self.oauth.oauth_settings(settings) if self.oauth else None,
         )
-        self._sender = SlackSender(self.client, ChannelPacer(per_channel_per_second))
+        clients = WorkspaceClients(self.client, self.oauth.installations if self.oauth else None)
+        pacer = ChannelPacer(per_channel_per_second)
+        self._sender = SlackSender(self.client, pacer, clients=clients)
         self._ack_after = ack_after
         self._events = RecentKeys()
         self._messages = RecentKeys()
@@ -95,8 +108,11 @@ class SlackAdapter:
         """
         http_mode, default_host, default_port = self._listen
         http = http_mode if http is None else http
-        identity = await self.client.auth_test()
-        self.bot_user_id = str(identity.get("user_id", ""))
+        if self.oauth is not None:
+            await self.oauth.create_tables()
+        if self.client.token:
+            identity = await self.client.auth_test()
+            self.bot_user_id = str(identity.get("user_id", ""))
         if http:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")

@@ -2,7 +2,8 @@
 
 Bolt verifies each request's signature and refuses timestamps more than five minutes off;
 on top of that a request whose exact (timestamp, signature) was already accepted is refused
-as a replay. Refusals are HTTP 401.
+as a replay. Refusals are HTTP 401. With an OAuth flow (multi-workspace), bolt's install and
+redirect pages are served too (GET /slack/install, GET /slack/oauth_redirect).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class SlackHttpServer:
         """Listen; return the bound port."""
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, self.handle)
+        flow = self._app.oauth_flow
+        if flow is not None:
+            web_app.router.add_get(flow.install_path, self.install)
+            web_app.router.add_get(flow.redirect_uri_path, self.oauth_redirect)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -63,3 +68,20 @@ class SlackHttpServer:
         if response.status != 401:
             self._accepted.seen(key)
         return await to_aiohttp_response(response)
+
+    async def install(self, request: web.Request) -> web.Response:
+        """Start an install: bolt issues a state and redirects to Slack's authorize URL."""
+        assert self._app.oauth_flow is not None
+        response = await self._app.oauth_flow.handle_installation(_bolt_get(request))
+        return await to_aiohttp_response(response)
+
+    async def oauth_redirect(self, request: web.Request) -> web.Response:
+        """Finish an install: bolt checks the state, exchanges the code and stores the bot."""
+        assert self._app.oauth_flow is not None
+        response = await self._app.oauth_flow.handle_callback(_bolt_get(request))
+        return await to_aiohttp_response(response)
+
+
+def _bolt_get(request: web.Request) -> AsyncBoltRequest:
+    """A GET request (query string and headers, cookies included) for bolt's OAuth flow."""
+    return AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))

@@ -29,6 +29,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render
+from adapters.slack.workspaces import WorkspaceClients
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
 log = structlog.get_logger(__name__)
@@ -129,14 +130,20 @@ class SlackSender:
         client: AsyncWebClient,
         pacer: ChannelPacer | None = None,
         user: str | None = None,
+        clients: WorkspaceClients | None = None,
     ) -> None:
         self.client = client
         self.pacer = pacer or ChannelPacer()
         self.user = user
+        self.clients = clients or WorkspaceClients(client)
 
     def for_user(self, user: str | None) -> SlackSender:
         """The same sender, with ephemeral messages going to `user`."""
-        return SlackSender(self.client, self.pacer, user or None)
+        return SlackSender(self.client, self.pacer, user or None, self.clients)
+
+    async def _client(self, conversation: Conversation) -> AsyncWebClient:
+        """The client with the bot token of the conversation's workspace."""
+        return await self.clients.client(conversation.workspace)
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Post one message; raise ChannelUnavailable when the bot can't post there."""
@@ -144,24 +151,25 @@ class SlackSender:
             await self._react(message)
             return None
         kwargs = render(message)
+        client = await self._client(message.conversation)
         try:
             async with self.pacer.turn(message.conversation.channel):
                 if message.ephemeral and self.user:
-                    response = await self.client.chat_postEphemeral(user=self.user, **kwargs)
+                    response = await client.chat_postEphemeral(user=self.user, **kwargs)
                     return _str(response.get("message_ts"))
-                response = await self.client.chat_postMessage(**kwargs)
+                response = await client.chat_postMessage(**kwargs)
                 if message.image:
-                    await self._upload(message)
+                    await self._upload(client, message)
                 return _str(response.get("ts"))
         except SlackApiError as error:
             raise_if_unavailable(error, message)
             raise
 
-    async def _upload(self, message: OutgoingMessage) -> None:
+    async def _upload(self, client: AsyncWebClient, message: OutgoingMessage) -> None:
         """Upload the message's image after its text (get an upload URL, upload, complete)."""
         assert message.image is not None
         try:
-            await self.client.files_upload_v2(
+            await client.files_upload_v2(
                 channel=message.conversation.channel,
                 file=message.image,
                 filename=message.image_name or "image.png",
@@ -178,8 +186,9 @@ class SlackSender:
     async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
         """The ts of the bot's recent post in the channel carrying `marker` (message metadata)."""
         cursor = None
+        client = await self._client(conversation)
         for _page in range(HISTORY_PAGES):
-            response = await self.client.conversations_history(
+            response = await client.conversations_history(
                 channel=conversation.channel, limit=200, include_all_metadata=True,
                 cursor=cursor,
             )  # fmt: skip
@@ -195,8 +204,9 @@ class SlackSender:
     async def _react(self, message: OutgoingMessage) -> None:
         if not message.reply_to:
             return
+        client = await self._client(message.conversation)
         try:
-            await self.client.reactions_add(
+            await client.reactions_add(
                 channel=message.conversation.channel,
                 timestamp=message.reply_to,
                 name=TYPING_REACTION,

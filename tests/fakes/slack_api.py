@@ -1,6 +1,6 @@
 """A fake Slack Web API on loopback: point a real AsyncWebClient at `.url` via base_url.
 
-Implements chat.postMessage, chat.postEphemeral, reactions.add, auth.test,
+Implements chat.postMessage, chat.postEphemeral, reactions.add, auth.test, oauth.v2.access,
 apps.connections.open (with a tiny Socket Mode WebSocket at /link) and the external file
 upload (files.getUploadURLExternal, a POST of the bytes to /upload/<file id>, and
 files.completeUploadExternal; `.uploads` holds the bytes by file id), records every call,
@@ -40,6 +40,7 @@ class SlackCall:
     args: dict[str, Any]
     at: float
     response: dict[str, Any] = field(default_factory=dict)
+    token: str = ""  # the bearer token the call carried
 
     @property
     def ts(self) -> str | None:
@@ -92,6 +93,7 @@ class FakeSlackApi:
         self._changed = asyncio.Event()
         self._ts = 0
         self.uploads: dict[str, bytes] = {}
+        self.installed_token = "xoxb-installed"  # what oauth.v2.access hands out
 
     @property
     def url(self) -> str:
@@ -135,7 +137,8 @@ class FakeSlackApi:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.path.removeprefix("/api/")
-        call = SlackCall(method, await _arguments(request), self._clock())
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        call = SlackCall(method, await _arguments(request), self._clock(), token=token)
         if method in POSTING and self._throttle(call):
             self.throttled.append(call)
             wait = math.ceil(self._wait_needed(call.channel))
@@ -196,6 +199,8 @@ class FakeSlackApi:
             return {"ok": True, "message_ts": self._next_ts()}
         if call.method == "auth.test":
             return self._auth()
+        if call.method == "oauth.v2.access":
+            return self._oauth_access(call)
         if call.method == "apps.connections.open":
             body = json.loads(CONNECTIONS_TEMPLATE.read_text())
             return {**body, "url": f"ws://127.0.0.1:{self.server.port}/link"}
@@ -243,6 +248,23 @@ class FakeSlackApi:
             "team_id": self.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _oauth_access(self, call: SlackCall) -> dict[str, Any]:
+        """oauth.v2.access in Slack's shape: a bot token for this fake's team (any code works)."""
+        if not call.args.get("code"):
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "access_token": self.installed_token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": self.bot_user_id,
+            "app_id": "A0APP",
+            "team": {"name": "paperbot tests", "id": self.team_id},
+            "enterprise": None,
+            "authed_user": {"id": "U0INSTALLER"},
             "is_enterprise_install": False,
         }
 
