@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,15 +26,18 @@ def due_channels(
     platforms: Mapping[str, Sender],
     now: datetime,
     catchup: timedelta | None,
+    days: Callable[[Channel], str | None] = lambda channel: channel.digest_days,
 ) -> list[tuple[Channel, list[Topic], date]]:
-    """The (channel, topics, digest date) triples due at `now` on a platform we can post to."""
+    """The (channel, topics, date) triples due at `now` on a platform we can post to.
+
+    `days` gives a channel's days for this kind of post (None: it has none, e.g. no weekly).
+    """
     due = []
     for channel, topics in subscribed:
-        if channel.paused or channel.platform not in platforms:
+        spec = days(channel)
+        if channel.paused or not spec or channel.platform not in platforms:
             continue
-        day = due_digest_date(
-            now, channel.digest_time, channel.timezone, channel.digest_days, catchup
-        )
+        day = due_digest_date(now, channel.digest_time, channel.timezone, spec, catchup)
         if day is not None:
             due.append((channel, topics, day))
     return due

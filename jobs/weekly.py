@@ -16,34 +16,15 @@ import structlog
 from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
 from bot.messages import Conversation, OutgoingMessage, Sender
 from bot.models import Channel, Topic
-from bot.schedule import due_digest_date
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.weekly.model import Briefing
 from bot.weekly.render import briefing_message
 from bot.weekly.service import WeeklyService
+from jobs.deliver import due_channels
 
 log = structlog.get_logger(__name__)
 KIND = "weekly"
-
-
-def due_briefings(
-    subscribed: list[tuple[Channel, list[Topic]]],
-    platforms: Mapping[str, Sender],
-    now: datetime,
-    catchup: timedelta | None,
-) -> list[tuple[Channel, list[Topic], date]]:
-    """The (channel, topics, briefing date) triples due at `now` on a platform we post to."""
-    due = []
-    for channel, topics in subscribed:
-        if channel.paused or not channel.weekly_day or channel.platform not in platforms:
-            continue
-        day = due_digest_date(
-            now, channel.digest_time, channel.timezone, channel.weekly_day, catchup
-        )
-        if day is not None:
-            due.append((channel, topics, day))
-    return due
 
 
 async def run(
@@ -59,7 +40,7 @@ async def run(
     """Deliver every due weekly briefing (missed ones within the catch-up window too)."""
     async with db.session() as session:
         subscribed = await channels_with_topics(session)
-    due = due_briefings(subscribed, senders, now, catchup)
+    due = due_channels(subscribed, senders, now, catchup, days=lambda c: c.weekly_day)
     limit = asyncio.Semaphore(concurrency)
 
     async def one(channel: Channel, topics: list[Topic], day: date) -> DeliveryOutcome:

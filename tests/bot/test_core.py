@@ -7,24 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import IncomingMessage
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
+from tests.fakes.senders import RecordingSender
 
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
-
-
-class Recorder:
-    """A Sender that keeps what was sent and numbers the messages like a platform would."""
-
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-
-    async def send(self, message: OutgoingMessage) -> str | None:
-        self.sent.append(message)
-        return f"m{len(self.sent)}"
 
 
 @pytest.fixture
@@ -40,12 +30,12 @@ async def testbot(db: Database, http_server: FakeHttpServer) -> AsyncIterator[Te
 async def test_question_in_a_paper_thread_is_about_that_paper(testbot: TestBot) -> None:
     bot, convo = testbot.app.bot, testbot.conversation
     await testbot.exec_command("/subscribe cat:quant-ph entanglement")
-    posts = Recorder()
+    posts = RecordingSender()
     await bot.handle(IncomingMessage(convo, "/digest now"), posts)
     second = posts.sent[2]  # header, paper 1, paper 2
     assert second.kind == "digest_paper" and second.paper is not None
 
-    answers = Recorder()
+    answers = RecordingSender()
     question = IncomingMessage(replace(convo, thread="m3"), "what is the fidelity?")
     await bot.handle_question(question, answers)
     assert [m.kind for m in answers.sent] == ["typing", "answer"]
@@ -54,7 +44,7 @@ async def test_question_in_a_paper_thread_is_about_that_paper(testbot: TestBot) 
 
 
 async def test_question_in_an_unknown_thread_gets_a_short_explanation(testbot: TestBot) -> None:
-    answers = Recorder()
+    answers = RecordingSender()
     stray = IncomingMessage(replace(testbot.conversation, thread="nope"), "why?")
     await testbot.app.bot.handle_question(stray, answers)
     assert "can't tell which paper this thread is about" in answers.sent[0].text

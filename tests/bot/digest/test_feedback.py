@@ -13,6 +13,7 @@ from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
+from tests.fakes.senders import RecordingSender
 
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 
@@ -67,16 +68,10 @@ async def test_button_press_records_a_vote_like_the_command(testbot: TestBot) ->
     await testbot.exec_command("/size 50")
     before = order(await testbot.exec_command("/digest preview"))
     key = testbot.app.bot.deps.last_digest[("console", "local", "console")][1]
-    sent: list[str] = []
-
-    class Collect:
-        async def send(self, message: object) -> str | None:
-            sent.append(message.text)  # type: ignore[attr-defined]
-            return None
-
+    sender = RecordingSender()
     press = IncomingAction(testbot.conversation, "dislike", key, user="u1")
-    await testbot.app.bot.handle_action(press, Collect())
-    assert sent and "Noted 👎" in sent[0]
+    await testbot.app.bot.handle_action(press, sender)
+    assert sender.texts and "Noted 👎" in sender.texts[0]
     after = order(await testbot.exec_command("/digest preview"))
     assert after.index(before[0]) > 25
 

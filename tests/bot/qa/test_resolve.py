@@ -7,24 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import IncomingMessage
 from bot.qa.resolve import reference_in
 from bot.store.db import Database
 from bot.store.papers import find_paper
 from tests.bot.qa.helpers import PASA_ID, arxiv_api_body, pasa_pdf, settings_for, store_pasa
 from tests.botharness import TestBot, make_testbot
 from tests.fakes.http_server import FakeHttpServer, Reply
-
-
-class Recorder:
-    """A Sender keeping what was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-
-    async def send(self, message: OutgoingMessage) -> str | None:
-        self.sent.append(message)
-        return f"m{len(self.sent)}"
+from tests.fakes.senders import RecordingSender
 
 
 @pytest.fixture
@@ -74,7 +64,7 @@ async def test_id_in_the_question_beats_the_digest_number(testbot: TestBot, db: 
 
 async def test_plain_thread_question_naming_a_paper(testbot: TestBot, db: Database) -> None:
     await store_pasa(db)
-    sent = Recorder()
+    sent = RecordingSender()
     convo = replace(testbot.conversation, thread="t-unknown")
     message = IncomingMessage(
         convo, f"https://arxiv.org/abs/{PASA_ID} which GPUs?", message_id="q7"

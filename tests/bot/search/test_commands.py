@@ -9,27 +9,17 @@ from dataclasses import replace
 import pytest
 
 from bot.delivery import paper_buttons
-from bot.messages import IncomingAction, IncomingMessage, OutgoingMessage
+from bot.messages import IncomingAction, IncomingMessage
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
+from tests.fakes.senders import RecordingSender
 
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 RESULT_LINE = re.compile(
     r"^(\d+)\. \[(.+)\]\((https://\S+)\) — (.+) \((\d{4}-\d\d-\d\d), ([\w.-]+)\)$", re.MULTILINE
 )
-
-
-class Recorder:
-    """A Sender that keeps what was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-
-    async def send(self, message: OutgoingMessage) -> str | None:
-        self.sent.append(message)
-        return f"m{len(self.sent)}"
 
 
 @pytest.fixture
@@ -63,19 +53,19 @@ async def test_search_since_and_errors(testbot: TestBot) -> None:
 
 
 async def test_search_is_ephemeral(testbot: TestBot) -> None:
-    replies = Recorder()
+    replies = RecordingSender()
     await testbot.app.bot.handle(IncomingMessage(testbot.conversation, "search qubit"), replies)
     assert [m.ephemeral for m in replies.sent] == [True]
 
 
 async def test_more_like_this_button_answers_in_the_thread_with_five(testbot: TestBot) -> None:
     bot, convo = testbot.app.bot, testbot.conversation
-    posts = Recorder()
+    posts = RecordingSender()
     await bot.handle(IncomingMessage(convo, "/digest now"), posts)
     paper = posts.sent[1].paper
     assert paper is not None
     assert "more" in [b.action for b in paper_buttons(paper)]
-    answers = Recorder()
+    answers = RecordingSender()
     pressed = IncomingAction(replace(convo, thread="m2"), "more", paper.key, user="u1")
     await bot.handle_action(pressed, answers)
     [answer] = answers.sent

@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from bot.commands.grammar import Command, CommandError, parse_command
 from bot.commands.settings import first_day
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import IncomingMessage
 from bot.models import Channel
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
+from tests.fakes.senders import RecordingSender
 
 
 @pytest.mark.parametrize(
@@ -71,15 +72,9 @@ async def test_weekly_on_off_is_stored_and_shown(testbot: TestBot) -> None:
 
 
 async def test_only_admins_change_it(testbot: TestBot) -> None:
-    sent: list[OutgoingMessage] = []
-
-    class Recorder:
-        async def send(self, message: OutgoingMessage) -> str | None:
-            sent.append(message)
-            return None
-
+    sender = RecordingSender()
     message = IncomingMessage(testbot.conversation, "/weekly on", is_admin=False)
-    await testbot.app.bot.handle(message, Recorder())
-    assert sent and "admin" in sent[0].text.lower()
+    await testbot.app.bot.handle(message, sender)
+    assert sender.texts and "admin" in sender.texts[0].lower()
     await testbot.exec_command("/topics")  # creates the channel if the refusal did not
     assert await stored_day(testbot) is None
