@@ -22,7 +22,7 @@ from bot.digest.render import SUMMARY_FIELDS, trim_authors
 from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
-KEYBOARD_ACTIONS = ("like", "dislike", "review")  # on Telegram, asking is replying to the post
+KEYBOARD_ACTIONS = ("like", "dislike", "review", "more")  # asking is replying to the post
 MAX_CAPTION = 1024
 
 

@@ -98,7 +98,7 @@ async def test_digest_posts_header_and_escaped_papers_with_keyboards(rig: Telegr
         assert visible.startswith(f"{number}. ")
         assert links and all(link.startswith("https://arxiv.org/") for link in links)
         buttons = post["reply_markup"]["inline_keyboard"][0]
-        assert [b["text"] for b in buttons] == ["👍", "👎", "Review"]
+        assert [b["text"] for b in buttons] == ["👍", "👎", "Review", "More like this"]
         assert buttons[1]["callback_data"].startswith("dislike:arxiv:2504.")
     assert any("&lt;" in p["text"] or "&gt;" in p["text"] for p in papers)  # LaTeX, escaped
 

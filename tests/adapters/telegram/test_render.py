@@ -75,6 +75,7 @@ def test_paper_post_links_title_and_escapes_everything_it_quotes() -> None:
         ("👍", "like:arxiv:2504.00001"),
         ("👎", "dislike:arxiv:2504.00001"),
         ("Review", "review:arxiv:2504.00001"),
+        ("More like this", "more:arxiv:2504.00001"),
     ]
 
 
