@@ -55,9 +55,10 @@ async def search(ctx: Context, text: str) -> None:
     if not result.hits:
         await ctx.reply(f"No stored papers match `{request.query.canonical()}`{since}.")
         return
+    matched = f"the {result.matched} most recent" if result.capped else f"{result.matched}"
     head = (
         f"**Search:** `{request.query.canonical()}`{since}: "
-        f"top {len(result.hits)} of {result.matched} matches"
+        f"top {len(result.hits)} of {matched} matches"
     )
     await ctx.reply("\n".join([head, *await hit_lines(ctx, result.hits)]))
 
@@ -69,7 +70,7 @@ async def more(ctx: Context, reference: str) -> None:
         await ctx.reply(not_found(reference), kind="error")
         return
     async with ctx.deps.db.session() as session:
-        hits = await similar_papers(session, paper)
+        hits = await similar_papers(session, paper, today=ctx.deps.clock().date())
     title = escape_markdown(paper.title)
     if not hits:
         text = f"I found no stored papers like “{title}” yet."

@@ -4,8 +4,10 @@ The index only narrows: a query becomes an FTS expression over its positive text
 (words and phrases, in title/abstract/authors as their field says), joined as the query
 joins them; negations and metadata filters (`cat:`, `source:`, …) are left to the exact
 evaluation that follows, so the index may return extra papers but never misses a match of
-a term-bearing query. Tokens are folded but not stemmed here: each index stems them itself
-(FTS5's porter tokenizer, Postgres's `english` configuration).
+a term-bearing query (of one with more matches than asked for, the most recent are given:
+FTS5's newest rowids first, Postgres's newest announcement weeks first, `bot.search.weeks`).
+Tokens are folded but not stemmed here: each index stems them itself (FTS5's porter
+tokenizer, Postgres's `english` configuration).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.query.ast import Filter, Node, Not, Or, Term
 from bot.query.terms import raw_tokens
+from bot.search.weeks import postgres_candidates
 
 SQLITE_COLUMNS = {"any": "{title abstract}", "title": "title", "abs": "abstract",
                   "author": "authors"}  # fmt: skip
 POSTGRES_WEIGHTS = {"any": "AB", "title": "A", "abs": "B", "author": "C"}
-SQLITE_WEIGHTS = "2.5, 1.0, 0.5"  # bm25 weights of title, abstract, authors (as the scorer)
 
 
 @dataclass(frozen=True)
@@ -84,40 +86,49 @@ def to_tsquery(expr: FtsNode) -> str:
 
 
 async def candidate_ids(
-    session: AsyncSession, expr: FtsNode | None, since: date | None, limit: int
+    session: AsyncSession,
+    expr: FtsNode | None,
+    since: date | None,
+    limit: int,
+    today: date | None = None,
 ) -> list[int]:
-    """Up to `limit` paper ids the index ranks best for `expr` (newest first without one)."""
+    """Up to `limit` ids of the most recent papers matching `expr` (all of them when fewer)."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    cutoff = since or date.min
-    params: dict[str, object] = {
-        "limit": limit,
-        "since": cutoff if dialect == "postgresql" else cutoff.isoformat(),
-    }
     if expr is None:
-        sql = (
-            "SELECT id FROM papers WHERE last_announced_on >= :since "
-            "ORDER BY last_announced_on DESC, id DESC LIMIT :limit"
-        )
-    elif dialect == "postgresql":
-        params["q"] = to_tsquery(expr)
-        sql = (
-            "SELECT id FROM papers, to_tsquery('english', :q) AS q "
-            "WHERE fts_vector @@ q AND last_announced_on >= :since "
-            "ORDER BY ts_rank(fts_vector, q) DESC, id DESC LIMIT :limit"
-        )
-    elif since is None:  # no join: each of maybe 100k matches would cost a row lookup
-        params["q"] = to_fts5(expr)
-        sql = (
-            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH :q "
-            f"ORDER BY bm25(papers_fts, {SQLITE_WEIGHTS}), rowid DESC LIMIT :limit"
-        )
-    else:
-        params["q"] = to_fts5(expr)
-        sql = (
-            "SELECT p.id FROM papers_fts JOIN papers AS p ON p.id = papers_fts.rowid "
-            "WHERE papers_fts MATCH :q AND p.last_announced_on >= :since "
-            f"ORDER BY bm25(papers_fts, {SQLITE_WEIGHTS}), p.id DESC LIMIT :limit"
-        )
-    used = {name: value for name, value in params.items() if f":{name}" in sql}
-    rows = await session.exec(text(sql).bindparams(**used))  # type: ignore[call-overload]
+        return await _newest(session, since, limit, dialect)
+    if dialect == "postgresql":
+        return await postgres_candidates(session, to_tsquery(expr), since, limit, today)
+    return await _sqlite_candidates(session, to_fts5(expr), since, limit)
+
+
+async def _ids(session: AsyncSession, sql: str, **params: object) -> list[int]:
+    rows = await session.exec(text(sql).bindparams(**params))  # type: ignore[call-overload]
     return [int(row[0]) for row in rows]
+
+
+async def _newest(session: AsyncSession, since: date | None, limit: int, dialect: str) -> list[int]:
+    """A query with no words to look for: the newest papers (the exact match filters them)."""
+    cutoff = since or date.min
+    return await _ids(
+        session,
+        "SELECT id FROM papers WHERE last_announced_on >= :since "
+        "ORDER BY last_announced_on DESC, id DESC LIMIT :limit",
+        since=cutoff if dialect == "postgresql" else cutoff.isoformat(),
+        limit=limit,
+    )
+
+
+async def _sqlite_candidates(
+    session: AsyncSession, query: str, since: date | None, limit: int
+) -> list[int]:
+    """FTS5 walks its doclists newest (highest rowid) first and stops at `limit`."""
+    if since is None:
+        sql = ("SELECT rowid FROM papers_fts WHERE papers_fts MATCH :q "
+               "ORDER BY rowid DESC LIMIT :limit")  # fmt: skip
+        return await _ids(session, sql, q=query, limit=limit)
+    sql = (
+        "SELECT p.id FROM papers_fts JOIN papers AS p ON p.id = papers_fts.rowid "
+        "WHERE papers_fts MATCH :q AND p.last_announced_on >= :since "
+        "ORDER BY papers_fts.rowid DESC LIMIT :limit"
+    )
+    return await _ids(session, sql, q=query, since=since.isoformat(), limit=limit)

@@ -2,7 +2,7 @@
 
 A full `PaperIndex` keeps positional postings for every token of every paper; a search needs
 them only for the query's own tokens. This builds the same index (same documents, field
-lengths, authors and metadata) but keeps text postings just for those tokens, and stems
+lengths and metadata) but keeps text and author postings just for those tokens, and stems
 each distinct word once, so `compile_query(...).scores(index)` and `rank` give exactly what
 they would on a full index of the candidates.
 """
@@ -18,15 +18,17 @@ from bot.query.index import FieldIndex
 from bot.query.terms import raw_tokens, stem, tokenize
 
 
-def query_tokens(node: Node) -> frozenset[str]:
-    """Every stemmed token any text term of the query uses (negated ones too)."""
+def query_tokens(node: Node, *, authors: bool = False) -> frozenset[str]:
+    """Every stemmed token the query's text terms use (negated ones too), or with `authors`
+    its author terms'."""
     if isinstance(node, Term):
-        return frozenset(tokenize(node.text))
+        wanted = (node.field == "author") == authors
+        return frozenset(tokenize(node.text)) if wanted else frozenset()
     children = getattr(node, "children", None) or (getattr(node, "child", None),)
     found: set[str] = set()
     for child in children:
         if child is not None:
-            found |= query_tokens(child)
+            found |= query_tokens(child, authors=authors)
     return frozenset(found)
 
 
@@ -60,9 +62,11 @@ def narrow_field(texts: dict[int, str], wanted: frozenset[str], stems: _Stems) -
 
 def candidate_index(docs: Sequence[IndexDoc], query: Query) -> PaperIndex:
     """An index of `docs` that answers `query` exactly as a full PaperIndex would."""
-    blank = [IndexDoc(d.doc_id, "", "", d.authors, d.categories, d.primary_category, d.source,
-                      d.feed) for d in docs]  # fmt: skip
-    index = PaperIndex(blank)  # authors and metadata as usual, no text yet
+    authors = query_tokens(query.ast, authors=True)
+    blank = [IndexDoc(d.doc_id, "", "", d.authors if authors else (), d.categories,
+                      d.primary_category, d.source, d.feed) for d in docs]  # fmt: skip
+    index = PaperIndex(blank)  # metadata as usual, authors only if asked for, no text yet
+    index.authors = {token: index.authors[token] for token in authors if token in index.authors}
     index.docs = {d.doc_id: d for d in docs}
     wanted, stems = query_tokens(query.ast), _Stems()
     index.fields = {

@@ -1,10 +1,10 @@
 """Searching every stored paper with a topic query, ranked by the digests' own scorer.
 
-The full-text index proposes candidates (its best `candidates` for the query's positive
-terms, within `since:`); those are indexed in memory (`candidate_index`: a `PaperIndex`
-narrowed to the query's tokens) and matched and scored exactly as a digest would
-(`compile_query` + `rank`), so a search and a digest agree on what matches and in which
-order (BM25 statistics are over the candidates).
+The full-text index proposes candidates (the query's positive terms' matches within
+`since:`, the most recent `candidates` of them when there are more); those are indexed in
+memory (`candidate_index`: a `PaperIndex` narrowed to the query's tokens) and matched and
+scored exactly as a digest would (`compile_query` + `rank`), so a search and a digest agree
+on what matches and in which order (BM25 statistics are over the candidates).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.search.fts import candidate_ids, fts_expression
 from bot.search.index import candidate_index
 from bot.search.since import split_since
 
-CANDIDATES = 500
+CANDIDATES = 300
 RESULTS = 10
 CHUNK = 500
 DOC_COLUMNS = (Paper.id, Paper.title, Paper.abstract, Paper.authors, Paper.categories,
@@ -35,6 +35,7 @@ class SearchRequest:
 
     query: Query
     since: date | None = None
+    today: date | None = None
 
     @classmethod
     def parse(cls, text: str, today: date) -> SearchRequest:
@@ -42,7 +43,7 @@ class SearchRequest:
         rest, since = split_since(text, today)
         if not rest:
             raise ValueError("a search needs words to look for, e.g. `search entanglement`")
-        return cls(parse_query(rest), since)
+        return cls(parse_query(rest), since, today)
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The best hits and how many candidates matched the query in all."""
+    """The best hits, how many candidates matched the query, and whether candidates were
+    capped (more papers match than were looked at: the most recent were)."""
 
     hits: tuple[Hit, ...]
     matched: int
+    capped: bool = False
 
 
 async def load_docs(session: AsyncSession, ids: Sequence[int]) -> list[IndexDoc]:
@@ -90,12 +93,13 @@ async def search_papers(
 ) -> SearchResult:
     """The `limit` best stored papers for the request, best first."""
     expr = fts_expression(request.query.ast)
-    ids = await candidate_ids(session, expr, request.since, candidates)
+    ids = await candidate_ids(session, expr, request.since, candidates, request.today)
     docs = await load_docs(session, ids)
     if not docs:
         return SearchResult((), 0)
+    capped = len(ids) >= candidates
     ranking = rank(candidate_index(docs, request.query), [compile_query(request.query)])
     best = ranking[:limit]
     papers = await papers_by_id(session, [doc for doc, _ in best])
     hits = tuple(Hit(papers[doc], score) for doc, score in best if doc in papers)
-    return SearchResult(hits, len(ranking))
+    return SearchResult(hits, len(ranking), capped)

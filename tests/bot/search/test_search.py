@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -142,3 +142,18 @@ def test_the_narrow_candidate_index_scores_like_a_full_index(text: str) -> None:
     full = rank(PaperIndex(docs), [compile_query(query)])
     narrow = rank(candidate_index(docs, query), [compile_query(query)])
     assert narrow == full and (full or text.startswith("author:"))
+
+
+async def test_with_more_matches_than_candidates_the_most_recent_are_ranked(db: Database) -> None:
+    weeks_ago = (0, 2, 8, 30, 80)  # one in each week ring, one older than a year
+    papers = [fetched_paper(title=f"Entanglement note {n}", announced_on=TODAY - timedelta(weeks=w))
+              for n, w in enumerate(weeks_ago)]  # fmt: skip
+    await store(db, *reversed(papers))  # stored oldest first, as a fetching bot stores them
+    request = SearchRequest.parse("entanglement", TODAY)
+    async with db.session() as session:
+        capped = await search_papers(session, request, candidates=3)
+        whole = await search_papers(session, request, candidates=10)
+    assert {hit.paper.key for hit in capped.hits} == {p.key for p in papers[:3]}
+    assert capped.capped and capped.matched == 3
+    assert {hit.paper.key for hit in whole.hits} == {p.key for p in papers}
+    assert not whole.capped and whole.matched == 5
