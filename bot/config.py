@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(4, ge=1)
     llm_timeout: float = Field(60.0, gt=0)
     llm_daily_token_budget: int = Field(0, ge=0)
+    llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False
 
     # questions about papers (Q&A)

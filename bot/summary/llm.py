@@ -5,6 +5,16 @@ prompt-only; see `LLMClient.complete_json`) → validate → on invalid output, 
 round → on any failure, timeout or a still-invalid reply, the fallback summarizer's
 summary marked `fallback=True` (which `SummaryService` does not cache).
 
+Flow per batch (`summarize_many`, several papers in one call sharing the instructions and
+schema): one budget check → one call → items matched to papers by id → if the reply as a
+whole is unusable, one repair round → a paper whose item is missing or invalid is then
+summarized alone by the flow above, so a batch of n costs at most 2 + 2n calls. When the
+batch call itself fails (HTTP error, timeout, crash) every paper gets the fallback. The
+batch call and its repair share one deadline of DEADLINE_FACTOR × LLM_TIMEOUT, like a single
+paper's (LLM_TIMEOUT bounds each request, so it must allow for a batch's longer reply); the
+papers left for single calls then run concurrently, each within its own deadline, so a
+batch takes at most about twice a single paper's deadline.
+
 The digest learns about an exhausted budget from `budget_exhausted` or `notes()`:
 after summarizing, it may call `getattr(service.summarizer, "notes", tuple)()` and show
 a footer line for each code it knows (currently only "llm_budget_exhausted").
@@ -13,18 +23,23 @@ a footer line for each code it knows (currently only "llm_budget_exhausted").
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import structlog
 
 from bot.config import Settings
 from bot.llm.client import ChatResult, JsonSchema, LLMClient, LLMError, Message
-from bot.summary.llm_output import InvalidOutput, parse_output
+from bot.summary.llm_output import InvalidOutput, SummaryOutput, parse_batch, parse_output
 from bot.summary.prompts import (
+    BATCH_SCHEMA,
+    BATCH_SCHEMA_NAME,
     PROMPT_VERSION,
     SCHEMA_NAME,
     SUMMARY_SCHEMA,
+    batch_messages,
+    batch_repair_messages,
     repair_messages,
     summary_messages,
 )
@@ -36,6 +51,7 @@ LLM_NAME = "llm"
 PURPOSE = "summary"
 DEADLINE_FACTOR = 3.0  # whole summary (retries + repair) ≤ this × LLM_TIMEOUT
 BUDGET_NOTE = "llm_budget_exhausted"
+T = TypeVar("T")
 
 
 class UsageLedger(Protocol):
@@ -74,6 +90,8 @@ class LLMSummarizer:
         self._budget = settings.llm_daily_token_budget
         self._deadline = deadline or DEADLINE_FACTOR * settings.llm_timeout
         self._schema = JsonSchema(SCHEMA_NAME, SUMMARY_SCHEMA)
+        self._batch_schema = JsonSchema(BATCH_SCHEMA_NAME, BATCH_SCHEMA)
+        self.batch_size = settings.llm_summary_batch
         self.budget_exhausted = False
 
     def notes(self) -> tuple[str, ...]:
@@ -85,16 +103,39 @@ class LLMSummarizer:
         if await self._over_budget():
             log.info("llm.budget_exhausted", paper=paper.key, budget=self._budget)
             return await self._fallback_summary(paper, language)
+        summary = await self._guarded(self._summarize(paper, language), paper=paper.key)
+        return summary or await self._fallback_summary(paper, language)
+
+    async def summarize_many(self, papers: Sequence[PaperText], language: str) -> list[Summary]:
+        """A summary per paper (in order) from one shared call where possible; never raises."""
+        if len(papers) <= 1:
+            return [await self.summarize(paper, language) for paper in papers]
+        if await self._over_budget():
+            log.info("llm.budget_exhausted", papers=len(papers), budget=self._budget)
+            return await self._fallbacks(papers, language)
+        ids = [f"p{n}" for n in range(1, len(papers) + 1)]
+        outputs = await self._guarded(self._batch(papers, ids, language), papers=len(papers))
+        if outputs is None:
+            return await self._fallbacks(papers, language)
+        left = [paper for key, paper in zip(ids, papers, strict=True) if key not in outputs]
+        if left:
+            log.info("llm.batch_partial", papers=len(papers), alone=len(left))
+        alone = iter(await asyncio.gather(*(self.summarize(p, language) for p in left)))
+        made = {key: self._summary_of(output, language) for key, output in outputs.items()}
+        return [made[key] if key in made else next(alone) for key in ids]
+
+    async def _guarded(self, work: Awaitable[T], **context: object) -> T | None:
+        """`work`'s result within the deadline, or None (logged) on any failure."""
         try:
             async with asyncio.timeout(self._deadline):
-                return await self._summarize(paper, language)
+                return await work
         except (LLMError, InvalidOutput) as error:
-            log.warning("llm.summary_failed", paper=paper.key, error=str(error))
+            log.warning("llm.summary_failed", error=str(error), **context)
         except TimeoutError:
-            log.warning("llm.summary_deadline", paper=paper.key, deadline=self._deadline)
+            log.warning("llm.summary_deadline", deadline=self._deadline, **context)
         except Exception:
-            log.exception("llm.summary_crashed", paper=paper.key)
-        return await self._fallback_summary(paper, language)
+            log.exception("llm.summary_crashed", **context)
+        return None
 
     async def _summarize(self, paper: PaperText, language: str) -> Summary:
         messages = summary_messages(paper.title, paper.abstract, language)
@@ -105,12 +146,36 @@ class LLMSummarizer:
             log.info("llm.repairing", paper=paper.key, mode=reply.mode, error=str(error))
             reply = await self._ask(repair_messages(messages, reply.content, str(error), language))
             output = parse_output(reply.content)
+        return self._summary_of(output, language)
+
+    def _summary_of(self, output: SummaryOutput, language: str) -> Summary:
         return output.to_summary(
             model=self.model, language=language, prompt_version=self.prompt_version
         )
 
-    async def _ask(self, messages: list[Message]) -> ChatResult:
-        reply = await self._client.complete_json(messages, model=self.model, schema=self._schema)
+    async def _batch(
+        self, papers: Sequence[PaperText], ids: list[str], language: str
+    ) -> dict[str, SummaryOutput]:
+        """The valid items of one batch reply (repaired once if unusable as a whole)."""
+        texts = [(key, p.title, p.abstract) for key, p in zip(ids, papers, strict=True)]
+        messages = batch_messages(texts, language)
+        reply = await self._ask(messages, self._batch_schema)
+        try:
+            return parse_batch(reply.content, ids)
+        except InvalidOutput as error:
+            reason = str(error)
+        log.info("llm.repairing_batch", papers=len(ids), mode=reply.mode, error=reason)
+        fix = batch_repair_messages(messages, reply.content, reason, language)
+        reply = await self._ask(fix, self._batch_schema)
+        try:
+            return parse_batch(reply.content, ids)
+        except InvalidOutput as error:
+            log.warning("llm.batch_unusable", papers=len(ids), error=str(error))
+            return {}
+
+    async def _ask(self, messages: list[Message], schema: JsonSchema | None = None) -> ChatResult:
+        schema = schema or self._schema
+        reply = await self._client.complete_json(messages, model=self.model, schema=schema)
         try:
             await self._usage.record(
                 model=self.model,
@@ -133,6 +198,9 @@ class LLMSummarizer:
             return False
         self.budget_exhausted = used >= self._budget
         return self.budget_exhausted
+
+    async def _fallbacks(self, papers: Sequence[PaperText], language: str) -> list[Summary]:
+        return list(await asyncio.gather(*(self._fallback_summary(p, language) for p in papers)))
 
     async def _fallback_summary(self, paper: PaperText, language: str) -> Summary:
         try:

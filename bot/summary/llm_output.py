@@ -1,9 +1,15 @@
-"""Checking an LLM's summary reply: JSON (fences tolerated) validated by a pydantic model."""
+"""Checking an LLM's summary reply: JSON (fences tolerated) validated by a pydantic model.
+
+A batch reply `{"summaries": [{"id": …, <fields>}, …]}` is checked item by item: an item with
+an unknown or repeated id, or invalid fields, is left out, and only a reply with no such
+list at all is invalid as a whole.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -64,16 +70,43 @@ class SummaryOutput(BaseModel):
 
 def parse_output(content: str) -> SummaryOutput:
     """Parse and validate a reply; raises `InvalidOutput` with a short, model-readable reason."""
+    data = _json_object(content)
+    try:
+        return SummaryOutput.model_validate(data)
+    except ValidationError as error:
+        raise InvalidOutput(_reasons(error)) from error
+
+
+def parse_batch(content: str, ids: Collection[str]) -> dict[str, SummaryOutput]:
+    """The valid items of a batch reply by id (first item per id wins; unknown ids dropped).
+
+    Raises `InvalidOutput` only when the reply is not a JSON object with a "summaries" list.
+    """
+    items = _json_object(content).get("summaries")
+    if not isinstance(items, list):
+        raise InvalidOutput('"summaries" must be a list with one object per paper')
+    found: dict[str, SummaryOutput] = {}
+    seen: set[str] = set()
+    for item in items:
+        key = str(item.get("id", "")).strip() if isinstance(item, dict) else ""
+        if key not in ids or key in seen:
+            continue
+        seen.add(key)
+        try:
+            found[key] = SummaryOutput.model_validate(item)
+        except ValidationError:
+            continue
+    return found
+
+
+def _json_object(content: str) -> dict[str, Any]:
     try:
         data = json.loads(_json_text(content))
     except json.JSONDecodeError as error:
         raise InvalidOutput(f"not valid JSON ({error})") from error
     if not isinstance(data, dict):
         raise InvalidOutput("the reply must be a JSON object")
-    try:
-        return SummaryOutput.model_validate(data)
-    except ValidationError as error:
-        raise InvalidOutput(_reasons(error)) from error
+    return data
 
 
 def _json_text(content: str) -> str:

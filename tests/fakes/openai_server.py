@@ -3,13 +3,19 @@
 Tests script what each call returns (`Completion`, `Failure`), say whether the server
 accepts `response_format: json_schema` (a refusing one answers 400 like vLLM does), and
 read back the parsed request bodies. Point the real `openai.AsyncOpenAI` at `base_url`.
+
+For summaries, `summary_responder` answers a batch request with one item per fenced paper
+(its id echoed) and a single-paper request with a bare object. `hold()` keeps requests
+waiting until `release()`, and `wait_for_calls(n)` returns once n requests have arrived,
+so tests can line up concurrent callers without sleeping.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +57,30 @@ def rate_limited(retry_after: str) -> Failure:
 
 Responder = Callable[[dict[str, Any]], Completion]  # builds the reply from the request body
 Step = Completion | Failure | Responder
+SummaryFields = Callable[[str], dict[str, Any]]  # a paper's title → its summary fields
+_FENCED = re.compile(r'<paper(?: id="([^"]*)")?>\s*<title>(.*?)</title>', re.DOTALL)
+
+
+def fenced_papers(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, title) of each paper fenced in a request's first user message ("" for no id)."""
+    user = next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
+    return [(paper_id or "", title.strip()) for paper_id, title in _FENCED.findall(user)]
+
+
+def summary_responder(
+    fields: SummaryFields, *, leave_out: Collection[str] = (), **usage: int
+) -> Responder:
+    """Summaries as the prompt asks: `{"summaries": [{"id", **fields(title)}]}` for papers
+    with ids (except those in `leave_out`), a bare `fields(title)` for a lone paper."""
+
+    def respond(body: dict[str, Any]) -> Completion:
+        papers = fenced_papers(body)
+        if papers and not any(paper_id for paper_id, _ in papers):
+            return Completion(json.dumps(fields(papers[0][1]), ensure_ascii=False), **usage)
+        items = [{"id": i, **fields(title)} for i, title in papers if i not in leave_out]
+        return Completion(json.dumps({"summaries": items}, ensure_ascii=False), **usage)
+
+    return respond
 
 
 class FakeOpenAIServer:
@@ -63,6 +93,8 @@ class FakeOpenAIServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self._steps: list[Step] = [Completion("{}")]
+        self._gate: asyncio.Event | None = None
+        self._call_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._http = FakeHttpServer()
         self._http.route(PATH, self._handle, method="POST")
 
@@ -80,6 +112,24 @@ class FakeOpenAIServer:
         """Answer the next calls with these steps in order; the last one repeats."""
         self._steps = list(steps)
 
+    def hold(self) -> None:
+        """Keep every request from now on waiting (after it is counted) until `release()`."""
+        self._gate = asyncio.Event()
+
+    def release(self) -> None:
+        """Let held and later requests through."""
+        if self._gate is not None:
+            self._gate.set()
+        self._gate = None
+
+    async def wait_for_calls(self, count: int) -> None:
+        """Return once `count` requests have arrived (bound it with `asyncio.timeout`)."""
+        if self.calls >= count:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._call_waiters.append((count, future))
+        await future
+
     def response_formats(self) -> list[str | None]:
         """The `response_format.type` of each request, in order (None when absent)."""
         return [_format_type(b) for b in self.bodies]
@@ -96,6 +146,9 @@ class FakeOpenAIServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = json.loads(await request.read())
         self.bodies.append(body)
+        self._wake_call_waiters()
+        if self._gate is not None:
+            await self._gate.wait()
         if not self.json_schema and _format_type(body) == "json_schema":
             return _vllm_rejection()
         step = self._steps.pop(0) if len(self._steps) > 1 else self._steps[0]
@@ -110,6 +163,12 @@ class FakeOpenAIServer:
         finally:
             self.in_flight -= 1
         return web.json_response(self._completion(step))
+
+    def _wake_call_waiters(self) -> None:
+        for count, future in self._call_waiters:
+            if count <= self.calls and not future.done():
+                future.set_result(None)
+        self._call_waiters = [(c, f) for c, f in self._call_waiters if not f.done()]
 
     def _completion(self, step: Completion) -> dict[str, Any]:
         usage = {

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlmodel import select
 
-from bot.config import Settings
-from bot.llm.client import LLMClient
-from bot.llm.retry import RetryPolicy
 from bot.models import LlmUsage, Paper
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
-from bot.store.usage import UsageRecorder
-from bot.summary.llm import BUDGET_NOTE, LLMSummarizer
+from bot.summary.llm import BUDGET_NOTE
 from bot.summary.offline import OfflineSummarizer
 from bot.summary.prompts import PROMPT_VERSION
 from bot.summary.service import SummaryService
 from bot.summary.types import PaperText
+from tests.bot.summary.conftest import Rig
 from tests.factories import fetched_paper
-from tests.fakes.clock import RecordingSleep
 from tests.fakes.openai_server import (
     Completion,
     Failure,
     FakeOpenAIServer,
+    fenced_papers,
     rate_limited,
     running_openai_server,
 )
@@ -56,59 +51,6 @@ GOOD = {
 
 def good_json(**overrides: Any) -> str:
     return json.dumps({**GOOD, **overrides}, ensure_ascii=False)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeOpenAIServer]:
-    async with running_openai_server() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def offline() -> OfflineSummarizer:
-    return OfflineSummarizer()
-
-
-class Rig:
-    """A summarizer wired to the fake server and the test database."""
-
-    def __init__(
-        self,
-        fake: FakeOpenAIServer,
-        db: Database,
-        offline: OfflineSummarizer,
-        *,
-        attempts: int = 3,
-        deadline: float | None = None,
-        **settings: Any,
-    ) -> None:
-        config = Settings(
-            _env_file=None,
-            llm_base_url=fake.base_url,
-            llm_model="test-model",
-            **{"llm_timeout": 5.0, **settings},
-        )
-        self.sleeps = RecordingSleep()
-        self.client = LLMClient.from_settings(
-            config, policy=RetryPolicy(attempts=attempts, backoff=0.5), sleep=self.sleeps
-        )
-        self.usage = UsageRecorder(db)
-        self.summarizer = LLMSummarizer(self.client, config, offline, self.usage, deadline=deadline)
-
-
-@pytest.fixture
-async def rig_factory(
-    server: FakeOpenAIServer, db: Database, offline: OfflineSummarizer
-) -> AsyncIterator[Any]:
-    rigs: list[Rig] = []
-
-    def make(fake: FakeOpenAIServer = server, **settings: Any) -> Rig:
-        rigs.append(Rig(fake, db, offline, **settings))
-        return rigs[-1]
-
-    yield make
-    for rig in rigs:
-        await rig.client.close()
 
 
 async def test_json_schema_summary_in_the_requested_language(
@@ -252,7 +194,7 @@ async def test_over_budget_uses_the_fallback_without_calling(
     assert rig.summarizer.notes() == (BUDGET_NOTE,)
 
 
-async def test_service_caches_llm_summaries(
+async def test_service_caches_llm_summaries_one_call_per_paper_with_batch_1(
     server: FakeOpenAIServer, rig_factory: Any, db: Database
 ) -> None:
     server.script(Completion(good_json()))
@@ -260,9 +202,11 @@ async def test_service_caches_llm_summaries(
         await upsert_papers(s, [fetched_paper(), fetched_paper()])
     async with db.session() as s:
         papers = list(await s.exec(select(Paper)))
-    service = SummaryService(db, rig_factory().summarizer)
+    service = SummaryService(db, rig_factory(llm_summary_batch=1).summarizer)
     first = await service.summaries(papers, "zh")
     assert server.calls == 2 and all(not s.fallback for s in first.values())
+    assert server.response_formats() == ["json_schema", "json_schema"]
+    assert all(fenced_papers(body)[0][0] == "" for body in server.bodies)  # lone <paper>s
     again = await service.summaries(papers, "zh")
     assert server.calls == 2 and again == first
 
@@ -275,7 +219,7 @@ async def test_service_does_not_cache_fallbacks(
         await upsert_papers(s, [fetched_paper()])
     async with db.session() as s:
         papers = list(await s.exec(select(Paper)))
-    service = SummaryService(db, rig_factory(attempts=1).summarizer)
+    service = SummaryService(db, rig_factory(attempts=1, llm_summary_batch=1).summarizer)
     first = await service.summaries(papers, "en")
     second = await service.summaries(papers, "en")
     assert [s.fallback for s in first.values()] == [True]
