@@ -1,22 +1,33 @@
 """LLM cost of a digest day: 1,000 channels with overlapping topics over the reference papers.
 
-A loopback fake OpenAI-compatible server answers each summary request with the reference
-digest's own LLM fields for that paper, cut as a model obeying the prompt's limits would
-write them (each field's first sentence within the prompt's word limits). It reports token
-usage *estimated* from the text: about 4 characters a token for Latin script, one token per
-CJK character (real tokenizers differ by 10-20 %). The bot records that usage as it would a
-real server's. Printed: LLM calls, calls per unique (paper, language) summarized (goal 1.0),
-and prompt + completion tokens per summarized paper (goal <= 700).
+The channels' digests are composed the way delivery composes them: concurrently, at most
+DELIVERY_CONCURRENCY (100) at once, so the summary service pools their missing papers into
+batched calls of LLM_SUMMARY_BATCH papers and never asks twice for a (paper, language).
+
+A loopback fake OpenAI-compatible server answers each summary request, for every paper
+fenced in it (by id in a batch), with the reference digest's own LLM fields for that paper,
+cut as a model obeying the prompt's limits would write them (each field's first sentence
+within the prompt's word limits). It reports token usage *estimated* from the text: about
+4 characters a token for Latin script, one token per CJK character (real tokenizers differ
+by 10-20 %); a prompt counts its messages and the JSON schema it carries. The bot records
+that usage as it would a real server's. Printed: LLM calls, summary calls and papers per
+summary call, (paper, language) pairs sent per unique pair summarized (goal 1.0: each in
+exactly one request), and prompt + completion tokens per summarized paper (goal <= 700).
+
+`python -m bench.llm_costs --batch 1,4,8,12,16` prints the table for each batch size.
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import random
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +35,10 @@ from typing import Any
 from aiohttp import web
 
 from bench.summaries import REFERENCE_DIR, REFERENCE_FILE
-from bot.app import create_app
+from bot.app import App, create_app
 from bot.config import Settings
 from bot.digest.corpus import load_corpus
+from bot.digest.model import Digest
 from bot.models import Channel, LlmUsage, Topic
 from bot.sources.types import FetchedPaper
 from bot.store.db import Database
@@ -36,7 +48,9 @@ from tests.fakes.http_server import FakeHttpServer
 DAY = date(2025, 12, 22)
 CHANNELS = 1_000
 LANGUAGES = (("en", 0.7), ("zh", 0.3))
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+PAPER_RE = re.compile(r'<paper(?: id="([^"]*)")?>\s*<title>(.*?)</title>', re.DOTALL)
+LANGUAGE_RE = re.compile(r'Write in [^\n]*?\("([^"]+)"\)')
+SUMMARY_SCHEMAS = ("paper_summary", "paper_summaries")
 
 
 def estimate_tokens(text: str) -> int:
@@ -56,27 +70,24 @@ def prompt_tokens(body: dict[str, Any]) -> int:
 
 @dataclass
 class FakeLLM:
-    """Answers summary requests with the reference fields of the paper named in the prompt."""
+    """Answers summary requests with the reference fields of each paper named in the prompt."""
 
     by_title: dict[str, dict[str, Any]]
     calls: int = 0
     summary_calls: int = 0
+    sent: Counter[tuple[str, str]] = field(default_factory=Counter)  # (title, language)
 
     async def handle(self, request: web.Request) -> web.Response:
-        """One chat completion: a summary, or (one per digest) the themes."""
+        """One chat completion: summaries (one paper or a batch), or (one per digest) themes."""
         self.calls += 1
         body = await request.json()
-        prompt = prompt_tokens(body)
-        schema = json.dumps(body.get("response_format", {}), ensure_ascii=False)
-        if "paper_summary" in schema:
-            self.summary_calls += 1
-            match = TITLE_RE.search(body["messages"][-1]["content"])
-            ref = self.by_title.get(match[1].strip() if match else "", {})
-            content = json.dumps(_answer(ref), ensure_ascii=False)
+        schema = (body.get("response_format") or {}).get("json_schema") or {}
+        if schema.get("name") in SUMMARY_SCHEMAS:
+            content = self._summaries(body)
         else:
             content = json.dumps({"themes": ["Two papers on detection.", "One on coding."]})
         usage = {
-            "prompt_tokens": prompt,
+            "prompt_tokens": prompt_tokens(body),
             "completion_tokens": estimate_tokens(content),
         }
         return web.json_response({
@@ -85,6 +96,21 @@ class FakeLLM:
                          "message": {"role": "assistant", "content": content}}],
             "usage": {**usage, "total_tokens": sum(usage.values())},
         })  # fmt: skip
+
+    def _summaries(self, body: dict[str, Any]) -> str:
+        """The reply's JSON: a bare summary for a lone paper, else one item per paper id."""
+        self.summary_calls += 1
+        messages = body["messages"]
+        system = next(m["content"] for m in messages if m["role"] == "system")
+        user = next(m["content"] for m in messages if m["role"] == "user")
+        language = match[1] if (match := LANGUAGE_RE.search(system)) else "?"
+        papers = [(paper_id, title.strip()) for paper_id, title in PAPER_RE.findall(user)]
+        self.sent.update((title, language) for _, title in papers)
+        answers = [(paper_id, _answer(self.by_title.get(title, {}))) for paper_id, title in papers]
+        if len(answers) == 1 and not answers[0][0]:
+            return json.dumps(answers[0][1], ensure_ascii=False)
+        items = [{"id": paper_id, **answer} for paper_id, answer in answers]
+        return json.dumps({"summaries": items}, ensure_ascii=False)
 
 
 def _brief(text: str, words: int = 30) -> str:
@@ -166,33 +192,56 @@ class CostReport:
     unique_summaries: int
     calls: int
     summary_calls: int
+    pairs_sent: int
+    most_sends: int  # the most requests any one (paper, language) was sent in
     prompt_tokens: int
     completion_tokens: int
     seconds: float
+    batch: int = 1
+
+    @property
+    def tokens_per_paper(self) -> float:
+        """Prompt + completion tokens per unique (paper, language) summarized."""
+        return (self.prompt_tokens + self.completion_tokens) / max(self.unique_summaries, 1)
 
     def render(self) -> str:
         """The benchmark's table."""
         per = max(self.unique_summaries, 1)
         rows = [
             ("channels (overlapping topics, en 70 % / zh 30 %)", f"{self.channels}"),
-            ("digests with papers", f"{self.digests}"),
+            ("digests with papers (composed 100 at a time)", f"{self.digests}"),
             ("unique (paper, language) summarized", f"{self.unique_summaries}"),
             ("LLM calls (summaries + one themes call per digest)", f"{self.calls}"),
-            ("summary calls", f"{self.summary_calls}"),
-            ("summary calls per unique paper per language (goal 1.0)",
-             f"{self.summary_calls / per:.2f}"),
+            (f"summary calls (LLM_SUMMARY_BATCH={self.batch})", f"{self.summary_calls}"),
+            ("papers per summary call", f"{self.pairs_sent / max(self.summary_calls, 1):.1f}"),
+            ("(paper, language) pairs sent to the LLM per unique pair summarized (goal 1.0)",
+             f"{self.pairs_sent / per:.2f}"),
             ("prompt tokens per summarized paper (est.)", f"{self.prompt_tokens / per:.0f}"),
             ("completion tokens per summarized paper (est.)",
              f"{self.completion_tokens / per:.0f}"),
-            ("total tokens per summarized paper (goal <= 700)",
-             f"{(self.prompt_tokens + self.completion_tokens) / per:.0f}"),
+            ("total tokens per summarized paper (goal <= 700)", f"{self.tokens_per_paper:.0f}"),
             ("wall time for all digests", f"{self.seconds:.1f} s"),
         ]  # fmt: skip
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}} | {value:>8}" for name, value in rows)
 
 
-async def run(folder: Path, channels_count: int = CHANNELS) -> CostReport:
+async def compose_all(
+    app: App, channels: list[tuple[Channel, list[Topic]]], concurrency: int
+) -> list[tuple[Channel, Digest]]:
+    """Every channel's digest, composed concurrently like delivery (at most `concurrency`)."""
+    async with app.db.session() as session:
+        corpus = await load_corpus(session, DAY, DAY)
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(channel: Channel, topics: list[Topic]) -> tuple[Channel, Digest]:
+        async with limit:
+            return channel, await app.digests.compose(channel, topics, DAY, corpus=corpus)
+
+    return list(await asyncio.gather(*(one(c, t) for c, t in channels)))
+
+
+async def run(folder: Path, channels_count: int = CHANNELS, batch: int | None = None) -> CostReport:
     """Compose every channel's digest once, with the LLM summarizer on the fake server."""
     rows = load_reference()
     fake = FakeLLM({r["title"]: r for r in rows})
@@ -204,42 +253,46 @@ async def run(folder: Path, channels_count: int = CHANNELS) -> CostReport:
     settings = Settings(
         _env_file=None, llm_base_url=f"{server.url}/v1", llm_api_key="k", llm_model="bench",
         llm_concurrency=8,
+        **({"llm_summary_batch": batch} if batch else {}),
     )  # fmt: skip
     app = await create_app(settings, db=db)
     try:
         channels = await seed(db, rows, channels_count)
         started = time.perf_counter()
-        async with db.session() as session:
-            corpus = await load_corpus(session, DAY, DAY)
-        pairs: set[tuple[int, str]] = set()
-        digests = 0
-        for channel, topics in channels:
-            digest = await app.digests.compose(channel, topics, DAY, corpus=corpus)
-            digests += not digest.is_empty
-            pairs.update((p.paper_id, channel.language) for p in digest.papers)
+        composed = await compose_all(app, channels, settings.delivery_concurrency)
         seconds = time.perf_counter() - started
         async with db.session() as session:
             usage = list(await session.exec(LlmUsage.__table__.select()))  # type: ignore[attr-defined]
     finally:
         await app.aclose()
         await server.stop()
-    summaries = [u for u in usage if u.purpose == "summary"]  # per summarized paper
-    prompt = sum(u.prompt_tokens for u in summaries)
-    completion = sum(u.completion_tokens for u in summaries)
+    pairs = {(p.paper_id, c.language) for c, d in composed for p in d.papers}
+    summaries = [u for u in usage if u.purpose == "summary"]
     return CostReport(
-        len(channels),
-        digests,
-        len(pairs),
-        fake.calls,
-        fake.summary_calls,
-        prompt,
-        completion,
-        seconds,
+        channels=len(channels),
+        digests=sum(not d.is_empty for _, d in composed),
+        unique_summaries=len(pairs),
+        calls=fake.calls,
+        summary_calls=fake.summary_calls,
+        pairs_sent=sum(fake.sent.values()),
+        most_sends=max(fake.sent.values(), default=0),
+        prompt_tokens=sum(u.prompt_tokens for u in summaries),
+        completion_tokens=sum(u.completion_tokens for u in summaries),
+        seconds=seconds,
+        batch=settings.llm_summary_batch,
     )
 
 
-async def main() -> None:
-    """Run and print the LLM cost benchmark."""
-    with tempfile.TemporaryDirectory() as folder:
-        report = await run(Path(folder))
-    print(report.render())
+async def main(batches: tuple[int, ...] = ()) -> None:
+    """Run and print the LLM cost benchmark (once per batch size given, else the default)."""
+    for n, batch in enumerate(batches or (None,)):
+        with tempfile.TemporaryDirectory() as folder:
+            report = await run(Path(folder), batch=batch)
+        print(("\n" if n else "") + report.render())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="LLM cost of a 1,000-channel digest day.")
+    parser.add_argument("--batch", default="", help="LLM_SUMMARY_BATCH sizes, e.g. 1,4,8")
+    sizes = tuple(int(size) for size in parser.parse_args().batch.split(",") if size.strip())
+    asyncio.run(main(sizes))

@@ -1,5 +1,6 @@
 """The whole bot with an LLM configured: summaries come from the (fake) OpenAI server, in the
-channel's language, each paper summarized once however many digests show it."""
+channel's language, each paper summarized once however many digests show it (the digest's
+papers in one batched call)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
-from tests.fakes.openai_server import Completion, FakeOpenAIServer, running_openai_server
+from tests.fakes.openai_server import (
+    Completion,
+    FakeOpenAIServer,
+    fenced_papers,
+    running_openai_server,
+    summary_responder,
+)
 
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 LLM_SUMMARY = {
@@ -30,14 +37,14 @@ LLM_SUMMARY = {
 
 
 def summary_calls(llm: FakeOpenAIServer) -> list[dict[str, object]]:
-    """The requests that asked for a paper summary (not themes)."""
-    return [b for b in llm.bodies if "paper_summary" in json.dumps(b.get("response_format"))]
+    """The requests that asked for paper summaries (one or a batch; not themes)."""
+    return [b for b in llm.bodies if "paper_summar" in json.dumps(b.get("response_format"))]
 
 
 @pytest.fixture
 async def llm() -> AsyncIterator[FakeOpenAIServer]:
     async with running_openai_server() as fake:
-        fake.script(Completion(json.dumps(LLM_SUMMARY, ensure_ascii=False)))
+        fake.script(summary_responder(lambda _title: LLM_SUMMARY))
         yield fake
 
 
@@ -67,12 +74,13 @@ async def test_digest_uses_llm_summaries_in_the_channel_language(
     assert "=== 2025-04-28 论文速递 ===" in digest
     assert "要点: 提出了一种纠缠纯化方案。" in digest
     assert "评分 77/100" in digest
-    assert len(summary_calls(llm)) == 3
-    assert len(llm.bodies) == 4  # and one themes call for the digest
+    [batch] = summary_calls(llm)  # the digest's three papers in one call
+    assert [i for i, _ in fenced_papers(batch)] == ["p1", "p2", "p3"]
+    assert len(llm.bodies) == 2  # and one themes call for the digest
     assert all("Chinese" in json.dumps(body, ensure_ascii=False) for body in llm.bodies)
 
     again = await llm_bot.exec_command("/digest now")
-    assert len(summary_calls(llm)) == 3  # cached per (paper, language, model, prompt version)
+    assert len(summary_calls(llm)) == 1  # cached per (paper, language, model, prompt version)
     assert re.findall(r"^\[\d\] ", again, re.MULTILINE) == ["[1] ", "[2] ", "[3] "]
 
 
@@ -83,7 +91,7 @@ def favour_the_last_candidate(body: dict[str, object]) -> Completion:
     prompt = "\n".join(m["content"] for m in messages)
     ids = [int(i) for i in re.findall(r'<paper id="(\d+)">', prompt)]
     if "paper_relevance" not in json.dumps(body.get("response_format")) or not ids:
-        return Completion(json.dumps(LLM_SUMMARY, ensure_ascii=False))
+        return summary_responder(lambda _title: LLM_SUMMARY)(body)
     scores = [{"id": i, "relevance": 10 if i == ids[-1] else 0, "reason": "r"} for i in ids]
     return Completion(json.dumps({"scores": scores}))
 
