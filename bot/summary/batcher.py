@@ -1,12 +1,13 @@
 """Micro-batching summaries across concurrent callers, with in-flight de-duplication.
 
 Concurrent digests ask for overlapping papers at once. Per language the batcher keeps one
-open batch: each paper that is neither cached nor already asked for joins it, and the
-batch is sent when it holds `size` papers or `window` seconds after its first paper joined
-(a loop timer, no polling). At most as many batches as the shared semaphore allows run at
-once. A (paper, language) already queued or in flight is awaited, never asked for again,
-and a finished non-fallback summary stays at hand for the next `recent` requests' worth
-of papers, so a caller whose cache read raced the store does not ask again.
+open batch: each paper that is neither cached nor already asked for joins it. The batch
+closes when it holds `size` papers, and otherwise `window` seconds after its first paper
+joined (a loop timer, no polling) it asks for a slot of the shared semaphore, staying open
+to later papers until it gets one: while the LLM is busy, batches fill up instead of
+queueing half empty. A (paper, language) already queued or in flight is awaited, never
+asked for again, and a finished non-fallback summary stays at hand for the next `recent`
+requests' worth of papers, so a caller whose cache read raced the store does not ask again.
 
 Each batch runs as its own task and stores its summaries before handing them out, so a
 caller that is cancelled loses nothing: the other waiters still get theirs, the cache is
@@ -52,6 +53,7 @@ class _Batch:
     ids: list[int] = field(default_factory=list)
     papers: list[PaperText] = field(default_factory=list)
     timer: asyncio.TimerHandle | None = None
+    started: bool = False
 
 
 class MicroBatcher:
@@ -94,18 +96,25 @@ class MicroBatcher:
         batch.ids.append(paper_id)
         batch.papers.append(paper)
         if len(batch.ids) >= self._size:
-            self._flush(language)
-        elif batch.timer is None:
-            batch.timer = asyncio.get_running_loop().call_later(self._window, self._flush, language)
+            self._close(language, batch)
+            self._start(language, batch)
+        elif batch.timer is None and not batch.started:
+            loop = asyncio.get_running_loop()
+            batch.timer = loop.call_later(self._window, self._start, language, batch)
         return future
 
-    def _flush(self, language: str) -> None:
-        """Send the language's open batch (when full, or when its window ends)."""
-        batch = self._open.pop(language, None)
-        if batch is None:
-            return
+    def _close(self, language: str, batch: _Batch) -> None:
+        """No more papers join this batch."""
+        if self._open.get(language) is batch:
+            del self._open[language]
         if batch.timer is not None:
             batch.timer.cancel()
+
+    def _start(self, language: str, batch: _Batch) -> None:
+        """Have the batch wait for a slot and then be sent (once)."""
+        if batch.started:
+            return
+        batch.started = True
         task = asyncio.get_running_loop().create_task(self._run(language, batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -125,6 +134,7 @@ class MicroBatcher:
     ) -> list[tuple[int, Summary]] | Exception:
         try:
             async with self._limit:
+                self._close(language, batch)  # a slot: what has joined by now goes
                 made = await self._summarizer.summarize_many(batch.papers, language)
             return list(zip(batch.ids, made, strict=True))
         except Exception as error:

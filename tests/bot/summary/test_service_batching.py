@@ -12,8 +12,9 @@ from sqlmodel import select
 from bot.models import Paper, SummaryRecord
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
+from bot.summary.batcher import MicroBatcher
 from bot.summary.prompts import PROMPT_VERSION
-from bot.summary.service import SummaryService
+from bot.summary.service import SummaryService, paper_text
 from tests.bot.summary.test_batch import fields
 from tests.factories import fetched_paper
 from tests.fakes.openai_server import Failure, FakeOpenAIServer, fenced_papers, summary_responder
@@ -139,3 +140,37 @@ async def test_batch_of_one_sends_each_paper_alone_and_still_shares_it(
         await asyncio.gather(service.summaries(papers, "en"), service.summaries(papers, "en"))
     assert server.calls == 3 and titles_sent(server) == Counter(p.title for p in papers)
     assert all(fenced_papers(body)[0][0] == "" for body in server.bodies)
+
+
+async def _timers_due_now_have_run() -> None:
+    """Return after the loop has run every timer due by now (a zero-delay timer's turn)."""
+    loop = asyncio.get_running_loop()
+    turn: asyncio.Future[None] = loop.create_future()
+    loop.call_later(0, turn.set_result, None)
+    await turn
+
+
+async def test_a_batch_waiting_for_a_slot_takes_papers_that_arrive_meanwhile(
+    server: FakeOpenAIServer, rig_factory: Any, db: Database
+) -> None:
+    server.script(summary_responder(fields))
+    a, b, c = await stored_papers(db, 3)
+    stored: list[int] = []
+
+    async def store(language: str, pairs: Any) -> None:
+        stored.extend(paper_id for paper_id, _ in pairs)
+
+    summarizer = rig_factory(llm_summary_batch=8).summarizer
+    batcher = MicroBatcher(summarizer, store, asyncio.Semaphore(1), size=8, window=0.0)
+    server.hold()
+    async with asyncio.timeout(WAIT):
+        first = batcher.submit(a.id, paper_text(a), "en")
+        await server.wait_for_calls(1)  # a's batch holds the only slot
+        second = batcher.submit(b.id, paper_text(b), "en")
+        await _timers_due_now_have_run()  # b's window is over: its batch waits for the slot
+        third = batcher.submit(c.id, paper_text(c), "en")
+        server.release()
+        await asyncio.gather(first, second, third)
+    assert server.calls == 2
+    assert [title for _, title in fenced_papers(server.bodies[1])] == [b.title, c.title]
+    assert sorted(stored) == sorted([a.id, b.id, c.id])
