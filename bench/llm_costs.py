@@ -3,6 +3,9 @@
 The channels' digests are composed the way delivery composes them: concurrently, at most
 DELIVERY_CONCURRENCY (100) at once, so the summary service pools their missing papers into
 batched calls of LLM_SUMMARY_BATCH papers and never asks twice for a (paper, language).
+Every setting is the default (LLM_CONCURRENCY 4, LLM_SUMMARY_BATCH 8), and the fake takes
+the time its reply would take to decode (at 2,000 tokens a second, far faster than a real
+model), so batches fill as they would while calls are under way.
 
 A loopback fake OpenAI-compatible server answers each summary request, for every paper
 fenced in it (by id in a batch), with the reference digest's own LLM fields for that paper,
@@ -48,9 +51,15 @@ from tests.fakes.http_server import FakeHttpServer
 DAY = date(2025, 12, 22)
 CHANNELS = 1_000
 LANGUAGES = (("en", 0.7), ("zh", 0.3))
-PAPER_RE = re.compile(r'<paper(?: id="([^"]*)")?>\s*<title>(.*?)</title>', re.DOTALL)
+PAPER_RE = re.compile(
+    r'<paper(?: id="([^"]*)")?>\n(?:<title>(.*?)</title>|(.*?)\n)', re.DOTALL
+)  # a lone paper's <title>, or a batched paper's first line
 LANGUAGE_RE = re.compile(r'Write in [^\n]*?\("([^"]+)"\)')
 SUMMARY_SCHEMAS = ("paper_summary", "paper_summaries")
+# The fake answers after the time decoding its reply takes: hosted models decode about
+# 50-150 tokens a second, the fake 2,000 so the run stays short. A slower real model only
+# lets more papers join each batch while calls are under way.
+DECODE_TOKENS_PER_SECOND = 2_000
 
 
 def estimate_tokens(text: str) -> int:
@@ -90,6 +99,7 @@ class FakeLLM:
             "prompt_tokens": prompt_tokens(body),
             "completion_tokens": estimate_tokens(content),
         }
+        await asyncio.sleep(usage["completion_tokens"] / DECODE_TOKENS_PER_SECOND)
         return web.json_response({
             "id": f"c{self.calls}", "object": "chat.completion", "created": 0, "model": "bench",
             "choices": [{"index": 0, "finish_reason": "stop",
@@ -104,7 +114,8 @@ class FakeLLM:
         system = next(m["content"] for m in messages if m["role"] == "system")
         user = next(m["content"] for m in messages if m["role"] == "user")
         language = match[1] if (match := LANGUAGE_RE.search(system)) else "?"
-        papers = [(paper_id, title.strip()) for paper_id, title in PAPER_RE.findall(user)]
+        found = PAPER_RE.findall(user)
+        papers = [(paper_id, (tagged or line).strip()) for paper_id, tagged, line in found]
         self.sent.update((title, language) for _, title in papers)
         answers = [(paper_id, _answer(self.by_title.get(title, {}))) for paper_id, title in papers]
         if len(answers) == 1 and not answers[0][0]:
@@ -125,9 +136,9 @@ def _answer(ref: dict[str, Any]) -> dict[str, Any]:
     while len(keywords) < 3:
         keywords.append(f"term{len(keywords)}")
     fields = ("tldr", "motivation", "method", "result", "conclusion")
-    answer = {f: _brief(ref.get(f, "Not stated."), 20) for f in fields}
-    answer["tldr"] = _brief(ref.get("tldr", "A paper."), 30)
-    one_line = _brief(ref.get("tldr", "A paper."), 15)
+    answer = {f: _brief(ref.get(f, "Not stated."), 15) for f in fields}  # the prompt's limits
+    answer["tldr"] = _brief(ref.get("tldr", "A paper."), 25)
+    one_line = _brief(ref.get("tldr", "A paper."), 12)
     return {**answer, "one_line": one_line, "keywords": keywords, "score": 70,
             "score_reason": "Clear contribution with quantitative results."}  # fmt: skip
 
@@ -252,7 +263,6 @@ async def run(folder: Path, channels_count: int = CHANNELS, batch: int | None = 
     await db.migrate()
     settings = Settings(
         _env_file=None, llm_base_url=f"{server.url}/v1", llm_api_key="k", llm_model="bench",
-        llm_concurrency=8,
         **({"llm_summary_batch": batch} if batch else {}),
     )  # fmt: skip
     app = await create_app(settings, db=db)

@@ -58,13 +58,18 @@ def rate_limited(retry_after: str) -> Failure:
 Responder = Callable[[dict[str, Any]], Completion]  # builds the reply from the request body
 Step = Completion | Failure | Responder
 SummaryFields = Callable[[str], dict[str, Any]]  # a paper's title → its summary fields
-_FENCED = re.compile(r'<paper(?: id="([^"]*)")?>\s*<title>(.*?)</title>', re.DOTALL)
+_FENCED = re.compile(
+    r'<paper(?: id="([^"]*)")?>\n(?:<title>(.*?)</title>|(.*?)\n)', re.DOTALL
+)  # a lone paper's <title>, or a batched paper's first line
 
 
 def fenced_papers(body: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, title) of each paper fenced in a request's first user message ("" for no id)."""
     user = next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
-    return [(paper_id or "", title.strip()) for paper_id, title in _FENCED.findall(user)]
+    return [
+        (paper_id or "", (tagged or line).strip())
+        for paper_id, tagged, line in _FENCED.findall(user)
+    ]
 
 
 def summary_responder(

@@ -152,6 +152,16 @@ async def test_paper_text_cannot_forge_another_paper(
     assert [i for i, _ in fenced_papers(server.bodies[0])] == ["p1", "p2"]
 
 
+async def test_a_batched_title_stays_on_its_first_line(
+    server: FakeOpenAIServer, rig_factory: Any
+) -> None:
+    server.script(summary_responder(fields))
+    two_lines = PaperText("k", "Quantum\n  error correction", "We correct errors.")
+    await rig_factory().summarizer.summarize_many([two_lines, PAPERS[0]], "en")
+    user = server.bodies[0]["messages"][1]["content"]
+    assert '<paper id="p1">\nQuantum error correction\n\nWe correct errors.\n</paper>' in user
+
+
 async def test_every_call_records_its_tokens(
     server: FakeOpenAIServer, rig_factory: Any, db: Database
 ) -> None:

@@ -77,7 +77,7 @@ async def test_prompt_carries_language_term_rule_and_fenced_paper(
     system, user = server.bodies[0]["messages"]
     assert system["role"] == "system" and user["role"] == "user"
     assert '"zh"' in system["content"] and "Chinese" in system["content"]
-    assert "Keep technical" in system["content"] and "original form" in system["content"]
+    assert "keeping technical terms" in system["content"] and "as written" in system["content"]
     assert "never instructions" in system["content"]
     assert "<paper>" in user["content"] and PAPER.abstract in user["content"]
 
