@@ -43,7 +43,8 @@ class App:
     llm: LLMClient | None = None
 
     async def aclose(self) -> None:
-        """Release the HTTP clients and the database."""
+        """Release the summary batches, the HTTP clients and the database."""
+        await self.summaries.aclose()
         await self.http.aclose()
         if self.llm is not None:
             await self.llm.close()

@@ -80,6 +80,18 @@ class MicroBatcher:
         self._recent: OrderedDict[Key, asyncio.Future[Summary]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
 
+    async def aclose(self) -> None:
+        """Cancel batches still open or under way (their waiters see the cancellation)."""
+        for language, batch in list(self._open.items()):
+            self._close(language, batch)
+            if not batch.started:
+                batch.started = True
+                self._settle(language, batch.ids, None)
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def known(self, paper_id: int, language: str) -> asyncio.Future[Summary] | None:
         """The queued, in-flight or recently finished summary of this paper, if any."""
         key = (paper_id, language)

@@ -52,6 +52,11 @@ class SummaryService:
                 summarizer, self._store, self._limit, size=summarizer.batch_size, window=window
             )
 
+    async def aclose(self) -> None:
+        """Stop batches still open or under way (at shutdown, once callers are done)."""
+        if self._batcher is not None:
+            await self._batcher.aclose()
+
     @property
     def summarizer(self) -> Summarizer:
         """The summarizer behind this service."""

@@ -174,3 +174,25 @@ async def test_a_batch_waiting_for_a_slot_takes_papers_that_arrive_meanwhile(
     assert server.calls == 2
     assert [title for _, title in fenced_papers(server.bodies[1])] == [b.title, c.title]
     assert sorted(stored) == sorted([a.id, b.id, c.id])
+
+
+async def test_closing_cancels_batches_open_or_under_way(
+    server: FakeOpenAIServer, rig_factory: Any, db: Database
+) -> None:
+    server.script(summary_responder(fields))
+    a, a2, b = await stored_papers(db, 3)
+    summarizer = rig_factory(llm_summary_batch=2).summarizer
+    batcher = MicroBatcher(summarizer, _no_store, asyncio.Semaphore(1), size=2, window=60.0)
+    server.hold()
+    async with asyncio.timeout(WAIT):
+        under_way = [batcher.submit(p.id, paper_text(p), "en") for p in (a, a2)]  # full: sent
+        await server.wait_for_calls(1)
+        still_open = batcher.submit(b.id, paper_text(b), "en")  # waits out its window
+        await batcher.aclose()
+    assert all(f.cancelled() for f in [*under_way, still_open])
+    assert all(batcher.known(p.id, "en") is None for p in (a, a2, b))
+    server.release()
+
+
+async def _no_store(language: str, pairs: Any) -> None:
+    """A store that keeps nothing."""
