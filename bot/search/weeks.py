@@ -4,9 +4,12 @@ Ranking every match of a frequent query (tens of thousands of rows, each tsvecto
 TOAST) costs seconds, so search looks at the newest matches first: the announcement weeks
 of the last 1, 4, 13 and 52 weeks, then everything older, each ring asked only for what is
 still missing (once the matches so far are sparse, all the rest in one go). The week is a
-lexeme of `fts_vector` (migration 0008), so each ring is one GIN lookup, and a ring's heap
-rows are read only until the limit is reached. The digest scorer
-then ranks the candidates; a query with fewer matches than the limit gets all of them.
+lexeme of `fts_vector` (migration 0008), so a narrow ring is one GIN lookup and only its
+heap rows are read, until the limit is reached; that is what keeps a frequent query cheap.
+A wider ring is reached only by a query with few recent matches, and there an OR of dozens
+of week lexemes would cost more in the index than a date filter on the query's own matches.
+The digest scorer then ranks the candidates; a query with fewer matches than the limit gets
+all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 EPOCH = date(1900, 1, 1)  # a Monday; the migration counts weeks from it
 RINGS = (1, 4, 13, 52)  # weeks back from the current one
+LEXEME_WEEKS = 4  # rings this narrow are looked up by week lexemes, wider ones by date
 
 
 def week_of(day: date) -> int:
@@ -84,13 +88,14 @@ async def _ring_ids(
     session: AsyncSession, query: str, ring: Ring, since: date | None, limit: int
 ) -> list[int]:
     params: dict[str, object] = {"q": query, "limit": limit}
-    if ring.older:  # outside the recent weeks: before them, or (clock skew) after them
-        where = ("fts_vector @@ to_tsquery('english', :q) AND "
-                 "(last_announced_on < :start OR last_announced_on >= :end)")  # fmt: skip
-        params |= {"start": week_start(ring.first), "end": week_start(ring.last + 1)}
-    else:
+    where = "fts_vector @@ to_tsquery('english', :q)"
+    if not ring.older and ring.last - ring.first < LEXEME_WEEKS:
         where = "fts_vector @@ (to_tsquery('english', :q) && CAST(:weeks AS tsquery))"
         params["weeks"] = ring.tsquery()
+    else:  # a wide ring or the rest: a date filter on the query's own matches
+        inside = "last_announced_on >= :start AND last_announced_on < :end"
+        where += f" AND NOT ({inside})" if ring.older else f" AND {inside}"
+        params |= {"start": week_start(ring.first), "end": week_start(ring.last + 1)}
     if since is not None:
         where += " AND last_announced_on >= :since"
         params["since"] = since
