@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.query.ast import Filter, Node, Not, Or, Term
 from bot.query.terms import raw_tokens
-from bot.search.weeks import postgres_candidates
+from bot.search.weeks import postgres_candidates, select_ids
 
 SQLITE_COLUMNS = {"any": "{title abstract}", "title": "title", "abs": "abstract",
                   "author": "authors"}  # fmt: skip
@@ -101,15 +100,10 @@ async def candidate_ids(
     return await _sqlite_candidates(session, to_fts5(expr), since, limit)
 
 
-async def _ids(session: AsyncSession, sql: str, **params: object) -> list[int]:
-    rows = await session.exec(text(sql).bindparams(**params))  # type: ignore[call-overload]
-    return [int(row[0]) for row in rows]
-
-
 async def _newest(session: AsyncSession, since: date | None, limit: int, dialect: str) -> list[int]:
     """A query with no words to look for: the newest papers (the exact match filters them)."""
     cutoff = since or date.min
-    return await _ids(
+    return await select_ids(
         session,
         "SELECT id FROM papers WHERE last_announced_on >= :since "
         "ORDER BY last_announced_on DESC, id DESC LIMIT :limit",
@@ -125,10 +119,10 @@ async def _sqlite_candidates(
     if since is None:
         sql = ("SELECT rowid FROM papers_fts WHERE papers_fts MATCH :q "
                "ORDER BY rowid DESC LIMIT :limit")  # fmt: skip
-        return await _ids(session, sql, q=query, limit=limit)
+        return await select_ids(session, sql, q=query, limit=limit)
     sql = (
         "SELECT p.id FROM papers_fts JOIN papers AS p ON p.id = papers_fts.rowid "
         "WHERE papers_fts MATCH :q AND p.last_announced_on >= :since "
         "ORDER BY papers_fts.rowid DESC LIMIT :limit"
     )
-    return await _ids(session, sql, q=query, since=since.isoformat(), limit=limit)
+    return await select_ids(session, sql, q=query, since=since.isoformat(), limit=limit)

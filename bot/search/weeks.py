@@ -45,7 +45,7 @@ class Ring:
     older: bool = False
 
     def tsquery(self) -> str:
-        """The weeks as a tsquery OR of their lexemes (empty for the older ring)."""
+        """The ring's weeks as a tsquery OR of their lexemes (for narrow rings)."""
         return " | ".join(f"'~w{week}'" for week in range(self.first, self.last + 1))
 
 
@@ -99,6 +99,10 @@ async def _ring_ids(
     if since is not None:
         where += " AND last_announced_on >= :since"
         params["since"] = since
-    sql = f"SELECT id FROM papers WHERE {where} LIMIT :limit"
+    return await select_ids(session, f"SELECT id FROM papers WHERE {where} LIMIT :limit", **params)
+
+
+async def select_ids(session: AsyncSession, sql: str, **params: object) -> list[int]:
+    """The paper ids (first column) a SQL query returns."""
     rows = await session.exec(text(sql).bindparams(**params))  # type: ignore[call-overload]
     return [int(row[0]) for row in rows]
