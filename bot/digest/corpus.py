@@ -41,6 +41,15 @@ class Corpus:
         )
 
     @cached_property
+    def by_category(self) -> dict[str, tuple[int, ...]]:
+        """Paper ids by primary category (as digests group them), in id order."""
+        groups: dict[str, list[int]] = {}
+        for pid in sorted(self.papers):
+            paper, _ = self.papers[pid]
+            groups.setdefault(paper.primary_category or "other", []).append(pid)
+        return {category: tuple(ids) for category, ids in groups.items()}
+
+    @cached_property
     def versions(self) -> dict[int, int]:
         """Paper id -> stored version (0 when unknown), read once from the rows."""
         return {pid: paper.version or 0 for pid, (paper, _) in self.papers.items()}

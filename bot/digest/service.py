@@ -17,7 +17,7 @@ from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
-from bot.digest.themes import keyword_themes
+from bot.digest.themes import MAX_THEMES, keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
@@ -30,6 +30,8 @@ from bot.summary.service import SummaryService
 from bot.summary.types import Summary
 from bot.topics import compile_topics, parse_topics, plan_sources
 
+MIN_THEMES = 2  # fewer LLM theme lines than this are topped up with keyword themes
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -38,6 +40,7 @@ class Selection:
     selected: list[Selected]
     matched: int
     corpus_size: int
+    corpus: Corpus | None = None  # the window's papers, for category themes (None: replanned)
 
 
 class DigestService:
@@ -102,7 +105,7 @@ class DigestService:
             selected = await self._llm.rerank(
                 [t.query for t in topics], selected, channel.max_papers
             )
-        return Selection(selected, matched, len(corpus.papers))
+        return Selection(selected, matched, len(corpus.papers), corpus)
 
     async def assemble(
         self, channel: Channel, anchor: date, selection: Selection, notes: tuple[str, ...] = ()
@@ -112,8 +115,10 @@ class DigestService:
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
         digest = self._digest(channel, anchor, selection, summaries, notes)
         if self._llm is not None:
-            themes = await self._llm.themes(digest.papers, channel.language)
-            digest = replace(digest, themes=themes or digest.themes)
+            written = await self._llm.digest_themes(
+                digest.papers, channel.language, selection.corpus
+            )
+            digest = replace(digest, themes=with_keyword_themes(written, digest.themes))
         return digest
 
     def _digest(
@@ -182,6 +187,13 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
+
+
+def with_keyword_themes(written: Sequence[str], keyword: Sequence[str]) -> tuple[str, ...]:
+    """The LLM's theme lines, topped up with keyword themes when fewer than two were written."""
+    if len(written) >= MIN_THEMES or not written:
+        return tuple(written) or tuple(keyword)
+    return tuple(dict.fromkeys((*written, *keyword)))[:MAX_THEMES]
 
 
 async def feedback_profile(session: AsyncSession, channel_id: int) -> FeedbackProfile:
