@@ -14,6 +14,7 @@ the language key `NEUTRAL`, and concurrent callers of one paper await the same r
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -25,6 +26,7 @@ from bot.summary.batcher import WINDOW, BatchSummarizer, MicroBatcher
 from bot.summary.types import PaperText, Summarizer, Summary
 
 CHUNK = 500
+MEMO = 20_000  # the latest language-neutral summaries kept in memory, beside the store
 NEUTRAL = "*"  # the cache's language key for a language-neutral summarizer's summaries
 
 
@@ -54,7 +56,7 @@ class SummaryService:
         self._limit = asyncio.Semaphore(concurrency)
         self._batcher: MicroBatcher | None = None
         self._neutral = bool(getattr(summarizer, "language_neutral", False))
-        self._making: dict[tuple[int, str], asyncio.Future[Summary]] = {}
+        self._making: OrderedDict[tuple[int, str], asyncio.Future[Summary]] = OrderedDict()
         self._runs: set[asyncio.Future[None]] = set()
         if isinstance(summarizer, BatchSummarizer):
             self._batcher = MicroBatcher(
@@ -128,14 +130,14 @@ class SummaryService:
             for paper_id, summary in pairs:
                 futures[paper_id].set_result(summary)
         except BaseException as error:
-            for future in futures.values():
+            for paper_id, future in futures.items():
+                self._making.pop((paper_id, key), None)  # asked for again next time
                 if not future.done():
                     future.set_exception(error)
             if not isinstance(error, Exception):
                 raise
-        finally:
-            for paper_id in futures:
-                self._making.pop((paper_id, key), None)
+        while len(self._making) > MEMO:  # made ones stay a while: a cache read under way
+            self._making.popitem(last=False)  # when they were stored would miss them
 
     async def _make(self, paper: Paper, language: str) -> Summary:
         async with self._limit:
