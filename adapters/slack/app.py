@@ -2,8 +2,9 @@
 
 Socket Mode by default (SLACK_APP_TOKEN), or HTTP mode (`start(http=True, port=N)`, signed
 requests at /slack/events). Everything runs on the caller's asyncio loop: no threads and no
-blocking `start()`. Work that outlives Slack's 3-second acknowledgement runs in tracked tasks
-that `stop()` waits for.
+blocking `start()`. Requests are acknowledged before any work (Bolt's ack-first; see
+`adapters.deferred`); the work runs in tracked tasks that `stop()` waits for, and a slash
+command still running after `working_after` seconds says so through its response URL.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.deferred import WORKING_AFTER, notify_when_slow
 from adapters.slack import parse
 from adapters.slack.dedupe import RecentKeys
 from adapters.slack.http import SlackHttpServer
@@ -59,7 +61,7 @@ class SlackAdapter:
         *,
         client: AsyncWebClient | None = None,
         per_channel_per_second: float | None = 1.0,
-        ack_after: float = 2.0,
+        working_after: float = WORKING_AFTER,
         http_mode: bool = False,
         host: str = "0.0.0.0",
         port: int = 3000,
@@ -79,7 +81,7 @@ class SlackAdapter:
         clients = WorkspaceClients(self.client, self.oauth.installations if self.oauth else None)
         pacer = ChannelPacer(per_channel_per_second)
         self._sender = SlackSender(self.client, pacer, clients=clients)
-        self._ack_after = ack_after
+        self._working_after = working_after
         self._events = RecentKeys()
         self._messages = RecentKeys()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -170,11 +172,15 @@ class SlackAdapter:
             self.app.event(name)(self._on_membership)
 
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:
-        """Run the command; ack empty when it finished fast, else "Working on it…" and go on."""
+        """Ack at once, then run the command; a slow one says "Working on it…" meanwhile."""
+        await ack()
         message = parse.parse_slash_command(command)
-        task = self._spawn(self._command(message, respond))
-        done, _ = await asyncio.wait({task}, timeout=self._ack_after)
-        await (ack() if done else ack(text=WORKING))
+        work = self._spawn(self._command(message, respond))
+
+        async def working() -> None:
+            await respond(text=WORKING, response_type="ephemeral")
+
+        self._spawn(notify_when_slow(work, working, self._working_after))
 
     async def _command(self, message: IncomingMessage, respond: Any) -> None:
         try:
