@@ -145,9 +145,12 @@ def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]
 
 @asynccontextmanager
 async def slack_rig(
-    db: Database, feeds: FakeHttpServer, *, working_after: float = 60.0  # no "Working on it…" unless asked
+    db: Database, feeds: FakeHttpServer, *, working_after: float = 60.0
 ) -> AsyncIterator[SlackRig]:
-    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards."""
+    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
+
+    `working_after` is long by default, so that no "Working on it…" note is sent unless asked.
+    """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
     settings = bot_settings(

@@ -48,10 +48,11 @@ def themes_responder(body: dict[str, Any]) -> Completion:
         return summary_responder(lambda _title: SUMMARY)(body)
     user = body["messages"][-1]["content"]
     count = len(re.findall(r"^\d+\. ", user, re.MULTILINE))
+    every, even = list(range(1, count + 1)), list(range(2, count + 1, 2))
     themes = [
-        {"text": "Entanglement distribution over networks (#1, #2)", "papers": list(range(1, count + 1))},
-        {"text": "Noise in qubit control", "papers": list(range(2, count + 1, 2))},
-    ]  # fmt: skip
+        {"text": "Entanglement distribution over networks (#1, #2)", "papers": every},
+        {"text": "Noise in qubit control", "papers": even},
+    ]
     return Completion(json.dumps({"themes": themes}))
 
 
