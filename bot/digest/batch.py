@@ -72,8 +72,8 @@ async def select_group(
     for channel, topics in group:
         assert channel.id is not None
         profile = profile_of(votes.get(channel.id, []))
-        ranked = candidates(channel, cache.topics(topics), corpus, profile)
-        chosen.append(pick_fresh(channel, ranked, corpus, got.get(channel.id, {})))
+        ranked = candidates(channel, cache.topics(topics), corpus)
+        chosen.append(pick_fresh(channel, ranked, corpus, got.get(channel.id, {}), None, profile))
     return chosen
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digest.corpus import Corpus
-from bot.digest.feedback import FeedbackProfile
+from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
@@ -37,23 +37,36 @@ def digest_window(anchor: date, last_digest: date | None) -> tuple[date, date]:
 
 
 def apply_feedback(
-    ranked: list[tuple[int, float]], corpus: Corpus, profile: FeedbackProfile | None
+    ranked: list[tuple[int, float]],
+    corpus: Corpus,
+    profile: FeedbackProfile | None,
+    keep: int | None = None,
 ) -> list[tuple[int, float]]:
-    """Re-weigh ranked papers by the channel's 👍/👎 taste (unchanged when it has none)."""
+    """Re-weigh ranked papers (best first) by the channel's 👍/👎 taste.
+
+    With `keep`, only the candidates that can still reach the top `keep` are re-weighed: the
+    factor lies in [MIN_FACTOR, MAX_FACTOR], so a paper scoring below the keep-th best times
+    MIN_FACTOR / MAX_FACTOR is beaten by at least `keep` others whatever the votes; those
+    follow the re-weighed head in their own order. Unchanged when the channel has no votes.
+    """
     if profile is None or profile.is_empty:
         return ranked
-    weighed = [(pid, score * profile.factor(corpus.terms(pid))) for pid, score in ranked]
-    return sorted(weighed, key=lambda item: (-item[1], item[0]))
+    head, tail = ranked, []
+    if keep is not None and 0 < keep < len(ranked) and ranked[keep - 1][1] > 0:
+        bar = ranked[keep - 1][1] * MIN_FACTOR / MAX_FACTOR
+        cut = next((n for n, (_, score) in enumerate(ranked) if score < bar), len(ranked))
+        head, tail = ranked[:cut], ranked[cut:]
+    weighed = [(pid, score * profile.factor_of(pid, corpus.terms)) for pid, score in head]
+    return sorted(weighed, key=lambda item: (-item[1], item[0])) + tail
 
 
 def candidates(
     channel: Channel,
     topics: Sequence[CompiledQuery],
     corpus: Corpus,
-    profile: FeedbackProfile | None = None,
 ) -> list[tuple[int, float]]:
     """The channel's ranked (paper id, score) matches, replacements left out unless wanted."""
-    ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
+    ranked = rank(corpus.index, topics) if topics else []
     if channel.replacements or not corpus.replacements:
         return ranked
     left_out = corpus.replacements
@@ -66,14 +79,17 @@ def pick_fresh(
     corpus: Corpus,
     got: Mapping[int, int],
     limit: int | None = None,
+    profile: FeedbackProfile | None = None,
 ) -> tuple[list[Selected], int]:
-    """The ranked papers not yet delivered (`got`: paper id -> version), capped at `limit`
-    (default: the channel's size); and how many there were."""
+    """The ranked papers not yet delivered (`got`: paper id -> version), re-weighed by the
+    channel's votes and capped at `limit` (default: the channel's size); and how many."""
     if got:
         versions, again = corpus.versions, channel.replacements
         ranked = [i for i in ranked if i[0] not in got or (again and versions[i[0]] > got[i[0]])]
+    size = limit or channel.max_papers
+    ranked = apply_feedback(list(ranked), corpus, profile, keep=size)
     chosen = []
-    for paper_id, score in ranked[: limit or channel.max_papers]:
+    for paper_id, score in ranked[:size]:
         paper, announcement = corpus.papers[paper_id]
         chosen.append(Selected(paper, announcement, score))
     return chosen, len(ranked)
@@ -89,9 +105,9 @@ async def select_papers(
 ) -> tuple[list[Selected], int]:
     """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
     assert channel.id is not None
-    ranked = candidates(channel, topics, corpus, profile)
+    ranked = candidates(channel, topics, corpus)
     got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
-    return pick_fresh(channel, ranked, corpus, got, limit)
+    return pick_fresh(channel, ranked, corpus, got, limit, profile)
 
 
 def group_sections(
