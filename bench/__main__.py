@@ -13,7 +13,7 @@ def main() -> int:
     """Run the benchmarks in order; each prints a table with ratios."""
     print("== Offline summarizer vs lead baseline (ROUGE-L F1 on the reference digest) ==")
     summaries.main()
-    print("\n== LLM cost of a digest day by purpose: 1,000 and 10,000 channels, loopback fake LLM ==")
+    print("\n== LLM cost of a digest day by purpose, 1,000 and 10,000 channels, fake LLM ==")
     asyncio.run(llm_costs.main())
     print("\n== Scale: a heavy day (2,500 arXiv + 300 bioRxiv) for 100 to 10,000 channels ==")
     scale.main()
