@@ -119,6 +119,8 @@ def _themes(body: dict[str, Any]) -> str:
     schema = body["response_format"]["json_schema"]["schema"]
     wanted = int(schema["properties"]["themes"].get("maxItems", 4))
     sentence = "Several papers share one method for robust detection under distribution shift"
+    if schema["properties"]["themes"]["items"].get("type") == "string":  # one digest's themes
+        return json.dumps({"themes": [f"{sentence} (#{n}, #{n + 1})." for n in range(1, 4)]})
     themes = [{"text": f"{sentence} ({n + 1}).", "papers": numbers[n::wanted]}
               for n in range(min(wanted, len(numbers)))]  # fmt: skip
     return json.dumps({"themes": themes})

@@ -41,6 +41,7 @@ class Burst:
     name: str
     acks: list[float]
     errors: int
+    first_error: str = ""
 
     def row(self) -> str:
         """The burst's table row."""
@@ -116,9 +117,11 @@ async def burst(
         return (slack.posts() + slack.calls_to("response_url"))[before:]
 
     await slack.wait_until(lambda: len(replies()) >= len(commands), WORK_TIMEOUT)
-    failed = sum(FAILED in call.text for call in replies())
-    return Burst(name, [seconds for seconds, _ in answers],
-                 failed + sum(status != 200 for _, status in answers))  # fmt: skip
+    failed = [call.text for call in replies() if FAILED in call.text]
+    refused = [f"HTTP {status}" for _, status in answers if status != 200]
+    errors = refused + failed
+    return Burst(name, [seconds for seconds, _ in answers], len(errors),
+                 errors[0] if errors else "")  # fmt: skip
 
 
 async def run() -> list[Burst]:
@@ -152,6 +155,9 @@ def main() -> None:
     print(f"{'burst (signed /papers commands, HTTP mode)':<40} | p50 ms  | p99 ms  | errors")
     for result in results:
         print(result.row())
+    for result in results:
+        if result.first_error:
+            print(f"{result.name}: first error: {result.first_error[:200]}")
     print("goals: p99 <= 100 ms, 0 errors")
 
 
