@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rich.progress import Progress
 
@@ -13,10 +13,11 @@ from adapters.console_preview import preview_renderer
 from bot.app import create_app
 from bot.config import Settings
 from bot.fetching import FetchReport
-from bot.llm.usage_report import format_usage
+from bot.llm.prices import Prices
+from bot.llm.usage_report import format_purposes, format_usage
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
-from bot.store.usage import usage_by_day
+from bot.store.usage import usage_by_day, usage_by_purpose
 from bot.topics import parse_topics, plan_sources
 from paperbot.status import status_table
 
@@ -76,13 +77,25 @@ def format_report(report: FetchReport) -> str:
 async def usage(settings: Settings, args: argparse.Namespace) -> int:
     """Print LLM calls and prompt/completion tokens per day."""
     db = Database.open(settings.database_url)
+    today = datetime.now(UTC).date()
+    month = today.replace(day=1)
     try:
         await db.migrate()
         async with db.session() as session:
             rows = await usage_by_day(session, limit=args.days)
+            recent = await usage_by_purpose(session, today - timedelta(args.days - 1), today)
+            this_month = await usage_by_purpose(session, month, today)
     finally:
         await db.close()
-    print(format_usage(rows) if rows else "No LLM calls recorded.")
+    if not rows:
+        print("No LLM calls recorded.")
+        return 0
+    prices = Prices.parse(settings.llm_price_per_mtok_in, settings.llm_price_per_mtok_out)
+    print(format_usage(rows))
+    print()
+    print(format_purposes(recent, prices, f"the last {args.days} days"))
+    print()
+    print(format_purposes(this_month, prices, f"this month (since {month.isoformat()})"))
     return 0
 
 
