@@ -59,41 +59,38 @@ Reply with one JSON object and nothing else:
 strongest advantage first, in one sentence, then weighs the rest"}
 """
 
-USER_PROMPT = """\
-<paper id="A">
-<category>{a_category}</category>
-<title>{a_title}</title>
-<summary>{a_summary}</summary>
-</paper>
-<paper id="B">
-<category>{b_category}</category>
-<title>{b_title}</title>
-<summary>{b_summary}</summary>
-</paper>
-
-Which paper, A or B, is likely to have more scientific impact?
-"""
+PAPER_BLOCK = """\
+<paper id="{label}">
+<category>{category}</category>
+<title>{title}</title>
+<summary>{summary}</summary>
+</paper>"""
+QUESTION = "Which paper, A or B, is likely to have more scientific impact?"
 
 
 def _clean(text: str, limit: int) -> str:
     return truncate(fence_safe(text, FENCE_TAGS), limit)
 
 
-def judgment_messages(first: Candidate, second: Candidate) -> list[dict[str, str]]:
-    """The system and user messages asking the judge about `first` (A) against `second` (B)."""
-    fields = {}
-    for tag, paper in (("a", first), ("b", second)):
-        fields[f"{tag}_category"] = _clean(paper.category or "other", 60)
-        fields[f"{tag}_title"] = _clean(paper.title, MAX_TITLE_CHARS)
-        fields[f"{tag}_summary"] = _clean(paper.summary, MAX_SUMMARY_CHARS)
-    return [
-        {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": USER_PROMPT.format(**fields)},
-    ]
+def judgment_messages(
+    first: Candidate, second: Candidate, swapped: bool = False
+) -> list[dict[str, str]]:
+    """The messages showing `first` then `second`, labelled A, B (or B, A when `swapped`)."""
+    labels = ("B", "A") if swapped else ("A", "B")
+    blocks = [
+        PAPER_BLOCK.format(
+            label=label, category=_clean(paper.category or "other", 60),
+            title=_clean(paper.title, MAX_TITLE_CHARS),
+            summary=_clean(paper.summary, MAX_SUMMARY_CHARS),
+        )
+        for label, paper in zip(labels, (first, second), strict=True)
+    ]  # fmt: skip
+    user = "\n".join([*blocks, "", QUESTION])
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
 def parse_verdict(content: str) -> Verdict:
-    """The winner (A or B) and the reason from a reply; InvalidReply when it has neither."""
+    """Whether A won, and the reason, from a reply; InvalidReply when it has neither."""
     data = json_object(content)
     winner = str(data.get("winner", "")).strip().upper().strip('"')
     if winner not in ("A", "B"):
@@ -113,43 +110,42 @@ class LLMJudge:
         self._db = db
         self._calls = Metered.for_purpose(client, settings, usage, PURPOSE)
         self._deadline = DEADLINE_FACTOR * settings.llm_timeout
-        self._asking: dict[tuple[int, int], asyncio.Task[Verdict | None]] = {}
+        self._asking: dict[tuple[int, int, bool], asyncio.Task[Verdict | None]] = {}
 
-    async def __call__(self, first: Candidate, second: Candidate) -> Verdict | None:
-        """The judgment of `first` (shown as A) against `second` (B), or None."""
-        key = (first.paper_id, second.paper_id)
+    async def __call__(
+        self, first: Candidate, second: Candidate, swapped: bool = False
+    ) -> Verdict | None:
+        """Whether `first` (shown first) beats `second`, or None; `swapped`: labelled B, A."""
+        key = (first.paper_id, second.paper_id, swapped)
         task = self._asking.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._judged(first, second))
+            task = asyncio.ensure_future(self._judged(first, second, swapped))
             self._asking[key] = task
             task.add_done_callback(lambda _: self._asking.pop(key, None))
         return await asyncio.shield(task)
 
-    async def _judged(self, first: Candidate, second: Candidate) -> Verdict | None:
-        model = self._calls.model
+    async def _judged(self, first: Candidate, second: Candidate, swapped: bool) -> Verdict | None:
+        model, version = self._calls.model, PROMPT_VERSION + ("-swapped" if swapped else "")
         async with self._db.session() as session:
-            cached = await cached_judgment(
-                session, first.paper_id, second.paper_id, model, PROMPT_VERSION
-            )
+            cached = await cached_judgment(session, first.paper_id, second.paper_id, model, version)
         if cached is not None:
             return Verdict(*cached)
-        verdict = await self._ask(first, second)
+        verdict = await self._ask(judgment_messages(first, second, swapped), swapped)
         if verdict is not None:
             async with self._db.session() as session:
                 pair = (verdict.first_wins, verdict.reason)
-                await store_judgment(
-                    session, first.paper_id, second.paper_id, model, PROMPT_VERSION, pair
-                )
+                await store_judgment(session, first.paper_id, second.paper_id, model, version, pair)
         return verdict
 
-    async def _ask(self, first: Candidate, second: Candidate) -> Verdict | None:
+    async def _ask(self, messages: list[dict[str, str]], swapped: bool) -> Verdict | None:
         if await self._calls.over_budget():
             return None
         schema = JsonSchema("impact_judgment", SCHEMA)
         try:
             async with asyncio.timeout(self._deadline):
-                reply = await self._calls.json(judgment_messages(first, second), schema)
-            return parse_verdict(reply.content)
+                reply = await self._calls.json(messages, schema)
+            verdict = parse_verdict(reply.content)
+            return Verdict(not verdict.first_wins, verdict.reason) if swapped else verdict
         except (LLMError, InvalidReply) as error:
             log.warning("impact.judgment_failed", error=str(error))
         except TimeoutError:

@@ -1,9 +1,10 @@
 """An impact tournament: Swiss rounds of pairwise judgments, fitted with Bradley–Terry.
 
 Each pair is judged in both orders (A/B, then B/A), which cancels a judge's preference for
-the first or second position; when the two disagree, a third judgment in a fixed order
-breaks the tie. A decided pair adds two outcomes for its winner, a pair with a single usable
-judgment one. After each round the strengths are refitted and the next round pairs
+the first or second position; when the two disagree, a third judgment breaks the tie, asked
+with the labels swapped (the first-shown paper called B), so it is a fresh question and not
+a repeat of one already answered. A decided pair adds two outcomes for its winner, a pair
+with a single usable judgment one. After each round the strengths are refitted and the next round pairs
 neighbours, so the comparisons go where the order is in doubt.
 """
 
@@ -39,7 +40,8 @@ class Verdict:
     reason: str
 
 
-Judge = Callable[[Candidate, Candidate], Awaitable[Verdict | None]]
+Judge = Callable[[Candidate, Candidate, bool], Awaitable[Verdict | None]]
+"""judge(first, second, swapped): does `first` (shown first) win; swapped: labelled B, A."""
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,14 @@ class Tournament:
 
     async def _bout(self, candidates: Sequence[Candidate], a: int, b: int) -> _Bout:
         first, second = await asyncio.gather(
-            self._judge(candidates[a], candidates[b]), self._judge(candidates[b], candidates[a])
+            self._judge(candidates[a], candidates[b], False),
+            self._judge(candidates[b], candidates[a], False),
         )
         votes = _votes(a, b, first) + _votes(b, a, second)
         calls = 2
         if len(votes) == 2 and votes[0][0] != votes[1][0]:
             x, y = (a, b) if (candidates[a].paper_id + candidates[b].paper_id) % 2 else (b, a)
-            votes += _votes(x, y, await self._judge(candidates[x], candidates[y]))
+            votes += _votes(x, y, await self._judge(candidates[x], candidates[y], True))
             calls += 1
         if not votes:
             return _Bout(None, None, 0, "", calls)
