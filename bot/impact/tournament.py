@@ -4,8 +4,8 @@ Each pair is judged in both orders (A/B, then B/A), which cancels a judge's pref
 the first or second position; when the two disagree, a third judgment breaks the tie, asked
 with the labels swapped (the first-shown paper called B), so it is a fresh question and not
 a repeat of one already answered. A decided pair adds two outcomes for its winner, a pair
-with a single usable judgment one. After each round the strengths are refitted and the next round pairs
-neighbours, so the comparisons go where the order is in doubt.
+with a single usable judgment one. After each round the strengths are refitted and the next
+round pairs neighbours, so the comparisons go where the order is in doubt.
 """
 
 from __future__ import annotations
