@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from rich.progress import Progress
 
@@ -17,7 +18,7 @@ from bot.llm.prices import Prices
 from bot.llm.usage_report import format_purposes, format_usage
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
-from bot.store.usage import usage_by_day, usage_by_purpose
+from bot.store.usage import PurposeUsage, usage_by_day, usage_by_purpose
 from bot.topics import parse_topics, plan_sources
 from paperbot.status import status_table
 
@@ -96,7 +97,19 @@ async def usage(settings: Settings, args: argparse.Namespace) -> int:
     print(format_purposes(recent, prices, f"the last {args.days} days"))
     print()
     print(format_purposes(this_month, prices, f"this month (since {month.isoformat()})"))
+    projected = month_projection(this_month, prices, today)
+    if projected is not None:
+        print(f"At this rate, about ${projected:,.2f} for the whole month.")
     return 0
+
+
+def month_projection(rows: list[PurposeUsage], prices: Prices, today: date) -> float | None:
+    """The month's cost so far, scaled to the whole month; None without prices."""
+    costs = [prices.cost(r.model, r.prompt_tokens, r.completion_tokens) for r in rows]
+    if not prices.known or not rows:
+        return None
+    days = calendar.monthrange(today.year, today.month)[1]
+    return sum(c for c in costs if c is not None) * days / today.day
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
