@@ -46,12 +46,18 @@ class HiddenOrderJudge:
         self.noise = noise
         self.pairs: list[tuple[str, str]] = []
 
+    def place(self, title: str) -> float:
+        """The title's place in the hidden order; unlisted titles by a hash, after the listed."""
+        if title in self.rank:
+            return self.rank[title]
+        return len(self.rank) + int.from_bytes(hashlib.sha256(title.encode()).digest()[:4], "big")
+
     def __call__(self, body: dict[str, Any]) -> Completion:
         pair = judged_pair(body)
         assert pair is not None, "not a judgment request"
         self.pairs.append(pair)
         first, second = pair
-        a_wins = self.rank[first] < self.rank[second]
+        a_wins = self.place(first) < self.place(second)
         if flipped(user_text(body), self.noise):
             a_wins = not a_wins
         reason = f"{'A' if a_wins else 'B'} opens a broader line of work. It is also timely."
