@@ -74,9 +74,11 @@ class WeeklyService:
     ) -> tuple[ImpactPick, ...]:
         """The impact tournament's top papers over the best candidates; () offline or failed."""
         judge = self._llm.judge if self._llm is not None else None
-        limit = self._llm.settings.impact_candidates if self._llm is not None else 0
+        if judge is None or self._llm is None:
+            return ()
+        limit = self._llm.settings.impact_candidates
         candidates = [candidate(t, summaries.get(t.paper_id)) for t in ranked[:limit]]
-        if judge is None or len(candidates) < 2:
+        if len(candidates) < 2:
             return ()
         result = await Tournament(judge, top=TOP_PAPERS).rank(candidates)
         decided = sum(p.wins for p in result.picks)
