@@ -41,9 +41,10 @@ def flipped(prompt: str, noise: float) -> bool:
 class HiddenOrderJudge:
     """A responder for FakeOpenAIServer that judges by a hidden order of titles."""
 
-    def __init__(self, order: Sequence[str], noise: float = 0.0) -> None:
+    def __init__(self, order: Sequence[str], noise: float = 0.0, salt: str = "") -> None:
         self.rank = {title: n for n, title in enumerate(order)}
         self.noise = noise
+        self.salt = salt  # another salt flips another set of questions
         self.pairs: list[tuple[str, str]] = []
 
     def place(self, title: str) -> float:
@@ -58,7 +59,7 @@ class HiddenOrderJudge:
         self.pairs.append(pair)
         first, second = pair
         a_wins = self.place(first) < self.place(second)
-        if flipped(user_text(body), self.noise):
+        if flipped(self.salt + user_text(body), self.noise):
             a_wins = not a_wins
         reason = f"{'A' if a_wins else 'B'} opens a broader line of work. It is also timely."
         reply = {"winner": "A" if a_wins else "B", "reason": reason}
