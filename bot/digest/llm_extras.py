@@ -25,10 +25,13 @@ from bot.digest.corpus import Corpus
 from bot.digest.llm_themes import llm_themes
 from bot.digest.model import DigestPaper
 from bot.digest.theme_board import ThemeBoard
+from bot.impact.judge import LLMJudge
 from bot.llm.client import LLMClient
 from bot.rank.rerank import LLMReranker, RerankItem, combine
 from bot.store.db import Database
 from bot.store.usage import UsageRecorder
+from bot.weekly.fields import CrossField, WeekPaper
+from bot.weekly.fields_llm import llm_cross_field
 
 POOL_FACTOR, MIN_POOL = 3, 30  # rerank this many candidates for a digest of `max_papers`
 
@@ -41,6 +44,7 @@ class DigestLLM:
     settings: Settings
     usage: UsageRecorder
     reranker: LLMReranker | None = None
+    judge: LLMJudge | None = None  # impact tournaments (cached judgments)
     board: ThemeBoard = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +56,7 @@ class DigestLLM:
         """The extras for this configuration (rerank only with LLM_RERANK=true)."""
         usage = UsageRecorder(db)
         reranker = LLMReranker(client, settings, usage, db) if settings.llm_rerank else None
-        return cls(client, settings, usage, reranker)
+        return cls(client, settings, usage, reranker, LLMJudge(db, client, settings, usage))
 
     def pool_size(self, max_papers: int) -> int | None:
         """How many candidates to rank before capping, or None when there is no rerank."""
@@ -96,6 +100,13 @@ class DigestLLM:
         return await category_themes(
             self.client, self.settings, self.usage, category, papers, language
         )
+
+
+    async def cross_field(
+        self, papers: Sequence[WeekPaper], language: str
+    ) -> CrossField | None:
+        """Per-field notes and connections in one call, or None (use the offline ones)."""
+        return await llm_cross_field(self.client, self.settings, self.usage, papers, language)
 
 
 def category_papers(
