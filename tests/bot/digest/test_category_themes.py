@@ -8,13 +8,18 @@ import json
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from datetime import date
 from typing import Any
 
 import pytest
 
 from bot.digest.category_themes import CategoryPaper, Theme, compose_themes, parse_themes
+from bot.digest.corpus import Corpus
+from bot.digest.llm_extras import category_papers
+from bot.digest.service import with_keyword_themes
 from bot.digest.theme_board import ThemeBoard
 from bot.messages import Conversation
+from bot.models import Announcement, Paper
 from bot.store.db import Database
 from tests.bot.digest.test_render import digest_paper
 from tests.botharness import TestBot, bot_settings, make_testbot
@@ -28,6 +33,7 @@ from tests.fakes.openai_server import (
     summary_responder,
 )
 
+DAY = date(2025, 4, 28)
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 SUMMARY = {
     "one_line": "One line.", "tldr": "A tl;dr.", "motivation": "Why.", "method": "How.",
@@ -151,3 +157,28 @@ async def test_channels_sharing_a_category_share_its_one_themes_call(
     await llm_bot.exec_command("/subscribe cat:quant-ph entanglement", conversation=later)
     again = await llm_bot.exec_command("/digest now", conversation=later)
     assert themes_asked(llm) == asked and "Entanglement distribution" in again
+
+
+def test_category_papers_read_the_whole_category_or_a_resumed_digests_own() -> None:
+    papers = [digest_paper(number=1, paper_id=20, title="Long context", primary_category="cs.CL"),
+              digest_paper(number=2, paper_id=30, title="Folding", primary_category="q-bio")]
+    rows = [(Paper(id=i, key=f"k{i}", source="arxiv", title=t, abstract="", primary_category=c,
+                   abs_url=""), Announcement(paper_id=i, announced_on=DAY))
+            for i, t, c in ((10, "Sparse attention", "cs.CL"), (20, "Long context", "cs.CL"),
+                            (30, "Folding", "q-bio"))]  # fmt: skip
+    corpus = Corpus.of(DAY, DAY, rows)
+    assert category_papers(papers, corpus) == {
+        "cs.CL": [CategoryPaper(10, "Sparse attention"), CategoryPaper(20, "Long context")],
+        "q-bio": [CategoryPaper(30, "Folding")],
+    }
+    assert category_papers(papers, None) == {
+        "cs.CL": [CategoryPaper(20, "Long context")], "q-bio": [CategoryPaper(30, "Folding")]
+    }
+
+
+def test_fewer_than_two_llm_lines_are_topped_up_with_keyword_themes() -> None:
+    keyword = ("3 papers on agents", "2 papers on retrieval")
+    written = ("One (#1, #2)", "Two (#3)")
+    assert with_keyword_themes(written, keyword) == written
+    assert with_keyword_themes(("One (#1, #2)",), keyword) == ("One (#1, #2)", *keyword)
+    assert with_keyword_themes((), keyword) == keyword
