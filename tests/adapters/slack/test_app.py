@@ -178,6 +178,7 @@ async def test_thread_question_gets_one_answer(rig: SlackRig) -> None:
 
 async def test_bot_removed_then_added_back(rig: SlackRig, db: Database) -> None:
     await rig.command("subscribe cat:quant-ph entanglement")
+    await rig.adapter.drain()  # acked at once: the subscription is stored after the answer
     await rig.event({"type": "channel_left", "channel": CHANNEL, "actor_id": "U9"}, "Ev7")
     await rig.adapter.drain()
     assert not await _active(db)
