@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False
     impact_candidates: int = Field(16, ge=2, le=64)
+    public_url: str = ""  # where `paperbot run --http` is reached from outside (feed links)
     llm_price_per_mtok_in: str = ""
     llm_price_per_mtok_out: str = ""
 
