@@ -14,6 +14,7 @@ from bot.digest.service import DigestService
 from bot.fetching import PaperFetcher
 from bot.llm.client import LLMClient
 from bot.qa.service import make_qa_service
+from bot.rank.semantic import Relevance
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
 from bot.store.usage import UsageRecorder
@@ -73,7 +74,8 @@ async def create_app(
         db = Database.open(settings.database_url)
         await db.migrate()
     http = http or HttpFetcher(settings)
-    fetcher = PaperFetcher(db, http, settings)
+    relevance = Relevance.of(db, settings)
+    fetcher = PaperFetcher(db, http, settings, relevance)
     llm = None
     if summarizer is None:
         summarizer, llm = make_summarizer(settings, db)
@@ -81,7 +83,7 @@ async def create_app(
         llm = LLMClient.from_settings(settings)  # for Q&A when the summarizer was given
     summaries = SummaryService(db, summarizer, concurrency=settings.llm_concurrency)
     extras = DigestLLM.of(llm, settings, db) if llm is not None else None
-    digests = DigestService(db, fetcher, summaries, settings, extras)
+    digests = DigestService(db, fetcher, summaries, settings, extras, relevance)
     qa = make_qa_service(db, http, settings, llm)
     deps = BotDeps(
         settings=settings,
@@ -91,5 +93,7 @@ async def create_app(
         qa=qa,
         llm=llm,
         usage=UsageRecorder(db),
+        http=http,
+        relevance=relevance,
     )
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

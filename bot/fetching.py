@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -18,8 +19,11 @@ from bot.sources.journal import fetch_journal_feed
 from bot.sources.types import FetchOutcome
 from bot.store.db import Database
 from bot.store.fetches import feed_state, record_outcome
-from bot.store.papers import upsert_papers
+from bot.store.papers import papers_by_key, upsert_papers
 from bot.topics import SourcePlan
+
+if TYPE_CHECKING:
+    from bot.rank.semantic import Relevance
 
 log = structlog.get_logger(__name__)
 RSS_CATEGORIES_PER_URL = 20
@@ -54,7 +58,14 @@ class FetchReport:
 class PaperFetcher:
     """Fetches a source plan and stores what came back, keeping validators per URL."""
 
-    def __init__(self, db: Database, http: HttpFetcher, settings: Settings) -> None:
+    def __init__(
+        self,
+        db: Database,
+        http: HttpFetcher,
+        settings: Settings,
+        relevance: Relevance | None = None,
+    ) -> None:
+        self._relevance = relevance  # new papers are embedded as they are stored
         self._db = db
         self._http = http
         self._settings = settings
@@ -144,6 +155,9 @@ class PaperFetcher:
         async with self._db.session() as session:
             stats = await upsert_papers(session, outcome.papers)
             await record_outcome(session, outcome, started, stats.new)
+            rows = await papers_by_key(session, [p.key for p in outcome.papers])
+        if self._relevance is not None and rows:
+            await self._relevance.embed([p.id for p in rows.values() if p.id is not None])
         counts = Counter(p.primary_category or "other" for p in outcome.papers)
         log.info(
             "fetched",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -76,6 +76,7 @@ class Channel(SQLModel, table=True):
     replacements: bool = False
     active: bool = True
     weekly_day: str | None = Field(default=None, max_length=3)  # "mon"…"sun"; None: off
+    min_score: int = 0  # 0–100: papers whose relevance is under it are left out (0: none)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -289,4 +290,32 @@ class ChannelFeed(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channels.id", unique=True)
     token: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LibraryPaper(SQLModel, table=True):
+    """A paper in a channel's seed library: what the channel cares about, for its ranking."""
+
+    __tablename__ = "library_papers"
+    __table_args__ = (UniqueConstraint("channel_id", "paper_id", name="uq_library_paper"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    added_by: str = Field(default="", max_length=100)
+    origin: str = Field(default="chat", max_length=20)  # chat | bibtex | ris | csl-json
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class PaperEmbedding(SQLModel, table=True):
+    """A paper's title+abstract embedding under one model: float32 bytes, unit length."""
+
+    __tablename__ = "paper_embeddings"
+    __table_args__ = (UniqueConstraint("paper_id", "model", name="uq_paper_embedding"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    model: str = Field(max_length=200)
+    dims: int = 0
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

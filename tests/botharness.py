@@ -25,6 +25,7 @@ def bot_settings(**overrides: Any) -> Settings:
         "http_timeout": 5.0,
         "arxiv_api_min_interval": 0.0,
         "database_url": "sqlite+aiosqlite:///:memory:",
+        "embedding_model": "none",  # semantic tests opt in with the shared model (tests/fakes)
         "arxiv_html_url": "http://127.0.0.1:9/html/",  # Q&A full text: never the real arXiv
         "arxiv_pdf_url": "http://127.0.0.1:9/pdf/",
     }

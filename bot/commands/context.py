@@ -15,6 +15,8 @@ from bot.store.db import Database
 if TYPE_CHECKING:
     from bot.llm.client import LLMClient
     from bot.qa.service import QAService
+    from bot.rank.semantic import Relevance
+    from bot.sources.http import HttpFetcher
     from bot.store.usage import UsageRecorder
 
 
@@ -30,6 +32,8 @@ class BotDeps:
     qa: QAService | None = None  # questions about papers; None: not wired
     llm: LLMClient | None = None  # reviews and other LLM-only features; None: offline
     usage: UsageRecorder | None = None  # token accounting for those calls
+    http: HttpFetcher | None = None  # looking up library papers; None: stored papers only
+    relevance: Relevance | None = None  # semantic ranking (embeds library papers)
 
 
 @dataclass

@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.digest.build import Selected, candidates, digest_window, pick_fresh
+from bot.digest.build import Selected, digest_window, pick_fresh, scored_candidates
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.models import Channel, Paper, Topic
@@ -22,6 +23,9 @@ from bot.query import CompiledQuery
 from bot.store.deliveries import delivered_versions_many, last_digest_dates
 from bot.store.feedback import channels_votes
 from bot.topics import compile_topics
+
+if TYPE_CHECKING:
+    from bot.rank.semantic import Relevance
 
 ChannelTopics = tuple[Channel, list[Topic]]
 
@@ -63,6 +67,7 @@ async def select_group(
     group: Sequence[ChannelTopics],
     corpus: Corpus,
     cache: TopicCache,
+    relevance: Relevance | None = None,
 ) -> list[tuple[list[Selected], int]]:
     """(selected, matched) per channel of a group sharing one corpus."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
@@ -71,9 +76,17 @@ async def select_group(
     chosen = []
     for channel, topics in group:
         assert channel.id is not None
-        profile = profile_of(votes.get(channel.id, []))
-        ranked = candidates(channel, cache.topics(topics), corpus)
-        chosen.append(pick_fresh(channel, ranked, corpus, got.get(channel.id, {}), None, profile))
+        profile: FeedbackProfile | None = profile_of(votes.get(channel.id, []))
+        ids = list(corpus.papers)
+        semantic = await relevance.semantic(session, channel.id, ids) if relevance else None
+        vectors, sem_profile, weight = semantic or ({}, None, 0.0)
+        ranked, reasons = scored_candidates(
+            channel, cache.topics(topics), corpus, vectors, sem_profile, weight
+        )
+        if sem_profile is not None and not sem_profile.is_empty:
+            profile = None  # the votes count through the semantic profile
+        fresh = got.get(channel.id, {})
+        chosen.append(pick_fresh(channel, ranked, corpus, fresh, None, profile, reasons))
     return chosen
 
 
@@ -82,6 +95,7 @@ async def select_many(
     channels: Sequence[ChannelTopics],
     anchor: date,
     corpus: Corpus | None = None,
+    relevance: Relevance | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
     """(selected, matched, corpus size) per channel, in order, as `DigestService.select`."""
     ids = [channel.id for channel, _ in channels if channel.id is not None]
@@ -94,7 +108,7 @@ async def select_many(
         else:
             window_corpus = corpus
         group = [channels[p] for p in positions]
-        chosen = await select_group(session, group, window_corpus, cache)
+        chosen = await select_group(session, group, window_corpus, cache, relevance)
         for position, (selected, matched) in zip(positions, chosen, strict=True):
             results[position] = (selected, matched, len(window_corpus.papers))
     return results

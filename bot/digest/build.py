@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digest.corpus import Corpus
@@ -13,6 +14,7 @@ from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
+from bot.rank.relevance import Profile, score_papers
 from bot.store.deliveries import delivered_versions
 from bot.summary.types import Summary
 
@@ -25,7 +27,8 @@ class Selected:
 
     paper: Paper
     announcement: Announcement
-    relevance: float
+    relevance: float  # 0–100, see bot.rank.relevance
+    reason: str = ""  # one line: matched terms, the closest library paper, a liked one
 
 
 def digest_window(anchor: date, last_digest: date | None) -> tuple[date, date]:
@@ -80,19 +83,48 @@ def pick_fresh(
     got: Mapping[int, int],
     limit: int | None = None,
     profile: FeedbackProfile | None = None,
+    reasons: Mapping[int, str] | None = None,
 ) -> tuple[list[Selected], int]:
     """The ranked papers not yet delivered (`got`: paper id -> version), re-weighed by the
-    channel's votes and capped at `limit` (default: the channel's size); and how many."""
+    channel's votes, those under the channel's min-score left out, capped at `limit`
+    (default: the channel's size); and how many matched (threshold or not)."""
     if got:
         versions, again = corpus.versions, channel.replacements
         ranked = [i for i in ranked if i[0] not in got or (again and versions[i[0]] > got[i[0]])]
     size = limit or channel.max_papers
     ranked = apply_feedback(list(ranked), corpus, profile, keep=size)
+    over = [i for i in ranked if i[1] >= channel.min_score] if channel.min_score else ranked
     chosen = []
-    for paper_id, score in ranked[:size]:
+    for paper_id, score in over[:size]:
         paper, announcement = corpus.papers[paper_id]
-        chosen.append(Selected(paper, announcement, score))
+        chosen.append(Selected(paper, announcement, score, (reasons or {}).get(paper_id, "")))
     return chosen, len(ranked)
+
+
+def scored_candidates(
+    channel: Channel,
+    topics: Sequence[CompiledQuery],
+    corpus: Corpus,
+    vectors: Mapping[int, np.ndarray],
+    profile: Profile | None,
+    weight: float,
+) -> tuple[list[tuple[int, float]], dict[int, str]]:
+    """`candidates` on the 0–100 relevance scale, best first, with each one's reason."""
+    scored = score_papers(
+        candidates(channel, topics, corpus), corpus.index, topics, vectors, profile, weight
+    )
+    return [(s.paper_id, s.relevance) for s in scored], {s.paper_id: s.reason for s in scored}
+
+
+def threshold_note(channel: Channel, shown: int, matched: int) -> str | None:
+    """Says so when the min-score made the digest shorter than its size."""
+    if not channel.min_score or shown >= channel.max_papers or matched <= shown:
+        return None
+    papers = "paper" if shown == 1 else "papers"
+    return (
+        f"{shown} {papers} over your threshold of {channel.min_score}; "
+        f"{matched - shown} more matched"
+    )
 
 
 async def select_papers(
@@ -102,12 +134,20 @@ async def select_papers(
     corpus: Corpus,
     profile: FeedbackProfile | None = None,
     limit: int | None = None,
+    semantic: tuple[Mapping[int, np.ndarray], Profile | None, float] | None = None,
 ) -> tuple[list[Selected], int]:
-    """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
+    """The channel's matching papers not yet delivered, ranked and capped; and how many matched.
+
+    `semantic` is (corpus vectors, the channel's profile, blend weight); with a profile the
+    👍/👎 count through it, so the term re-weighting is not applied twice.
+    """
     assert channel.id is not None
-    ranked = candidates(channel, topics, corpus)
+    vectors, sem_profile, weight = semantic or ({}, None, 0.0)
+    ranked, reasons = scored_candidates(channel, topics, corpus, vectors, sem_profile, weight)
     got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
-    return pick_fresh(channel, ranked, corpus, got, limit, profile)
+    if sem_profile is not None and not sem_profile.is_empty:
+        profile = None
+    return pick_fresh(channel, ranked, corpus, got, limit, profile, reasons)
 
 
 def group_sections(
@@ -144,7 +184,8 @@ def _digest_paper(number: int, item: Selected, summary: Summary) -> DigestPaper:
         pdf_url=paper.pdf_url,
         announce_type=item.announcement.announce_type,
         version=paper.version,
-        relevance=round(item.relevance, 3),
+        relevance=round(item.relevance, 2),
+        reason=item.reason,
         summary=summary,
     )
 

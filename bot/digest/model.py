@@ -23,8 +23,9 @@ class DigestPaper:
     pdf_url: str | None
     announce_type: str
     version: int | None
-    relevance: float
+    relevance: float  # 0–100: how well it fits the channel (see `help`)
     summary: Summary
+    reason: str = ""  # why it was picked, one line
 
     @property
     def is_replacement(self) -> bool:

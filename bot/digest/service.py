@@ -12,7 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.digest.batch import profile_of, select_many
-from bot.digest.build import Selected, digest_window, make_digest, select_papers
+from bot.digest.build import (
+    Selected,
+    digest_window,
+    make_digest,
+    select_papers,
+    threshold_note,
+)
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
@@ -22,6 +28,7 @@ from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
 from bot.query import tokenize
+from bot.rank.semantic import Relevance
 from bot.store.db import Database
 from bot.store.deliveries import last_digest_date
 from bot.store.feedback import channel_votes
@@ -53,12 +60,19 @@ class DigestService:
         summaries: SummaryService,
         settings: Settings,
         llm: DigestLLM | None = None,
+        relevance: Relevance | None = None,
     ) -> None:
+        self._relevance = relevance  # semantic ranking; None: lexical only
         self._db = db
         self._fetcher = fetcher
         self._summaries = summaries
         self._settings = settings
         self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
+
+    @property
+    def relevance(self) -> Relevance | None:
+        """The semantic side of ranking, when wired."""
+        return self._relevance
 
     @property
     def summaries(self) -> SummaryService:
@@ -100,11 +114,17 @@ class DigestService:
             if corpus is None or (corpus.first, corpus.last) != (first, last_day):
                 corpus = await (corpora.get(session, first, last_day) if corpora
                                 else load_corpus(session, first, last_day))  # fmt: skip
+        if self._relevance is not None:  # papers fetched before the model was set, once
+            await self._relevance.embed(sorted(corpus.papers))
+        async with self._db.session() as session:
             compiled = compile_topics(t.query for t in topics)
             profile = await feedback_profile(session, channel.id)
+            semantic = None
+            if self._relevance is not None:
+                semantic = await self._relevance.semantic(session, channel.id, list(corpus.papers))
             pool = self._llm.pool_size(channel.max_papers) if self._llm else None
             selected, matched = await select_papers(
-                session, channel, compiled, corpus, profile, limit=pool
+                session, channel, compiled, corpus, profile, limit=pool, semantic=semantic
             )
         if self._llm is not None and pool is not None:
             selected = await self._llm.rerank(
@@ -138,6 +158,8 @@ class DigestService:
         """The Digest with its themes and notes, from summaries already at hand."""
         mine = {s.paper.id: summaries[s.paper.id] for s in selection.selected if s.paper.id}
         extra = self._summary_notes(channel.language, mine.values())
+        short = threshold_note(channel, len(selection.selected), selection.matched)
+        extra = (short, *extra) if short else extra
         digest = make_digest(
             channel, anchor, selection.selected, selection.matched, mine, (*notes, *extra)
         )
@@ -166,7 +188,7 @@ class DigestService:
     ) -> list[Digest]:
         """`compose` for many channels, in order, reading the store in bulk (same digests)."""
         async with self._db.session() as session:
-            chosen = await select_many(session, channels, anchor, corpus)
+            chosen = await select_many(session, channels, anchor, corpus, self._relevance)
         selections = [Selection(selected, matched, size) for selected, matched, size in chosen]
         by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
         for (channel, _), selection in zip(channels, selections, strict=True):

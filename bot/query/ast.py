@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TEXT_FIELDS: tuple[str, ...] = ("any", "title", "abs", "author")
-FILTER_FIELDS: tuple[str, ...] = ("cat", "source", "subject", "feed")
+FILTER_FIELDS: tuple[str, ...] = ("cat", "source", "subject", "feed", "similar")
 KEYWORDS: frozenset[str] = frozenset({"AND", "OR", "NOT"})
 
 

@@ -181,4 +181,6 @@ class PaperIndex:
             return self.sources.get(value.strip().lower(), frozenset())
         if field == "feed":
             return self.feeds.get(feed_key(value), frozenset())
+        if field == "similar":  # every paper: the channel's library ranks them
+            return self.all_ids
         raise ValueError(f"unknown filter field {field!r}")

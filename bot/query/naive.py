@@ -98,6 +98,8 @@ def _filter_matches(node: Filter, paper: _Prepared) -> bool:
         return subject_key(node.value) in paper.subjects
     if node.field == "source":
         return paper.source == node.value.lower()
+    if node.field == "similar":
+        return True
     return paper.feed is not None and paper.feed == feed_key(node.value)
 
 

@@ -92,7 +92,7 @@ def meet(left: Atom, right: Atom) -> Atom | None:
 
 def node_atoms(node: Node) -> frozenset[Atom]:
     """The atoms `node` needs; ANYWHERE stands for "unconstrained" (see module docstring)."""
-    if isinstance(node, Term | Not):
+    if isinstance(node, Term | Not) or (isinstance(node, Filter) and node.field == "similar"):
         return frozenset({ANYWHERE})
     if isinstance(node, Filter):
         return filter_atoms(node)

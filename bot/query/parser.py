@@ -173,6 +173,12 @@ def _filter(field: str, value: str, pos: int) -> Filter:
         if not subject_key(value):
             raise QuerySyntaxError("missing value after 'subject:'", pos)
         return Filter("subject", subject_key(value))
+    if field == "similar":
+        if value.lower() != "library":
+            raise QuerySyntaxError(
+                f"unknown similar:{value}", pos, "similar:library ranks by the channel's library"
+            )
+        return Filter("similar", "library")
     if not is_feed_url(value):
         raise QuerySyntaxError(f"invalid feed URL '{value}'", pos)
     return Filter("feed", feed_url(value))

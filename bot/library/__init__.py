@@ -1,0 +1,1 @@
+"""A channel's seed library: references read from chat or reference-manager exports, looked up."""
