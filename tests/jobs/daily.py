@@ -21,6 +21,7 @@ from bot.fetching import FetchReport
 from bot.models import Channel, Topic
 from bot.store.db import Database
 from jobs import deliver, fetch
+from jobs.scheduler import Jobs
 from tests.botharness import bot_settings
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -113,6 +114,10 @@ class World:
     biorxiv: Biorxiv
     platform: PlatformRecorder = field(default_factory=PlatformRecorder)
     now: datetime = datetime(2025, 4, 9, 4, 0, tzinfo=UTC)
+    jobs: Jobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.jobs = Jobs(self.app, {"test": self.platform}, "r1", clock=lambda: self.now)
 
     @property
     def settings(self) -> Settings:
@@ -140,6 +145,16 @@ class World:
         self.now = at
         return await deliver.run(self.app.db, delivery_for(self.app, clock=lambda: at),
                                  {"test": self.platform}, now=at, gate=gate)  # fmt: skip
+
+    async def tick(self, at: datetime) -> None:
+        """The scheduler's delivery tick at `at` (it computes the fetch gate itself)."""
+        self.now = at
+        await self.jobs.deliver()
+
+    async def fetch_job(self, at: datetime) -> None:
+        """The scheduler's fetch job at `at` (retries are not scheduled: no scheduler)."""
+        self.now = at
+        await self.jobs.fetch("all")
 
     async def channel(self, name: str, *queries: str, **values: Any) -> Channel:
         """A channel (UTC, 08:00, every day unless overridden) following `queries`, added now."""
@@ -171,7 +186,8 @@ async def world(db: Database) -> AsyncIterator[World]:
     server.route_prefix("/biorxiv/details/", biorxiv)
     settings = bot_settings(arxiv_rss_url=f"{server.url}/rss/",
                             biorxiv_api_url=f"{server.url}/biorxiv",
-                            arxiv_default_categories="quant-ph")  # fmt: skip
+                            arxiv_default_categories="quant-ph",
+                            fetch_wait_minutes=60)  # fmt: skip
     state: dict[str, World] = {}
     app = await create_app(settings, db=db, clock=lambda: state["world"].now)
     state["world"] = World(app, server, biorxiv)
