@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -76,9 +76,16 @@ class DigestService:
         return await self._fetcher.fetch(plan, on=on)
 
     async def latest_date(self, today: date) -> date | None:
-        """The newest announcement date in the store, not after today."""
+        """The date a digest made now covers: today, or arXiv's latest mailing when the
+        store has nothing newer (the feed's own date is its mailing's); None when only
+        feeds that stopped publishing have anything."""
+        stale_from = today - timedelta(days=self._settings.stale_feed_days)
         async with self._db.session() as session:
-            return await latest_announcement_date(session, today)
+            arxiv = await latest_announcement_date(session, today, arxiv=True)
+            other = await latest_announcement_date(session, today, arxiv=False)
+        if other is not None and other >= stale_from:
+            return today
+        return arxiv
 
     async def select(
         self,

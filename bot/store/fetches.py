@@ -74,11 +74,14 @@ async def failing_sources(
 async def stale_feeds(
     session: AsyncSession, today: date, days: int, runs: int = 500
 ) -> list[tuple[str, date]]:
-    """(URL, newest item date) of the feeds whose latest fetch had nothing newer than `days`.
-
-    One line per feed however often it was fetched, newest fetch first.
+    """(URL, newest item date) of the journal feeds whose latest fetch had nothing newer than
+    `days`, one per feed however often it was fetched. (An arXiv feed is its current mailing
+    by construction; a day without one is told apart as "no mailing today".)
     """
-    query = select(FetchRun).order_by(col(FetchRun.started_at).desc()).limit(runs)
+    query = (
+        select(FetchRun).where(col(FetchRun.source) == "journal")
+        .order_by(col(FetchRun.started_at).desc()).limit(runs)
+    )  # fmt: skip
     seen: set[str] = set()
     stale = []
     cutoff = today - timedelta(days=days)

@@ -170,12 +170,19 @@ async def announced_between(
 
 
 async def latest_announcement_date(
-    session: AsyncSession, on_or_before: date | None = None
+    session: AsyncSession,
+    on_or_before: date | None = None,
+    *,
+    arxiv: bool | None = None,
 ) -> date | None:
-    """The most recent announcement date in the store (optionally not after a date)."""
+    """The most recent announcement date in the store (optionally not after a date, and only
+    of arXiv papers (`arxiv=True`) or only of the others (`arxiv=False`))."""
     query = select(func.max(Announcement.announced_on))
     if on_or_before is not None:
         query = query.where(col(Announcement.announced_on) <= on_or_before)
+    if arxiv is not None:
+        query = query.join(Paper, col(Paper.id) == col(Announcement.paper_id))
+        query = query.where((col(Paper.source) == "arxiv") == arxiv)
     return (await session.exec(query)).one()
 
 
