@@ -11,6 +11,7 @@ import structlog
 
 from bot.config import Settings
 from bot.models import utcnow
+from bot.sources.arxiv_api import author_search_url, fetch_arxiv_authors
 from bot.sources.arxiv_rss import feed_url, fetch_arxiv_rss
 from bot.sources.biorxiv import fetch_biorxiv
 from bot.sources.http import HttpFetcher
@@ -23,6 +24,7 @@ from bot.topics import SourcePlan
 
 log = structlog.get_logger(__name__)
 RSS_CATEGORIES_PER_URL = 20
+AUTHORS_PER_QUERY = 10  # followed authors per arXiv API `au:` search (1 request / 3 s)
 Progress = Callable[[str, int, int], None]  # (label, done so far, total)
 Job = tuple[str, str, Callable[[], Awaitable[FetchOutcome]]]  # (label, url, fetch)
 
@@ -124,6 +126,17 @@ class PaperFetcher:
                 )
         for url in sorted(plan.feeds):
             yield f"feed {url}", url, self._journal(url, on)
+        authors = sorted(plan.arxiv_authors)
+        for start in range(0, len(authors), AUTHORS_PER_QUERY):
+            chunk = authors[start : start + AUTHORS_PER_QUERY]
+            url = author_search_url(s.arxiv_api_url, chunk)
+            yield f"arXiv authors {', '.join(chunk)}", url, self._authors(chunk)
+
+    def _authors(self, names: list[str]) -> Callable[[], Awaitable[FetchOutcome]]:
+        async def run() -> FetchOutcome:
+            return await fetch_arxiv_authors(self._http, self._settings.arxiv_api_url, names)
+
+        return run
 
     def _arxiv(self, categories: list[str]) -> Callable[[], Awaitable[FetchOutcome]]:
         url = feed_url(self._settings.arxiv_rss_url, categories)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from bot.config import Settings
 from bot.query.values import feed_key
+from bot.sources.arxiv_api import author_term
 from bot.topics import SourcePlan
 
 SERVERS = {"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}
@@ -72,6 +74,9 @@ def source_label(
             return None
         name = SERVERS.get(server, server)
         return name if whole else f"{name} {', '.join(sorted(subjects))}"
+    if url.startswith(settings.arxiv_api_url) and plan.arxiv_authors:
+        terms = (author_term(name) for name in plan.arxiv_authors)
+        return "arXiv author search" if any(t and t in unquote_plus(url) for t in terms) else None
     mine = {feed_key(feed): feed for feed in plan.feeds}
     if feed_key(url) not in mine:
         return None

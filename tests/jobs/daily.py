@@ -186,6 +186,7 @@ async def world(db: Database) -> AsyncIterator[World]:
     server.route_prefix("/biorxiv/details/", biorxiv)
     settings = bot_settings(arxiv_rss_url=f"{server.url}/rss/",
                             biorxiv_api_url=f"{server.url}/biorxiv",
+                            arxiv_api_url=f"{server.url}/api/query",
                             arxiv_default_categories="quant-ph",
                             fetch_wait_minutes=60)  # fmt: skip
     state: dict[str, World] = {}
