@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.digest.model import DigestPaper
 from tests.jobs.daily import (
     BMC,
     PLOS,
+    QUANT_PH,
     World,
     at,
     biorxiv_records,
@@ -23,6 +25,12 @@ from tests.jobs.daily import (
 
 __all__ = ["world"]  # the fixture
 TUESDAY = date(2025, 6, 3)
+
+
+def posted_papers(world: World, channel: str) -> dict[str, DigestPaper]:
+    """The papers posted to a channel, by key."""
+    posts = world.platform.posts.get(channel, [])
+    return {m.paper.key: m.paper for m in posts if m.paper is not None}
 
 
 async def test_a_journal_item_dated_yesterday_that_shows_up_today_is_delivered(
@@ -77,3 +85,29 @@ async def test_biorxiv_posts_the_api_shows_a_day_late_are_delivered_the_next_day
     outcomes = await world.deliver(at(wednesday, 8))
     assert [o.status for o in outcomes] == ["sent"]
     assert len(world.papers("lab")) == 7 == len(set(world.papers("lab")))
+
+
+async def test_arxiv_mailings_are_news_on_their_day_and_replacements_only_when_asked(
+    world: World,
+) -> None:
+    shift = (TUESDAY - date(2025, 4, 28)).days
+    world.serve("rss/quant-ph", moved(read(QUANT_PH), shift))
+    await world.channel("plain", "cat:quant-ph quantum", max_papers=50)
+    await world.channel("versions", "cat:quant-ph quantum", max_papers=50, replacements=True)
+    await world.fetch(at(TUESDAY, 6))
+    await world.deliver(at(TUESDAY, 8))
+    plain = posted_papers(world, "plain").values()
+    assert plain and not any(p.is_replacement for p in plain)
+    assert f"{len(plain)} new papers (of {len(plain)} that" in world.headers("plain")[0]
+    versions = posted_papers(world, "versions").values()
+    replaced = sum(p.is_replacement for p in versions)
+    assert replaced > 0
+    line = f"{len(versions) - replaced} new papers and {replaced} new versions (of "
+    assert line in world.headers("versions")[0]
+    wednesday = TUESDAY + timedelta(days=1)
+    world.serve("rss/quant-ph", moved(read(QUANT_PH), shift + 1))  # the same papers again
+    await world.fetch(at(wednesday, 6))
+    again = await world.deliver(at(wednesday, 8))
+    assert again[0].status == "quiet"  # "plain" had every match: nothing is delivered twice
+    keys = world.papers("versions")
+    assert len(keys) == len(set(keys)) > len(versions)  # Tuesday's overflow, nothing twice
