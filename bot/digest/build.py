@@ -119,7 +119,8 @@ def news_count(corpus: Corpus, window: NewsWindow, fresh: Fresh) -> int:
     dates, seen = corpus.announced_dates, corpus.seen_times
     counts = [len(dates) - bisect_left(dates, window.first)]
     if window.seen_after is not None:
-        counts.append(len(seen) - bisect_right(seen, window.seen_after))
+        since = bisect_right(seen, window.seen_after, key=lambda item: item[0])
+        counts.append(sum(day >= window.backfill_from for _, day in seen[since:]))
     for added, ids in fresh:
         counts.append(sum(window.backfills(*corpus.papers[pid], added) for pid in ids))
     return max(counts)

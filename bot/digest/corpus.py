@@ -52,9 +52,9 @@ class Corpus:
         return sorted(ann.announced_on for _, ann in self.papers.values())
 
     @cached_property
-    def seen_times(self) -> list[datetime]:
-        """When each paper was first seen (UTC), sorted."""
-        return sorted(as_utc(paper.created_at) for paper, _ in self.papers.values())
+    def seen_times(self) -> list[tuple[datetime, date]]:
+        """(when first seen (UTC), announcement date) of each paper, sorted."""
+        return sorted((as_utc(p.created_at), a.announced_on) for p, a in self.papers.values())
 
     @classmethod
     def of(cls, first: date, last: date, rows: list[tuple[Paper, Announcement]]) -> Corpus:
