@@ -71,6 +71,14 @@ async def failing_sources(
     return list(await session.exec(query))
 
 
+async def partial_sources(session: AsyncSession) -> list[FeedState]:
+    """Source URLs whose latest fetch broke off partway (delivered what parsed; retried)."""
+    query = select(FeedState).where(
+        col(FeedState.failures) == 0, col(FeedState.last_error).startswith("partial: ")
+    )
+    return list(await session.exec(query.order_by(col(FeedState.url))))
+
+
 async def stale_feeds(
     session: AsyncSession, today: date, days: int, runs: int = 500
 ) -> list[tuple[str, date]]:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from bot.sources.arxiv_rss import parse_arxiv_feed
+from paperbot.status import status_table
 from tests.jobs.daily import BMC, QUANT_PH, World, at, blocks, moved, read, world
 
 __all__ = ["world"]  # the fixture
@@ -84,6 +85,10 @@ async def test_a_feed_that_breaks_midway_is_delivered_on_time_and_the_rest_follo
     world.serve("rss/quant-ph", full[:cut])
     await world.channel("lab", "cat:quant-ph", max_papers=50)
     await world.fetch_job(at(TUESDAY, 6))
+    status = await status_table(world.app.db, world.now)
+    feed = world.url("rss/quant-ph")
+    assert f"source partial: {feed}: partial: feed is not well-formed" in status
+    assert "source failing" not in status
     await world.tick(at(TUESDAY, 8))  # on time, not held for FETCH_WAIT_MINUTES
     tuesday = set(world.papers("lab"))
     assert posted(world, "lab")[:1] == ["digest_header"] and len(tuesday) > 20
