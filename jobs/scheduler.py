@@ -105,7 +105,7 @@ class Jobs:
         self.retries[part] = attempt = self.retries.get(part, 0) + 1
         base = timedelta(minutes=self.app.settings.fetch_retry_minutes)
         wait = min(base * 2 ** (attempt - 1), timedelta(hours=1))
-        log.warning("fetch failed; retrying", part=part, in_minutes=wait.total_seconds() / 60)
+        log.warning("fetch incomplete; retrying", part=part, in_minutes=wait.total_seconds() / 60)
         if self.scheduler is not None:
             self.scheduler.add_job(
                 self.fetch, DateTrigger(run_date=now + wait), args=[part],

@@ -89,6 +89,14 @@ async def test_a_feed_that_breaks_midway_is_delivered_on_time_and_the_rest_follo
     feed = world.url("rss/quant-ph")
     assert f"source partial: {feed}: partial: feed is not well-formed" in status
     assert "source failing" not in status
+    scheduler = world.jobs.build()
+    scheduler.start(paused=True)  # a real job store; nothing runs
+    try:
+        await world.fetch_job(at(TUESDAY, 6, 1))
+        retry = scheduler.get_job("fetch-retry-all")  # the partial feed is retried
+        assert retry is not None and retry.trigger.run_date == at(TUESDAY, 6, 21)  # 2nd: 20 min
+    finally:
+        scheduler.shutdown(wait=False)
     await world.tick(at(TUESDAY, 8))  # on time, not held for FETCH_WAIT_MINUTES
     tuesday = set(world.papers("lab"))
     assert posted(world, "lab")[:1] == ["digest_header"] and len(tuesday) > 20
