@@ -103,7 +103,7 @@ async def previous_digests(
         chunk = ids[start : start + CHUNK]
         rows = await session.exec(
             select(Delivery).where(col(Delivery.channel_id).in_(chunk), DAILY)
-            .where(col(Delivery.digest_date).in_({dates[c] for c in chunk}))
+            .where(col(Delivery.digest_date).in_(sorted({dates[c] for c in chunk})))
         )  # fmt: skip
         for row in rows:
             if dates.get(row.channel_id) == row.digest_date:

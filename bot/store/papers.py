@@ -182,7 +182,8 @@ async def latest_announcement_date(
         query = query.where(col(Announcement.announced_on) <= on_or_before)
     if arxiv is not None:
         query = query.join(Paper, col(Paper.id) == col(Announcement.paper_id))
-        query = query.where((col(Paper.source) == "arxiv") == arxiv)
+        source = col(Paper.source)
+        query = query.where(source == "arxiv" if arxiv else source != "arxiv")
     return (await session.exec(query)).one()
 
 
