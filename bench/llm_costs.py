@@ -34,6 +34,7 @@ from bench.llm_fake import FakeLLM
 from bench.summaries import REFERENCE_DIR, REFERENCE_FILE
 from bot.app import App, create_app
 from bot.config import Settings
+from bot.digest.build import corpus_span
 from bot.digest.corpus import load_corpus
 from bot.digest.model import Digest
 from bot.models import Channel, LlmUsage, Topic
@@ -195,7 +196,7 @@ async def compose_all(
 ) -> list[tuple[Channel, Digest]]:
     """Every channel's digest, composed concurrently like delivery (at most `concurrency`)."""
     async with app.db.session() as session:
-        corpus = await load_corpus(session, DAY, DAY)
+        corpus = await load_corpus(session, *corpus_span(DAY, app.settings.digest_backfill_days))
     limit = asyncio.Semaphore(concurrency)
 
     async def one(channel: Channel, topics: list[Topic]) -> tuple[Channel, Digest]:

@@ -75,7 +75,7 @@ async def create_app(
         await db.migrate()
     http = http or HttpFetcher(settings)
     relevance = Relevance.of(db, settings)
-    fetcher = PaperFetcher(db, http, settings, relevance)
+    fetcher = PaperFetcher(db, http, settings, clock, relevance)
     llm = None
     if summarizer is None:
         summarizer, llm = make_summarizer(settings, db)

@@ -152,6 +152,26 @@ def _rank(rest: str) -> tuple[Any, ...]:
     return (parts[1] if len(parts) == 2 else "week",)
 
 
+def _library(rest: str) -> tuple[Any, ...]:
+    word, _, tail = rest.partition(" ")
+    action, tail = (word.lower() or "list"), tail.strip()
+    if action not in ("list", "add", "remove", "clear"):
+        raise ValueError(f"expects add, remove or clear (or nothing, to list), got {word!r}")
+    if action == "add" and not tail:
+        raise ValueError("add needs arXiv ids, DOIs or paper URLs")
+    if action == "remove" and len(tail.split()) != 1:
+        raise ValueError("remove needs one paper: its number in `library` or its id")
+    if action in ("list", "clear") and tail:
+        raise ValueError(f"{action} takes nothing after it, got {tail!r}")
+    return (action, tail)
+
+
+def _score(rest: str) -> tuple[Any, ...]:
+    if not rest.isdigit() or not 0 <= int(rest) <= 100:
+        raise ValueError(f"expects a relevance from 0 (off) to 100, got {rest!r}")
+    return (int(rest),)
+
+
 def _optional(rest: str) -> tuple[Any, ...]:
     return (rest,) if rest else ()
 
@@ -227,6 +247,28 @@ SPECS: tuple[CommandSpec, ...] = (
         "feed",
         "feed [reset]",
         "this channel's papers as a private Atom / JSON feed; reset makes new links",
+        False,
+        _choice("show", "reset", default="show"),
+    ),
+    CommandSpec(
+        "library",
+        "library [add <ids…>|remove <n|id>|clear]",
+        "the channel's seed library (arXiv ids, DOIs, URLs): digests rank by it",
+        False,
+        _library,
+    ),
+    CommandSpec(
+        "min-score",
+        "min-score <0-100>",
+        "leave out papers under this relevance (0-100: how well a paper fits this channel, "
+        "from its topic words and its closeness to the library and 👍 papers; 0: off)",
+        True,
+        _score,
+    ),
+    CommandSpec(
+        "profile",
+        "profile [reset]",
+        "what the ranking learned (top terms, library size, votes); reset clears the votes",
         False,
         _choice("show", "reset", default="show"),
     ),

@@ -153,13 +153,17 @@ class ScheduledDelivery:
     ) -> Selection:
         if delivery.plan is not None:
             return await self._replan(delivery)
+        chosen_at = self._clock()  # the next digest takes what is first seen after this
         selection = await self._digests.select(
             channel, topics, delivery.digest_date, corpora=corpora
         )
         plan = {
+            "selected_at": chosen_at.isoformat(),
             "matched": selection.matched,
             "corpus_size": selection.corpus_size,
-            "papers": [[s.paper.id, s.relevance, s.announcement.id] for s in selection.selected],
+            "papers": [
+                [s.paper.id, s.relevance, s.announcement.id, s.reason] for s in selection.selected
+            ],
         }
         await self._save_plan(delivery, plan)
         return selection
@@ -172,8 +176,8 @@ class ScheduledDelivery:
             papers = await _rows(session, Paper, [e[0] for e in entries])
             announcements = await _rows(session, Announcement, [e[2] for e in entries])
         selected = [
-            Selected(papers[pid], announcements[aid], score)
-            for pid, score, aid in entries
+            Selected(papers[pid], announcements[aid], score, str(rest[0]) if rest else "")
+            for pid, score, aid, *rest in entries
             if pid in papers and aid in announcements
         ]
         return Selection(selected, int(plan.get("matched", 0)), int(plan.get("corpus_size", 0)))

@@ -27,6 +27,7 @@ class Lookup:
 
     papers: list[Paper] = field(default_factory=list)
     missing: list[tuple[Reference, str]] = field(default_factory=list)
+    size: int = 0  # the library's size after adding them
 
 
 async def stored_paper(session: AsyncSession, ref: Reference) -> Paper | None:
