@@ -47,15 +47,18 @@ def render_paper(paper: DigestPaper, language: str) -> str:
     lines = [f"[{paper.number}] {paper.title}{tag}"]
     meta = (
         f"{trim_authors(paper.authors, t['et_al'])} · {paper.primary_category} · "
-        f"{t['score']} {s.score}/100 · {t['relevance']} {paper.relevance:.2f}"
+        f"{t['relevance']} {paper.relevance:.0f}/100"
     )
     lines.append(_indent(meta))
+    if paper.reason:
+        lines.append(_indent(f"why: {paper.reason.replace('*', '')}"))
     for name in SUMMARY_FIELDS:
         value = getattr(s, name)
         if value:
             lines.append(_indent(f"{t[name]}: {value}"))
     if s.keywords:
         lines.append(_indent(f"{t['keywords']}: {', '.join(s.keywords)}"))
+    lines.append(_indent(f"{t['score']} ({s.summarizer}'s quality rating): {s.score}/100"))
     links = paper.abs_url + (f" · {paper.pdf_url}" if paper.pdf_url else "")
     lines.append(_indent(links))
     return "\n".join(lines)

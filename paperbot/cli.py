@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from adapters.console_preview import PREVIEWS
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
+from paperbot.library_cli import add_parser as add_library_parser
 from paperbot.logs import configure_logging
 
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
     add_export_parser(sub)
+    add_library_parser(sub)
     return parser
 
 
@@ -58,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level or default_level, settings.log_format)
     from paperbot import commands
     from paperbot.export import export
+    from paperbot.library_cli import library_import
 
     runner = {
         "console": commands.console,
@@ -66,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": commands.run,
         "status": commands.status,
         "export": export,
+        "library": library_import,
     }[args.command]
     try:
         return asyncio.run(runner(settings, args))

@@ -41,7 +41,7 @@ async def _channel(ctx: Context) -> Channel:
 
 
 def _cite(paper: Paper) -> str:
-    ident = f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else (f"doi:{paper.doi}" or paper.key)
+    ident = f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else f"doi:{paper.doi or paper.key}"
     return f"“{paper.title}” ({ident})"
 
 

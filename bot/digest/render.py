@@ -62,16 +62,21 @@ def paper_markdown(paper: DigestPaper, language: str) -> str:
         (
             escape_markdown(trim_authors(paper.authors, t["et_al"])),
             paper.primary_category,
-            f"{t['score']} {s.score}/100",
+            f"{t['relevance']} {paper.relevance:.0f}/100",
         )
     )
-    lines = [title + tag, meta, ""]
+    lines = [title + tag, meta]
+    if paper.reason:
+        lines.append(f"_{escape_markdown(paper.reason.replace('*', ''))}_")
+    lines.append("")
     for name in SUMMARY_FIELDS:
         value = getattr(s, name)
         if value:
             lines.append(f"**{t[name]}:** {escape_markdown(value)}")
     if s.keywords:
         lines.append(f"**{t['keywords']}:** {escape_markdown(', '.join(s.keywords))}")
+    rating = f"({escape_markdown(s.summarizer)}'s quality rating): {s.score}/100"
+    lines.append(f"**{t['score']}** {rating}")
     links = [f"[abs]({paper.abs_url})"] + ([f"[pdf]({paper.pdf_url})"] if paper.pdf_url else [])
     lines.append(" · ".join(links))
     return "\n".join(lines)
