@@ -6,6 +6,7 @@ import asyncio
 import sys
 
 from bench import delivery, impact, llm_costs, qa, search, slack_burst, summaries
+from bench.ranking import quality as ranking_quality
 from bench.scale import cli as scale
 
 
@@ -25,6 +26,8 @@ def main() -> int:
     qa.main()
     print("\n== Search over a year of papers ==")
     search.main()
+    print("\n== Ranking quality: library vs 1,080 real papers, lexical / semantic / blend ==")
+    ranking_quality.main()
     print("\n== Impact tournament: 16 papers, Swiss rounds against all pairs ==")
     impact.main()
     return 0

@@ -1,0 +1,1 @@
+"""Ranking quality of the channel library: lexical vs semantic vs blend (see METHOD.md)."""
