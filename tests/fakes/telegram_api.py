@@ -259,8 +259,9 @@ class FakeTelegramApi:
         if len(visible.encode("utf-16-le")) // 2 > 4096:
             return 400, recorded("telegram_error_400_message_too_long.json")
         chat_id = int(params["chat_id"])
-        stored = self.chats.add_from_bot(chat_id, text=visible,
-                                         keyboard=keyboard_of(params.get("reply_markup")))
+        stored = self.chats.add_from_bot(
+            chat_id, text=visible, keyboard=keyboard_of(params.get("reply_markup"))
+        )
         params["message_id"] = stored.message_id
         return 200, {"ok": True, "result": self._message(stored)}
 
@@ -285,9 +286,7 @@ class FakeTelegramApi:
             result["reply_markup"] = {"inline_keyboard": stored.keyboard}
         return result
 
-    async def _m_editMessageReplyMarkup(
-        self, params: dict[str, Any]
-    ) -> tuple[int, dict[str, Any]]:
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if "message_id" not in params:
             return 400, error(400, "Bad Request: message identifier is not specified")
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
