@@ -6,9 +6,10 @@ sendChatAction, answerCallbackQuery, setMyCommands, getChatMember (scripted stat
 setWebhook/deleteWebhook, sendPhoto (multipart; `.photos` keeps each photo's bytes) and
 editMessageReplyMarkup (see telegram_chats: per-chat increasing ids, other users' messages in
 between, only the bot's own messages editable, Telegram's errors). Failures can be injected per
-chat or per call, before Telegram accepts a send (`fail_next`) or after (`lose_next`: stored,
-then a 502), and flood limits can be enforced (`per_second` overall, `per_chat_per_minute`; an
-edit counts as a send), answering 429 with retry_after.
+chat or per call (`fail_next`); the n-th send can fail before Telegram accepts it or after
+(`fail_call`: carried out, then the answer is lost as a 502). Flood limits can be enforced
+(`per_second` overall, `per_chat_per_minute`; an edit counts as a send), answering 429 with
+retry_after.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class FakeTelegramApi:
         self.rate_limited = 0
         self.photos: list[dict[str, Any]] = []  # sendPhoto params, the photo as bytes
         self.chats = Chats(chatter)
-        self._lost: dict[str, int] = {}
+        self._faults: list[list[Any]] = []  # [method, calls to go, accepted]
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
         self._chats: dict[int, dict[str, Any]] = {}
@@ -141,10 +142,10 @@ class FakeTelegramApi:
         self.members[(chat_id, self.bot_id)] = "administrator"
         self.chats.no_edit_rights.add(chat_id)
 
-    def lose_next(self, method: str = "sendMessage", count: int = 1) -> None:
-        """The next `count` calls of `method` are carried out, but answered with a 502 (the
-        response is lost: Telegram has the message, the bot never learns its id)."""
-        self._lost[method] = self._lost.get(method, 0) + count
+    def fail_call(self, method: str = "sendMessage", nth: int = 1, *, accepted: bool) -> None:
+        """The `nth` call of `method` from now fails with a 502: before Telegram accepts it
+        (nothing happens) or, with `accepted`, after (carried out, but the answer is lost)."""
+        self._faults.append([method, nth, accepted])
 
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """The sendMessage calls that succeeded (params plus the assigned message_id)."""
@@ -188,11 +189,21 @@ class FakeTelegramApi:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        fault = self._fault(method)
+        if fault is False:
+            return 502, error(502, "Bad Gateway")
         status, body = await handler(params)
-        if status == 200 and self._lost.get(method):
-            self._lost[method] -= 1
-            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
-        return status, body
+        return (502, error(502, "Bad Gateway")) if fault and status == 200 else (status, body)
+
+    def _fault(self, method: str) -> bool | None:
+        """None: no fault for this call; else whether it is lost after acceptance."""
+        fired = None
+        for fault in [f for f in self._faults if f[0] == method]:
+            fault[1] -= 1
+            if fault[1] == 0 and fired is None:
+                self._faults.remove(fault)
+                fired = bool(fault[2])
+        return fired
 
     def _refuse(self, chat_id: int) -> tuple[int, dict[str, Any]] | None:
         if chat_id in self.chat_failures:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-FIRST_ID = 100
+FIRST_ID = 1  # a new chat: its first message is 1
 NOT_FOUND = "Bad Request: message to edit not found"
 CANT_EDIT = "Bad Request: message can't be edited"
 NOT_MODIFIED = (
