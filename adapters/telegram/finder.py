@@ -10,9 +10,9 @@ Each probe first removes the keyboard, which changes nothing on a message withou
 ("message is not modified": the bot's, keyboard-free) and fails on other users' messages
 ("message can't be edited") and on ids with no message ("message to edit not found"; three in a
 row past the last message end the probe in chats whose ids are their own: supergroups and
-channels). A keyboard-free message of the bot is read, when the post has no keyboard either,
-by giving it a probe button and taking that away again. A found post gets its own keyboard
-back. Probes are Bot API calls like sends, so they go through the same rate limiter.
+channels). A keyboard-free message of the bot is read by giving it a probe button and taking
+that away again. A found post gets its own keyboard back (also when a probe cut short by a
+crash left it without). Probes are Bot API calls like sends, so they go through the same rate limiter.
 
 A channel where the bot may post but not edit can't be probed: the post is sent again, as
 before, and that is logged.
@@ -123,7 +123,7 @@ class PostProbe:
         except BadRequest as exc:
             reason = exc.message.lower()
             if "not modified" in reason:  # the bot's, without a keyboard: unchanged
-                return "mine" if probe.keyboard is not None else await self._read(probe, message_id)
+                return await self._read(probe, message_id)  # (the post's may have been left off)
             if "not found" in reason:
                 return "missing"
             if "can't be edited" not in reason:
@@ -139,10 +139,12 @@ class PostProbe:
         return "mine"
 
     async def _read(self, probe: Probe, message_id: int) -> str:
-        """Read a keyboard-free message of the bot: a probe button on, then off again."""
+        """Read a keyboard-free message of the bot: a probe button on, then off again (or the
+        post's own keyboard, when it is the post and a probe cut short left it without)."""
         edited = await self._edit(probe.chat_id, message_id, PROBE_KEYBOARD)
-        await self._edit(probe.chat_id, message_id, None)
-        return "found" if _matches(edited, probe.note) else "mine"
+        found = _matches(edited, probe.note)
+        await self._edit(probe.chat_id, message_id, probe.keyboard if found else None)
+        return "found" if found else "mine"
 
     async def _edit(
         self, chat_id: int | str, message_id: int, keyboard: InlineKeyboardMarkup | None

@@ -146,3 +146,20 @@ def _recording(waits: list[float]) -> Callable[[float], Awaitable[None]]:
         waits.append(seconds)
 
     return sleep
+
+
+async def test_a_post_left_without_its_keyboard_by_a_cut_probe_is_found_and_mended(
+    api: FakeTelegramApi, bot: Bot
+) -> None:
+    sender = TelegramSender(bot)
+    in_flight = post("**3. Probed when the bot died**")
+    note = sender.pending_note(in_flight, None)
+    api.fail_call("sendMessage", accepted=True)
+    with pytest.raises(NetworkError):
+        await sender.send(in_flight)
+    landed = api.chats.bot_messages(GROUP)[-1]
+    keyboard = landed.keyboard
+    await bot.edit_message_reply_markup(GROUP, landed.message_id)  # the probe's first step
+    assert landed.keyboard is None
+    assert await TelegramSender(bot).find_posted(in_flight, note) == str(landed.message_id)
+    assert landed.keyboard == keyboard
