@@ -12,7 +12,8 @@ Each probe first removes the keyboard, which changes nothing on a message withou
 row past the last message end the probe in chats whose ids are their own: supergroups and
 channels). A keyboard-free message of the bot is read by giving it a probe button and taking
 that away again. A found post gets its own keyboard back (also when a probe cut short by a
-crash left it without). Probes are Bot API calls like sends, so they go through the same rate limiter.
+crash left it without). Probes are Bot API calls like sends, so they go through the same rate
+limiter.
 
 A channel where the bot may post but not edit can't be probed: the post is sent again, as
 before, and that is logged.
