@@ -21,7 +21,7 @@ import yake
 
 from bot.summary.fields import select_fields
 from bot.summary.keywords import extract_keywords, make_extractor
-from bot.summary.prepare import prepare
+from bot.summary.prepare import Prepared, prepare
 from bot.summary.roles import assign_roles, find_contribution, states_contribution
 from bot.summary.score import found_signals, score_abstract
 from bot.summary.sentences import clean_abstract, make_segmenter
@@ -59,10 +59,7 @@ class OfflineSummarizer:
         prepared = prepare(self._segmenter, abstract)
         sentences = list(prepared.sentences)
         roles = assign_roles(sentences, prepared.headed)
-        contribution = find_contribution(sentences)
-        if prepared.structured and contribution is not None:
-            if not states_contribution(sentences[contribution]):
-                contribution = None  # "We enrolled …" under a heading is method, not the aim
+        contribution = _contribution(prepared)
         fields = select_fields(
             sentences, roles, contribution, title, structured=prepared.structured
         )
@@ -83,3 +80,12 @@ class OfflineSummarizer:
             prompt_version=self.prompt_version,
             fallback=fallback,
         )
+
+
+def _contribution(prepared: Prepared) -> int | None:
+    """The contribution sentence; under a structured abstract's headings only one with a
+    contribution cue ("We enrolled 40 patients" there is method, not the aim)."""
+    found = find_contribution(prepared.sentences)
+    if found is None or not prepared.structured:
+        return found
+    return found if states_contribution(prepared.sentences[found]) else None
