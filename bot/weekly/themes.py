@@ -4,8 +4,9 @@ A cluster is a keyword (tokenized, so "LLM agents" and "llm agent" meet, and mer
 acronym or expansion, so "LLMs" and "large language models" meet; see
 `bot.digest.theme_terms`) shared by at least two of the week's papers; a keyword inside a
 larger cluster ("agents" in "llm agents") adds nothing. Each line reads
-"retrieval-augmented generation: 5 (+2)", the change counting the same keyword among last week's papers, and names the categories a cluster links when it
-spans more than one ("· cs.CL, cs.IR").
+"retrieval-augmented generation: 5 (+2)", the change counting the same keyword among last
+week's papers, and names the categories a cluster links when it spans more than one
+("· cs.CL, cs.IR").
 """
 
 from __future__ import annotations
