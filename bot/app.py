@@ -16,6 +16,7 @@ from bot.llm.client import LLMClient
 from bot.qa.service import make_qa_service
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
+from bot.store.keys import Leases
 from bot.store.usage import UsageRecorder
 from bot.summary.llm import LLMSummarizer
 from bot.summary.offline import OfflineSummarizer
@@ -91,5 +92,6 @@ async def create_app(
         qa=qa,
         llm=llm,
         usage=UsageRecorder(db),
+        leases=Leases(db),
     )
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

@@ -102,3 +102,25 @@ async def insert_ignoring_duplicates(
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(list(rows)).on_conflict_do_nothing()
     await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def insert_new(
+    session: AsyncSession,
+    table: type[SQLModel],
+    rows: Sequence[dict[str, Any]],
+    returning: str,
+    *,
+    chunk: int = 200,
+) -> set[Any]:
+    """Insert rows, skipping those that collide with a unique constraint; `returning` of each
+    row this call inserted (a row a concurrent writer inserted first is not among them)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    column = table.__table__.c[returning]  # type: ignore[attr-defined]
+    inserted: set[Any] = set()
+    for start in range(0, len(rows), chunk):
+        part = list(rows[start : start + chunk])
+        statement = insert(table).values(part).on_conflict_do_nothing().returning(column)
+        result = await session.exec(statement)  # type: ignore[call-overload]
+        inserted.update(result.scalars().all())
+    return inserted
