@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -21,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack import parse
-from adapters.slack.dedupe import RecentKeys
+from adapters.slack.dedupe import MemoryKeys, SeenKeys
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
@@ -34,6 +35,7 @@ log = structlog.get_logger(__name__)
 WORKING = "Working on it…"
 NOT_A_MEMBER = "I can't post in this channel yet: add me first with `/invite @paperbot`."
 MEMBERSHIP_EVENTS = ("member_joined_channel", "channel_left", "group_left")
+EVENT_TTL = timedelta(hours=1)  # Slack retries an event three times within about five minutes
 
 
 def make_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
@@ -50,6 +52,8 @@ class SlackAdapter:
 
     OAuth (multi-workspace) needs HTTP mode, SLACK_CLIENT_ID/SECRET and `engine` (our
     database, where the installations are kept); otherwise the single bot token is used.
+    `keys` remembers events and signed requests already taken; give it the store's
+    `RequestKeys` so that replicas share them (the default remembers in this process only).
     """
 
     def __init__(
@@ -64,6 +68,7 @@ class SlackAdapter:
         host: str = "0.0.0.0",
         port: int = 3000,
         engine: AsyncEngine | None = None,
+        keys: SeenKeys | None = None,
     ) -> None:
         self.settings = settings
         self._listen = (http_mode, host, port)
@@ -80,8 +85,7 @@ class SlackAdapter:
         pacer = ChannelPacer(per_channel_per_second)
         self._sender = SlackSender(self.client, pacer, clients=clients)
         self._ack_after = ack_after
-        self._events = RecentKeys()
-        self._messages = RecentKeys()
+        self._keys = keys or MemoryKeys()
         self._tasks: set[asyncio.Task[None]] = set()
         self._socket: AsyncSocketModeHandler | None = None
         self._http: SlackHttpServer | None = None
@@ -116,7 +120,8 @@ class SlackAdapter:
         if http:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
-            self._http = SlackHttpServer(self.app)
+            secret = self.settings.slack_signing_secret
+            self._http = SlackHttpServer(self.app, signing_secret=secret, keys=self._keys)
             await self._http.start(host or default_host, default_port if port is None else port)
             return
         if not self.settings.slack_app_token:
@@ -192,23 +197,27 @@ class SlackAdapter:
         """A question in a thread, or a command by mention/DM: once per event and per message.
 
         Slack retries (X-Slack-Retry-Num) carry the first delivery's event_id, so they are
-        dropped here; the same message arriving as `app_mention` and as `message` shares
-        (channel, ts) and is answered once.
+        dropped here, whichever replica they reach; the same message arriving as
+        `app_mention` and as `message` shares (channel, ts) and is answered once.
         """
         event_id = body.get("event_id")
-        if event_id and self._events.seen(event_id):
+        if event_id and not await self._keys.first("slack_event", str(event_id), EVENT_TTL):
             return
         team = parse.event_team(body, event)
         bot_user = context.get("bot_user_id") or self.bot_user_id
         question = parse.parse_question(event, team, bot_user)
         command = None if question else parse.parse_direct_command(event, team, bot_user)
-        if (question or command) is None or self._messages.seen(parse.message_key(event)):
+        if (question or command) is None or not await self._first_message(team, event):
             return
         sender = self._sender.for_user(str(event.get("user", "")))
         if question is not None:
             self._spawn(self.bot.handle_question(question, sender))
         elif command is not None:
             self._spawn(self.bot.handle(command, sender))
+
+    async def _first_message(self, team: str, event: dict[str, Any]) -> bool:
+        channel, ts = parse.message_key(event)
+        return await self._keys.first("slack_message", f"{team}:{channel}:{ts}", EVENT_TTL)
 
     async def _on_membership(
         self, body: dict[str, Any], event: dict[str, Any], context: Any

@@ -15,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, make_client
 from bot.store.db import Database
+from bot.store.keys import RequestKeys
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -147,7 +148,11 @@ def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]
 async def slack_rig(
     db: Database, feeds: FakeHttpServer, *, ack_after: float = 2.0
 ) -> AsyncIterator[SlackRig]:
-    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards."""
+    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
+
+    The adapter keeps the events and requests it took in `db` (as `paperbot run` does), so
+    rigs on one database behave as replicas.
+    """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
     settings = bot_settings(
@@ -163,6 +168,7 @@ async def slack_rig(
         client=make_client(settings),
         per_channel_per_second=None,
         ack_after=ack_after,
+        keys=RequestKeys(db),
     )
     await adapter.start(http=True, host="127.0.0.1", port=0)
     try:
