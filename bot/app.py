@@ -44,8 +44,8 @@ class App:
     llm: LLMClient | None = None
 
     async def aclose(self) -> None:
-        """Release the summary batches, the HTTP clients and the database."""
-        await self.summaries.aclose()
+        """Release the summary batches (those under way may finish), HTTP clients, database."""
+        await self.summaries.aclose(self.settings.shutdown_grace_seconds)
         await self.http.aclose()
         if self.llm is not None:
             await self.llm.close()

@@ -110,6 +110,10 @@ async def _console(app: App, stop: asyncio.Event, others: bool) -> None:
 
 
 async def _shutdown(running: Running) -> None:
+    """Finish (or cancel, telling their users) the commands under way, then stop everything."""
+    grace = running.app.settings.shutdown_grace_seconds
+    with contextlib.suppress(Exception):
+        await running.app.bot.inflight.drain(grace)
     for task in running.tasks:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
