@@ -75,12 +75,12 @@ async def test_a_new_groups_first_five_commands_at_once_all_land(
         for line in lines:
             api.push_update(message_update(chat, line))
         async with running_bot(api, http_server, url, tmp_path, DEFAULT_DIGEST_SIZE="2") as bot:
-            needles = ("topic 1", "topic 2", "up to 30 papers", "Topics")
-            done = [has(needle, api, chat["id"]) for needle in needles]
-            await api.wait_until(lambda: all(d() for d in done), TIMEOUT)
-            await api.wait_until(lambda: len(api.sent(chat["id"])) >= 5, TIMEOUT)
-            assert await stop(bot) == 0
-    assert not [t for t in texts(api, chat["id"]) if SORRY in t], texts(api, chat["id"])
+            await api.wait_until(lambda: len(api.sent(chat["id"])) >= len(lines), TIMEOUT)
+            assert await stop(bot) == 0  # a command still under way is finished first
+    answers = texts(api, chat["id"])
+    assert not [t for t in answers if SORRY in t], answers
+    for needle in ("topic 1", "topic 2", "up to 30 papers", "Topics"):
+        assert any(needle in t for t in answers), (needle, answers)
     db = Database.open(url)
     try:
         async with db.session() as session:
