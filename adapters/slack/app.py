@@ -197,17 +197,20 @@ class SlackAdapter:
         """A question in a thread, or a command by mention/DM: once per event and per message.
 
         Slack retries (X-Slack-Retry-Num) carry the first delivery's event_id, so they are
-        dropped here, whichever replica they reach; the same message arriving as
-        `app_mention` and as `message` shares (channel, ts) and is answered once.
+        dropped here, whichever replica they reach (the keys are in the store); the same
+        message arriving as `app_mention` and as `message` shares (channel, ts) and is
+        answered once. Messages not meant for the bot are not remembered.
         """
-        event_id = body.get("event_id")
-        if event_id and not await self._keys.first("slack_event", str(event_id), EVENT_TTL):
-            return
         team = parse.event_team(body, event)
         bot_user = context.get("bot_user_id") or self.bot_user_id
         question = parse.parse_question(event, team, bot_user)
         command = None if question else parse.parse_direct_command(event, team, bot_user)
-        if (question or command) is None or not await self._first_message(team, event):
+        if (question or command) is None:
+            return  # not for the bot: nothing to remember
+        event_id = str(body.get("event_id") or "")
+        if event_id and not await self._keys.first("slack_event", event_id, EVENT_TTL):
+            return
+        if not await self._first_message(team, event):
             return
         sender = self._sender.for_user(str(event.get("user", "")))
         if question is not None:
