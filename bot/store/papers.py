@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -96,16 +96,24 @@ async def papers_by_key(session: AsyncSession, keys: Sequence[str]) -> dict[str,
     return found
 
 
-async def upsert_papers(session: AsyncSession, fetched: Iterable[FetchedPaper]) -> UpsertStats:
+async def upsert_papers(
+    session: AsyncSession, fetched: Iterable[FetchedPaper], seen_at: datetime | None = None
+) -> UpsertStats:
     """Store each work once; a new version updates its row; record the day's announcement.
 
-    New works are inserted with `ON CONFLICT DO NOTHING` and read back, so two fetches of the
-    same feed at once (two channels' `digest now`, two replicas) never collide on a key.
+    A new row's `created_at` is when the paper was first seen (`seen_at`, default now): a
+    digest takes the papers first seen since the channel's previous digest. New works are
+    inserted with `ON CONFLICT DO NOTHING` and read back, so two fetches of the same feed at
+    once (two channels' `digest now`, two replicas) never collide on a key.
     """
     merged = merge_fetched(fetched)
+    seen = seen_at or utcnow()
     existing = await papers_by_key(session, list(merged))
     fresh = [key for key in merged if key not in existing]
-    rows = [_new_row(merged[key]).model_dump(exclude={"id"}) for key in fresh]
+    rows = [
+        _new_row(merged[key]).model_dump(exclude={"id"}) | {"created_at": seen, "updated_at": seen}
+        for key in fresh
+    ]
     inserted = await insert_new(session, Paper, rows, "key") if rows else set()
     if fresh:
         existing.update(await papers_by_key(session, fresh))
@@ -164,12 +172,20 @@ async def announced_between(
 
 
 async def latest_announcement_date(
-    session: AsyncSession, on_or_before: date | None = None
+    session: AsyncSession,
+    on_or_before: date | None = None,
+    *,
+    arxiv: bool | None = None,
 ) -> date | None:
-    """The most recent announcement date in the store (optionally not after a date)."""
+    """The most recent announcement date in the store (optionally not after a date, and only
+    of arXiv papers (`arxiv=True`) or only of the others (`arxiv=False`))."""
     query = select(func.max(Announcement.announced_on))
     if on_or_before is not None:
         query = query.where(col(Announcement.announced_on) <= on_or_before)
+    if arxiv is not None:
+        query = query.join(Paper, col(Paper.id) == col(Announcement.paper_id))
+        source = col(Paper.source)
+        query = query.where(source == "arxiv" if arxiv else source != "arxiv")
     return (await session.exec(query)).one()
 
 

@@ -6,7 +6,7 @@ channel's `digest now`). `llm_budget` is one row per UTC day: tokens spent plus 
 reserved by calls in flight, so concurrent calls and replicas share one budget.
 
 Revision ID: 0010
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -68,7 +68,7 @@ class SlackRig:
             return SignedResponse(response.status, await response.text())
 
     async def command(
-        self, text: str, response_url: str = "http://127.0.0.1:9/response", **kwargs: Any
+        self, text: str, response_url: str | None = None, **kwargs: Any
     ) -> SignedResponse:
         """Type `/papers <text>` in the channel."""
         fields = {
@@ -82,7 +82,7 @@ class SlackRig:
             "command": "/papers",
             "text": text,
             "api_app_id": "A0APP",
-            "response_url": response_url,
+            "response_url": response_url or self.api.response_url(),
             "trigger_id": "1.2.3",
         }
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
@@ -146,10 +146,11 @@ def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]
 
 @asynccontextmanager
 async def slack_rig(
-    db: Database, feeds: FakeHttpServer, *, ack_after: float = 2.0
+    db: Database, feeds: FakeHttpServer, *, working_after: float = 60.0
 ) -> AsyncIterator[SlackRig]:
     """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
 
+    `working_after` is long by default, so that no "Working on it…" note is sent unless asked.
     The adapter keeps the events and requests it took in `db` (as `paperbot run` does), so
     rigs on one database behave as replicas.
     """
@@ -167,7 +168,7 @@ async def slack_rig(
         testbot.app.bot,
         client=make_client(settings),
         per_channel_per_second=None,
-        ack_after=ack_after,
+        working_after=working_after,
         keys=RequestKeys(db),
     )
     await adapter.start(http=True, host="127.0.0.1", port=0)
