@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     delivery_tick_seconds: int = Field(60, ge=1, le=3600)
     delivery_lease_seconds: int = Field(120, ge=5)
     delivery_concurrency: int = Field(100, ge=1, le=5000)
+    shutdown_grace_seconds: float = Field(10.0, ge=0, le=600)
     catchup_hours: float = Field(0, ge=0, le=48)  # 0: a missed digest is delivered the same day
     fetch_timezone: str = "America/New_York"
     fetch_arxiv_time: str = "20:30"

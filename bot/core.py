@@ -13,6 +13,7 @@ from bot.commands import feedback, feeds, impact, info, review, settings, topics
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
+from bot.inflight import InFlight, Reply
 from bot.messages import Conversation, IncomingAction, IncomingMessage, OutgoingMessage, Sender
 from bot.models import Paper
 from bot.store.channels import find_channel, set_channel_active
@@ -58,11 +59,17 @@ class PaperBot:
 
     def __init__(self, deps: BotDeps) -> None:
         self.deps = deps
+        self.inflight = InFlight()  # drained at shutdown: commands answered or to be resent
 
     async def handle(self, message: IncomingMessage, sender: Sender) -> None:
         """Run one command (or digest question) and send the answers."""
         ctx = Context(self.deps, message, sender)
-        text = message.text.strip()
+        async with self.inflight.command(message.text, _error_reply(ctx)) as taken:
+            if taken:
+                await self._handle(ctx)
+
+    async def _handle(self, ctx: Context) -> None:
+        text = ctx.message.text.strip()
         question = QUESTION_RE.match(text)
         try:
             if question:
@@ -104,6 +111,12 @@ class PaperBot:
     async def handle_question(self, message: IncomingMessage, sender: Sender) -> None:
         """A message in a thread (or a reply): a question about the paper that thread carries."""
         ctx = Context(self.deps, message, sender)
+        async with self.inflight.command(message.text, _error_reply(ctx)) as taken:
+            if taken:
+                await self._handle_question(ctx)
+
+    async def _handle_question(self, ctx: Context) -> None:
+        message = ctx.message
         thread = message.conversation.thread
         paper_key = await self._thread_paper(message) if thread else None
         try:  # no parent paper: the question itself may name one (arXiv id, DOI)
@@ -148,3 +161,12 @@ class PaperBot:
         if not question:
             raise CommandError(f"Ask something after the number, e.g. `>{number} what data?`")
         await info.ask(ctx, papers[number], question)
+
+
+def _error_reply(ctx: Context) -> Reply:
+    """How a shutdown notice reaches the conversation a command came from."""
+
+    async def reply(text: str) -> None:
+        await ctx.reply(text, kind="error")
+
+    return reply

@@ -1,31 +1,38 @@
 """HTTP mode: an aiohttp server handing Slack's signed POSTs at /slack/events to the bolt app.
 
 Bolt verifies each request's signature and refuses timestamps more than five minutes off;
-on top of that a request whose exact (timestamp, signature) was already accepted is refused
-as a replay. Refusals are HTTP 401. With an OAuth flow (multi-workspace), bolt's install and
+on top of that a request whose exact (timestamp, signature) was already taken, by this or
+any replica and before a restart too (the keys are in the database), is refused as a
+replay. Refusals are HTTP 401. With an OAuth flow (multi-workspace), bolt's install and
 redirect pages are served too (GET /slack/install, GET /slack/oauth_redirect).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack.dedupe import RecentKeys
+from adapters.slack.dedupe import MemoryKeys, SeenKeys
 
 EVENTS_PATH = "/slack/events"
+REQUEST_TTL = timedelta(minutes=10)  # bolt refuses timestamps over five minutes off anyway
 
 
 class SlackHttpServer:
     """Serves one bolt app on host:port (port 0 picks a free one; see `.port`)."""
 
-    def __init__(self, app: AsyncApp) -> None:
+    def __init__(
+        self, app: AsyncApp, *, signing_secret: str = "", keys: SeenKeys | None = None
+    ) -> None:
         self._app = app
-        self._accepted = RecentKeys()
+        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self._keys = keys or MemoryKeys()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -52,22 +59,28 @@ class SlackHttpServer:
             self._runner = None
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Refuse replays, then let bolt verify and dispatch the request."""
-        key = (
-            request.headers.get("X-Slack-Request-Timestamp", ""),
-            request.headers.get("X-Slack-Signature", ""),
-        )
-        if key in self._accepted:
+        """Refuse replays of correctly signed requests, then let bolt verify and dispatch."""
+        body = await request.text()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if self._signed(body, timestamp, signature) and not await self._keys.first(
+            "slack_request", f"{timestamp}:{signature}", REQUEST_TTL
+        ):
             return web.Response(status=401, text="replayed request")
         bolt_request = AsyncBoltRequest(
-            body=await request.text(),
-            query=request.query_string,
-            headers=dict(request.headers),
+            body=body, query=request.query_string, headers=dict(request.headers)
         )
         response = await self._app.async_dispatch(bolt_request)
-        if response.status != 401:
-            self._accepted.seen(key)
         return await to_aiohttp_response(response)
+
+    def _signed(self, body: str, timestamp: str, signature: str) -> bool:
+        """A valid, current signature (only those are remembered: forgeries cost nothing)."""
+        if self._verifier is None or not timestamp or not signature:
+            return False
+        try:
+            return self._verifier.is_valid(body, timestamp, signature)
+        except (ValueError, TypeError):
+            return False
 
     async def install(self, request: web.Request) -> web.Response:
         """Start an install: bolt issues a state and redirects to Slack's authorize URL."""

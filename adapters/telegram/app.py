@@ -34,7 +34,7 @@ from adapters.telegram.parse import (
     question_message,
 )
 from adapters.telegram.sender import TelegramSender
-from adapters.telegram.webhook import WebhookServer
+from adapters.telegram.webhook import SeenKeys, WebhookServer
 from bot.commands.grammar import BY_NAME, SPECS
 from bot.config import Settings
 from bot.core import PaperBot
@@ -81,7 +81,11 @@ GROUP_INTERVAL = 3.0  # 20 a minute
 
 
 class TelegramAdapter:
-    """Connects a PaperBot to Telegram; `start()` returns once it is receiving updates."""
+    """Connects a PaperBot to Telegram; `start()` returns once it is receiving updates.
+
+    In webhook mode `keys` (the store's `RequestKeys`) lets one replica take each update_id
+    when a load balancer spreads Telegram's (re)deliveries over several.
+    """
 
     def __init__(
         self,
@@ -90,6 +94,7 @@ class TelegramAdapter:
         *,
         rate_limiter: BaseRateLimiter | None = None,
         poll_timeout: int = 10,
+        keys: SeenKeys | None = None,
     ) -> None:
         self._settings = settings
         self._bot = bot
@@ -101,6 +106,7 @@ class TelegramAdapter:
         self.application = build_application(settings, limiter)
         self._sender = TelegramSender(self.application.bot)
         self._webhook: WebhookServer | None = None
+        self._keys = keys
         self._add_handlers()
 
     @property
@@ -115,7 +121,7 @@ class TelegramAdapter:
         await app.bot.set_my_commands(bot_commands())
         await app.start()
         if self._settings.telegram_webhook_url:
-            self._webhook = WebhookServer(app, self._settings, ALLOWED_UPDATES)
+            self._webhook = WebhookServer(app, self._settings, ALLOWED_UPDATES, keys=self._keys)
             await self._webhook.start()
         else:
             assert app.updater is not None

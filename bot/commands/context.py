@@ -15,6 +15,7 @@ from bot.store.db import Database
 if TYPE_CHECKING:
     from bot.llm.client import LLMClient
     from bot.qa.service import QAService
+    from bot.store.keys import Leases
     from bot.store.usage import UsageRecorder
 
 
@@ -30,6 +31,7 @@ class BotDeps:
     qa: QAService | None = None  # questions about papers; None: not wired
     llm: LLMClient | None = None  # reviews and other LLM-only features; None: offline
     usage: UsageRecorder | None = None  # token accounting for those calls
+    leases: Leases | None = None  # work held across replicas (digest now); None: made per use
 
 
 @dataclass

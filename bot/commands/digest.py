@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
@@ -10,10 +10,15 @@ from bot.config import Settings
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
 from bot.i18n import labels
+from bot.models import Channel, Topic
 from bot.source_health import SourceProblem, problem_note, source_label
 from bot.store.channels import get_or_create_channel, list_topics
 from bot.store.fetches import stale_feeds
+from bot.store.keys import Leases
 from bot.topics import SourcePlan, parse_topics, plan_sources
+
+DIGEST_NOW_LEASE = timedelta(minutes=15)  # a crashed holder's lease runs out after this
+BUSY = "A digest is already being posted here; it will arrive in a moment."
 
 
 def fetch_notes(report: FetchReport, plan: SourcePlan, settings: Settings) -> tuple[str, ...]:
@@ -54,7 +59,11 @@ async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str,
 
 
 async def digest(ctx: Context, mode: str) -> None:
-    """Post the digest now (recorded as delivered) or preview it (not recorded)."""
+    """Post the digest now (recorded as delivered) or preview it (not recorded).
+
+    `digest now` holds a lease on the channel in the store while it fetches and posts, so
+    a second one at the same time (on any replica) says so instead of posting again.
+    """
     deps = ctx.deps
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, deps.settings)
@@ -63,6 +72,19 @@ async def digest(ctx: Context, mode: str) -> None:
     if not topics:
         await ctx.reply("No topics yet. Try `subscribe cat:cs.CL agents` first.")
         return
+    if mode != "now":
+        await _digest(ctx, channel, topics, record=False)
+        return
+    leases = deps.leases or Leases(deps.db)
+    async with leases.held(f"digest_now:{channel.id}", DIGEST_NOW_LEASE) as mine:
+        if not mine:
+            await ctx.reply(BUSY)
+            return
+        await _digest(ctx, channel, topics, record=True)
+
+
+async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record: bool) -> None:
+    deps = ctx.deps
     today = deps.clock().astimezone(ZoneInfo(channel.timezone)).date()
     plan = plan_sources(parse_topics(t.query for t in topics), deps.settings)
     report = await deps.digests.fetch_for(topics, today)
@@ -86,4 +108,4 @@ async def digest(ctx: Context, mode: str) -> None:
         await ctx.reply(" ".join((text, *failed, *stale)))
         return
     ctx.deps.last_digest[ctx.channel_key] = {p.number: p.key for p in digest.papers}
-    await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=mode == "now")
+    await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=record)

@@ -12,6 +12,7 @@ MAX_EXTRACTS = 3
 QUOTE_CHARS = 500
 NO_LLM = "no LLM configured"
 LLM_FAILED = "the LLM did not answer"
+BUDGET_SPENT = "today's LLM budget is spent"
 HEADINGS = {
     "en": "Extracts from the paper ({reason}):",
     "zh": "论文摘录（{reason}）：",

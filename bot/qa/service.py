@@ -16,7 +16,7 @@ from bot.llm.metered import Metered, UsageLedger
 from bot.messages import Conversation
 from bot.models import Paper
 from bot.qa.cache import FullTextCache
-from bot.qa.extracts import LLM_FAILED, NO_LLM, extracts_answer
+from bot.qa.extracts import BUDGET_SPENT, LLM_FAILED, NO_LLM, extracts_answer
 from bot.qa.fulltext import FullTextFetcher
 from bot.qa.history import condense, follow_up_context
 from bot.qa.prompts import qa_messages
@@ -88,7 +88,7 @@ class QAService:
         body = await self._llm_answer(paper, hits, question, history, language)
         used_llm = body is not None
         if body is None:
-            reason = LLM_FAILED if self._calls is not None else NO_LLM
+            reason = await self._no_answer_reason()
             body = extracts_answer(hits, question, language, reason, found)
         text = self._finish(paper, body, index.kind)
         async with self._db.session() as session:
@@ -112,6 +112,12 @@ class QAService:
             log.warning("qa.llm_deadline", paper=paper.key)
             return None
         return _tidy(reply.content)
+
+    async def _no_answer_reason(self) -> str:
+        """Why the answer is extracts: no LLM, today's budget spent, or the LLM failed."""
+        if self._calls is None:
+            return NO_LLM
+        return BUDGET_SPENT if await self._calls.over_budget() else LLM_FAILED
 
     def _finish(self, paper: Paper, body: str, kind: str) -> str:
         """The answer sanitized, with a line saying what it was read from."""

@@ -1,9 +1,11 @@
 """The LLM summarizer: structured JSON from an OpenAI-compatible model, never raising.
 
-Flow per paper: daily token budget check → ask (json_schema, else JSON mode, else
-prompt-only; see `LLMClient.complete_json`) → validate → on invalid output, one repair
-round → on any failure, timeout or a still-invalid reply, the fallback summarizer's
-summary marked `fallback=True` (which `SummaryService` does not cache).
+Flow per paper: daily token budget check → reserve the call's tokens (see
+`bot.llm.metered`; a reservation refused counts as an exhausted budget) → ask
+(json_schema, else JSON mode, else prompt-only; see `LLMClient.complete_json`) →
+validate → on invalid output, one repair round → on any failure, timeout or a
+still-invalid reply, the fallback summarizer's summary marked `fallback=True` (which
+`SummaryService` does not cache).
 
 Flow per batch (`summarize_many`, several papers in one call sharing the instructions and
 schema): one budget check → one call → items matched to papers by id → if the reply as a
@@ -25,12 +27,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import structlog
 
 from bot.config import Settings
 from bot.llm.client import ChatResult, JsonSchema, LLMClient, LLMError, Message
+from bot.llm.metered import BudgetSpent, Metered, UsageLedger
 from bot.summary.llm_output import InvalidOutput, SummaryOutput, parse_batch, parse_output
 from bot.summary.prompts import (
     BATCH_SCHEMA,
@@ -51,21 +54,8 @@ LLM_NAME = "llm"
 PURPOSE = "summary"
 DEADLINE_FACTOR = 3.0  # whole summary (retries + repair) ≤ this × LLM_TIMEOUT
 BUDGET_NOTE = "llm_budget_exhausted"
+REPLY_TOKENS = 250  # a paper's summary, as reserved against the daily budget before a call
 T = TypeVar("T")
-
-
-class UsageLedger(Protocol):
-    """Where token use is recorded and today's total read (e.g. `bot.store.usage.UsageRecorder`)."""
-
-    async def record(
-        self, *, model: str, purpose: str, prompt_tokens: int, completion_tokens: int
-    ) -> None:
-        """Add one call's tokens to today's total."""
-        ...
-
-    async def tokens_today(self) -> int:
-        """Tokens spent so far today (UTC)."""
-        ...
 
 
 class LLMSummarizer:
@@ -84,10 +74,8 @@ class LLMSummarizer:
         deadline: float | None = None,
     ) -> None:
         self.model = settings.llm_model
-        self._client = client
+        self._calls = Metered.for_purpose(client, settings, usage_recorder, PURPOSE)
         self._fallback = fallback
-        self._usage = usage_recorder
-        self._budget = settings.llm_daily_token_budget
         self._deadline = deadline or DEADLINE_FACTOR * settings.llm_timeout
         self._schema = JsonSchema(SCHEMA_NAME, SUMMARY_SCHEMA)
         self._batch_schema = JsonSchema(BATCH_SCHEMA_NAME, BATCH_SCHEMA)
@@ -101,7 +89,7 @@ class LLMSummarizer:
     async def summarize(self, paper: PaperText, language: str) -> Summary:
         """The LLM's summary, or the fallback's marked `fallback=True`; never raises."""
         if await self._over_budget():
-            log.info("llm.budget_exhausted", paper=paper.key, budget=self._budget)
+            log.info("llm.budget_exhausted", paper=paper.key)
             return await self._fallback_summary(paper, language)
         summary = await self._guarded(self._summarize(paper, language), paper=paper.key)
         return summary or await self._fallback_summary(paper, language)
@@ -111,7 +99,7 @@ class LLMSummarizer:
         if len(papers) <= 1:
             return [await self.summarize(paper, language) for paper in papers]
         if await self._over_budget():
-            log.info("llm.budget_exhausted", papers=len(papers), budget=self._budget)
+            log.info("llm.budget_exhausted", papers=len(papers))
             return await self._fallbacks(papers, language)
         ids = [f"p{n}" for n in range(1, len(papers) + 1)]
         outputs = await self._guarded(self._batch(papers, ids, language), papers=len(papers))
@@ -129,6 +117,8 @@ class LLMSummarizer:
         try:
             async with asyncio.timeout(self._deadline):
                 return await work
+        except BudgetSpent:
+            self.budget_exhausted = True  # reserved by concurrent calls since the check
         except (LLMError, InvalidOutput) as error:
             log.warning("llm.summary_failed", error=str(error), **context)
         except TimeoutError:
@@ -159,44 +149,29 @@ class LLMSummarizer:
         """The valid items of one batch reply (repaired once if unusable as a whole)."""
         texts = [(key, p.title, p.abstract) for key, p in zip(ids, papers, strict=True)]
         messages = batch_messages(texts, language)
-        reply = await self._ask(messages, self._batch_schema)
+        reply = await self._ask(messages, self._batch_schema, len(ids))
         try:
             return parse_batch(reply.content, ids)
         except InvalidOutput as error:
             reason = str(error)
         log.info("llm.repairing_batch", papers=len(ids), mode=reply.mode, error=reason)
         fix = batch_repair_messages(messages, reply.content, reason, language)
-        reply = await self._ask(fix, self._batch_schema)
+        reply = await self._ask(fix, self._batch_schema, len(ids))
         try:
             return parse_batch(reply.content, ids)
         except InvalidOutput as error:
             log.warning("llm.batch_unusable", papers=len(ids), error=str(error))
             return {}
 
-    async def _ask(self, messages: list[Message], schema: JsonSchema | None = None) -> ChatResult:
+    async def _ask(
+        self, messages: list[Message], schema: JsonSchema | None = None, papers: int = 1
+    ) -> ChatResult:
+        """One budgeted, metered call (BudgetSpent when today's budget is spent)."""
         schema = schema or self._schema
-        reply = await self._client.complete_json(messages, model=self.model, schema=schema)
-        try:
-            await self._usage.record(
-                model=self.model,
-                purpose=PURPOSE,
-                prompt_tokens=reply.prompt_tokens,
-                completion_tokens=reply.completion_tokens,
-            )
-        except Exception:
-            log.exception("llm.usage_not_recorded", tokens=reply.prompt_tokens)
-        return reply
+        return await self._calls.json(messages, schema, expect=REPLY_TOKENS * papers)
 
     async def _over_budget(self) -> bool:
-        if self._budget <= 0:
-            self.budget_exhausted = False
-            return False
-        try:
-            used = await self._usage.tokens_today()
-        except Exception:
-            log.exception("llm.usage_unreadable")
-            return False
-        self.budget_exhausted = used >= self._budget
+        self.budget_exhausted = await self._calls.over_budget()
         return self.budget_exhausted
 
     async def _fallbacks(self, papers: Sequence[PaperText], language: str) -> list[Summary]:

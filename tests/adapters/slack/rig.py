@@ -15,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, make_client
 from bot.store.db import Database
+from bot.store.keys import RequestKeys
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -150,6 +151,8 @@ async def slack_rig(
     """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
 
     `working_after` is long by default, so that no "Working on it…" note is sent unless asked.
+    The adapter keeps the events and requests it took in `db` (as `paperbot run` does), so
+    rigs on one database behave as replicas.
     """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
@@ -166,6 +169,7 @@ async def slack_rig(
         client=make_client(settings),
         per_channel_per_second=None,
         working_after=working_after,
+        keys=RequestKeys(db),
     )
     await adapter.start(http=True, host="127.0.0.1", port=0)
     try:

@@ -103,6 +103,23 @@ async def test_offline_extracts_on_llm_failure(db: Database, rig: Rig) -> None:
     assert "**§5.1 Experimental Setting**" in answer.text and "H100" in answer.text
 
 
+async def test_extracts_say_when_todays_budget_is_spent(
+    db: Database, http_server: FakeHttpServer
+) -> None:
+    http_server.route(f"/pdf/{PASA_ID}", Reply(pasa_pdf(), content_type="application/pdf"))
+    async with running_openai_server() as fake:
+        fake.script(Completion(CITED, prompt_tokens=900, completion_tokens=60))
+        settings = settings_for(http_server.url, llm_base_url=fake.base_url,
+                                llm_model="test-model", llm_daily_token_budget=500)  # fmt: skip
+        async with HttpFetcher(settings) as http, llm_client(settings, attempts=1) as client:
+            qa = make_qa_service(db, http, settings, client)
+            paper = await store_pasa(db)
+            first = await qa.answer(paper, "Which GPUs?", THREAD, "en")
+            second = await qa.answer(paper, "Which GPUs were used?", THREAD, "en")
+    assert first.used_llm and not second.used_llm and fake.calls == 1
+    assert second.text.startswith("Extracts from the paper (today's LLM budget is spent):")
+
+
 async def test_usage_is_recorded_as_qa(db: Database, rig: Rig) -> None:
     rig.llm.script(Completion(CITED, prompt_tokens=900, completion_tokens=60))
     paper = await store_pasa(db)
