@@ -1,13 +1,16 @@
 """Budgeted, metered LLM calls shared by the LLM features: budget check, call, record tokens.
 
 `Metered` wraps an `LLMClient` for one purpose ("rerank", "themes", "review"): it answers
-whether today's token budget is spent and records each reply's tokens under that purpose.
-Recording is best effort: a failed write is logged, never raised, so a paid-for answer is
-not thrown away. `json_object` pulls one JSON object out of a reply (fences tolerated).
+whether today's token budget is spent and records each call's tokens under that purpose,
+the server's counts for a finished call, an estimate for one that failed, timed out or was
+cancelled midway (the server worked on it, and hosted APIs bill it). Recording is best
+effort: a failed write is logged, never raised, so a paid-for answer is not thrown away.
+`json_object` pulls one JSON object out of a reply (fences tolerated).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Sequence
@@ -18,6 +21,7 @@ import structlog
 
 from bot.config import Settings
 from bot.llm.client import ChatResult, JsonSchema, LLMClient, Message
+from bot.llm.stream import Tally
 
 log = structlog.get_logger(__name__)
 
@@ -73,28 +77,52 @@ class Metered:
             return True
         return False
 
-    async def json(self, messages: Sequence[Message], schema: JsonSchema) -> ChatResult:
+    async def json(
+        self, messages: Sequence[Message], schema: JsonSchema, *, max_tokens: int | None = None
+    ) -> ChatResult:
         """A JSON-mode completion (see `LLMClient.complete_json`), its tokens recorded."""
-        reply = await self.client.complete_json(messages, model=self.model, schema=schema)
-        await self._record(reply)
-        return reply
-
-    async def text(self, messages: Sequence[Message]) -> ChatResult:
-        """A free-text completion, its tokens recorded."""
-        reply = await self.client.chat(messages, model=self.model)
-        await self._record(reply)
-        return reply
-
-    async def _record(self, reply: ChatResult) -> None:
+        tally = Tally()
         try:
-            await self.usage.record(
-                model=self.model,
-                purpose=self.purpose,
-                prompt_tokens=reply.prompt_tokens,
-                completion_tokens=reply.completion_tokens,
+            return await self.client.complete_json(
+                messages, model=self.model, schema=schema, max_tokens=max_tokens, tally=tally
             )
-        except Exception:
-            log.exception("llm.usage_not_recorded", purpose=self.purpose)
+        finally:
+            await record_tally(self.usage, tally, model=self.model, purpose=self.purpose)
+
+    async def text(
+        self, messages: Sequence[Message], *, max_tokens: int | None = None
+    ) -> ChatResult:
+        """A free-text completion, its tokens recorded."""
+        tally = Tally()
+        try:
+            return await self.client.chat(
+                messages, model=self.model, max_tokens=max_tokens, tally=tally
+            )
+        finally:
+            await record_tally(self.usage, tally, model=self.model, purpose=self.purpose)
+
+
+async def record_tally(usage: UsageLedger, tally: Tally, *, model: str, purpose: str) -> None:
+    """Record a call's tokens (even a failed or cancelled one's); never raises.
+
+    Shielded, so a call cancelled by a deadline still gets its estimate written.
+    """
+    if tally.total <= 0:
+        return
+    if tally.estimated:
+        log.info("llm.usage_estimated", purpose=purpose, tokens=tally.total)
+    write = usage.record(
+        model=model,
+        purpose=purpose,
+        prompt_tokens=tally.prompt_tokens,
+        completion_tokens=tally.completion_tokens,
+    )
+    try:
+        await asyncio.shield(write)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("llm.usage_not_recorded", purpose=purpose)
 
 
 def json_object(content: str) -> dict[str, Any]:

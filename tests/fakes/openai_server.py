@@ -221,7 +221,9 @@ class FakeOpenAIServer:
                 await response.write(_event(self._usage_chunk(step)))
             await response.write(b"data: [DONE]\n\n")
             self.generated.append(step.completion_tokens)
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:
+            self.disconnects += 1  # the client went away: nothing more to send
+        except asyncio.CancelledError:
             self.disconnects += 1
             raise
         finally:
