@@ -17,9 +17,8 @@ from bot.qa.retrieve import tokenize
 from bot.summary.llm_output import SummaryOutput
 from bot.summary.types import SUMMARY_TEXT_FIELDS, PaperText
 
-COPY_MIN_WORDS = 20  # a field this long or longer …
-COPY_SHARE = 0.5  # … holding at least this share of the abstract's words …
-COPY_NGRAM_SHARE = 0.8  # … most of it in the abstract's own word order, is a copy
+COPY_WORDS = 30  # a field this long (or half the abstract, if shorter; 12 at least) …
+COPY_NGRAM_SHARE = 0.85  # … almost all of it in the abstract's own word order, is a copy
 NGRAM = 4
 _WORD = re.compile(r"[^\W_]+")
 
@@ -36,7 +35,7 @@ def copied_field(output: SummaryOutput, paper: PaperText) -> str | None:
     grams = _ngrams(abstract)
     for name in SUMMARY_TEXT_FIELDS:
         words = _words(str(getattr(output, name)))
-        if len(words) < max(COPY_MIN_WORDS, COPY_SHARE * len(abstract)):
+        if len(words) < max(12, min(COPY_WORDS, len(abstract) / 2)):
             continue
         own = _ngrams(words)
         if own and len(own & grams) >= COPY_NGRAM_SHARE * len(own):

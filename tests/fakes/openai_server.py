@@ -53,6 +53,7 @@ class Completion:
     endless: bool = False  # streams filler after the content forever, ignoring max_tokens
     stall_after: int | None = None  # goes silent (connection open) after this many chunks
     finish_reason: str = "stop"
+    timings: float | None = None  # llama.cpp `timings` in the last chunk, at this tokens/s
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ class FakeOpenAIServer:
                     await _until_gone(request)  # silent until the client goes away
                 await asyncio.sleep(pause)
                 await response.write(self._chunk({"content": piece}, None))
-            await response.write(self._chunk({}, step.finish_reason))
+            await response.write(self._chunk({}, step.finish_reason, _timings(step)))
             if (body.get("stream_options") or {}).get("include_usage"):
                 await response.write(_event(self._usage_chunk(step)))
             await response.write(b"data: [DONE]\n\n")
@@ -230,9 +231,12 @@ class FakeOpenAIServer:
             self.in_flight -= 1
         return response
 
-    def _chunk(self, delta: dict[str, str], finish: str | None) -> bytes:
+    def _chunk(
+        self, delta: dict[str, str], finish: str | None, extra: dict[str, Any] | None = None
+    ) -> bytes:
         choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return _event({**self._envelope("chat.completion.chunk"), "choices": [choice]})
+        chunk = {**self._envelope("chat.completion.chunk"), "choices": [choice], **(extra or {})}
+        return _event(chunk)
 
     def _usage_chunk(self, step: Completion) -> dict[str, Any]:
         return {**self._envelope("chat.completion.chunk"), "choices": [], "usage": _usage(step)}
@@ -262,6 +266,18 @@ def _usage(step: Completion) -> dict[str, int]:
         "completion_tokens": step.completion_tokens,
         "total_tokens": step.prompt_tokens + step.completion_tokens,
     }
+
+
+def _timings(step: Completion) -> dict[str, Any]:
+    """llama.cpp's per-request timings, as if generated at `step.timings` tokens/s (prompt 10×)."""
+    if not step.timings:
+        return {}
+    tps = step.timings
+    return {"timings": {
+        "prompt_n": step.prompt_tokens, "prompt_ms": 1000 * step.prompt_tokens / (10 * tps),
+        "predicted_n": step.completion_tokens,
+        "predicted_ms": 1000 * step.completion_tokens / tps,
+    }}  # fmt: skip
 
 
 def _bounded(step: Completion, max_tokens: Any) -> Completion:
