@@ -86,7 +86,7 @@ class FakeLLM:
     summary_calls: int = 0
     sent: Counter[tuple[str, str]] = field(default_factory=Counter)  # (title, language)
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         """One chat completion: summaries (one paper or a batch), or (one per digest) themes."""
         self.calls += 1
         body = await request.json()
@@ -100,6 +100,8 @@ class FakeLLM:
             "completion_tokens": estimate_tokens(content),
         }
         await asyncio.sleep(usage["completion_tokens"] / DECODE_TOKENS_PER_SECOND)
+        if body.get("stream"):
+            return await _stream(request, content, usage)
         return web.json_response({
             "id": f"c{self.calls}", "object": "chat.completion", "created": 0, "model": "bench",
             "choices": [{"index": 0, "finish_reason": "stop",
@@ -122,6 +124,23 @@ class FakeLLM:
             return json.dumps(answers[0][1], ensure_ascii=False)
         items = [{"id": paper_id, **answer} for paper_id, answer in answers]
         return json.dumps({"summaries": items}, ensure_ascii=False)
+
+
+async def _stream(request: web.Request, content: str, usage: dict[str, int]) -> web.StreamResponse:
+    """The reply as server-sent events: the text, the finish reason, then usage."""
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    base = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "bench"}
+    for choices, extra in (
+        ([{"index": 0, "delta": {"content": content}, "finish_reason": None}], {}),
+        ([{"index": 0, "delta": {}, "finish_reason": "stop"}], {}),
+        ([], {"usage": {**usage, "total_tokens": sum(usage.values())}}),
+    ):
+        await response.write(
+            f"data: {json.dumps({**base, 'choices': choices, **extra})}\n\n".encode()
+        )
+    await response.write(b"data: [DONE]\n\n")
+    return response
 
 
 def _brief(text: str, words: int = 30) -> str:

@@ -191,8 +191,14 @@ class LLMClient:
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     async def _once(self, call: _Call) -> ChatResult:
-        async with self._limit:
-            reader = await self._stream(call)
+        reader = StreamReader(self.idle, call.max_tokens, call.tally)
+        try:
+            async with self._limit:
+                await self._stream(call, reader)
+        except BaseException:
+            if reader.chunks:  # a cut call still shows how fast the server writes
+                self.speed.observe(reader.timing())
+            raise
         self.speed.observe(reader.timing())
         return ChatResult(
             content=reader.content,
@@ -203,9 +209,8 @@ class LLMClient:
             finish_reason=reader.finish_reason or "stop",
         )
 
-    async def _stream(self, call: _Call) -> StreamReader:
+    async def _stream(self, call: _Call, reader: StreamReader) -> None:
         """Send the request and read its stream within the total cap (tally kept up)."""
-        reader = StreamReader(self.idle, call.max_tokens, call.tally)
         async with asyncio.timeout(self.max_seconds):
             stream = await self._api.chat.completions.create(
                 model=call.model,
@@ -219,7 +224,6 @@ class LLMClient:
                 await reader.read(stream)
             finally:
                 await stream.close()
-        return reader
 
     def _step_down(self, mode: str, error: FormatRejected) -> None:
         if JSON_MODES[self._mode] == mode:

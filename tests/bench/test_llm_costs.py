@@ -17,9 +17,12 @@ def test_token_estimate_counts_latin_and_cjk() -> None:
 async def test_each_paper_is_sent_once_per_language_in_shared_batches(tmp_path: Path) -> None:
     report = await run(tmp_path, channels_count=40)
     assert report.channels == 40 and report.digests > 0 and report.batch == 8
-    assert report.pairs_sent == report.unique_summaries > 0 and report.most_sends == 1
+    # each pair once, except the few a batch reply placed badly (the ownership check re-asks
+    # those alone: 1 of 136 reference summaries has a field closer to another paper)
+    assert 0 < report.unique_summaries <= report.pairs_sent <= 1.02 * report.unique_summaries
+    assert report.most_sends <= 2
     assert report.summary_calls < report.unique_summaries  # several papers per call
-    assert report.calls == report.summary_calls + report.digests  # one themes call per digest
+    assert report.calls - report.digests == report.summary_calls  # one themes call per digest
     assert report.prompt_tokens > 0 and report.completion_tokens > 0
     assert PAIRS_ROW in report.render() and "papers per summary call" in report.render()
 
