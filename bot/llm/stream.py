@@ -76,11 +76,16 @@ class StreamReader:
         return "".join(self.parts)
 
     async def read(self, stream: AsyncIterator[Any]) -> None:
-        """Consume the stream; raises StreamStalled / StreamRunaway (the tally kept up)."""
+        """Consume the stream; raises StreamStalled / StreamRunaway (the tally kept up).
+
+        The wait for the first chunk is not bounded here: a one-slot server queues the
+        request and then reads the whole prompt before it writes a token (minutes on a
+        CPU), so only the caller's total cap applies to it. Between chunks, `idle`.
+        """
         iterator = aiter(stream)
         while True:
             try:
-                async with asyncio.timeout(self.idle):
+                async with asyncio.timeout(self.idle if self.chunks else None):
                     chunk = await anext(iterator)
             except StopAsyncIteration:
                 return

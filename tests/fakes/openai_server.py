@@ -52,6 +52,7 @@ class Completion:
     tokens_per_second: float | None = None  # streamed at this pace (None: at once)
     endless: bool = False  # streams filler after the content forever, ignoring max_tokens
     stall_after: int | None = None  # goes silent (connection open) after this many chunks
+    prompt_seconds: float = 0.0  # headers sent, then this long reading the prompt
     finish_reason: str = "stop"
     timings: float | None = None  # llama.cpp `timings` in the last chunk, at this tokens/s
 
@@ -210,6 +211,7 @@ class FakeOpenAIServer:
         try:
             await asyncio.sleep(step.delay)
             await response.prepare(request)
+            await asyncio.sleep(step.prompt_seconds)
             pieces = _pieces(step.content)
             pause = _pause(step, len(pieces))
             for sent, piece in enumerate(_forever(pieces) if step.endless else pieces, 1):

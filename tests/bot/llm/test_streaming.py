@@ -78,6 +78,16 @@ async def test_slow_steady_stream_outlives_the_idle_timeout(server: FakeOpenAISe
     assert client.speed.generation_tps is not None and 10 < client.speed.generation_tps < 40
 
 
+async def test_long_prompt_read_before_the_first_token_is_not_a_stall(
+    server: FakeOpenAIServer,
+) -> None:
+    server.script(Completion('{"a": 1}', prompt_seconds=0.8))  # llama.cpp reading the prompt
+    client = client_for(server, llm_timeout=0.2)
+    reply = await client.chat(ASK, model="m")
+    await client.close()
+    assert reply.content == '{"a": 1}'
+
+
 async def test_cut_json_at_max_tokens_says_length(server: FakeOpenAIServer) -> None:
     server.script(Completion('{"one_line": "' + "word " * 200 + '"}', completion_tokens=250))
     client = client_for(server)
