@@ -52,3 +52,11 @@ def test_language_names(code: str, name: str) -> None:
 def test_braces_in_paper_text_are_kept_verbatim() -> None:
     user = summary_messages("Sets {x}", "We bound {n} by {0}.", "en")[1]["content"]
     assert "<title>Sets {x}</title>" in user and "We bound {n} by {0}." in user
+
+
+def test_strings_at_their_bound_are_trimmed_at_a_word_boundary() -> None:
+    from bot.summary.llm_output import trim_words
+
+    assert trim_words("a model that is self-adjt", 25) == "a model that is…"
+    assert trim_words("short enough", 25) == "short enough"
+    assert trim_words("量子" * 20, 10) == "量子" * 5 + "…"
