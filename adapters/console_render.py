@@ -6,7 +6,7 @@ import re
 import textwrap
 
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, trim_authors
+from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
 from bot.i18n import labels
 
 WIDTH = 100
@@ -24,7 +24,7 @@ def render_header(digest: Digest) -> str:
     title = t["digest_title"].format(date=digest.digest_date.isoformat())
     lines = [
         f"=== {title} ===",
-        t["summary_line"].format(shown=len(digest.papers), matched=digest.matched),
+        summary_line(digest),
     ]
     lines.append(" · ".join(f"{s.category} ({s.count})" for s in digest.sections))
     if digest.themes:

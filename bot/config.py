@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False
     impact_candidates: int = Field(16, ge=2, le=64)
+    public_url: str = ""  # where `paperbot run --http` is reached from outside (feed links)
     llm_price_per_mtok_in: str = ""
     llm_price_per_mtok_out: str = ""
 
@@ -102,6 +103,8 @@ class Settings(BaseSettings):
     fetch_arxiv_days: str = "sun-thu"
     fetch_daily_time: str = "06:00"
     fetch_wait_minutes: int = Field(60, ge=0)
+    digest_backfill_days: int = Field(7, ge=0, le=60)  # a new topic's first digest looks back
+    stale_feed_days: int = Field(30, ge=1)  # a feed with nothing newer is "not publishing"
     fetch_retry_minutes: float = Field(10, gt=0)
     fetch_retry_hours: float = Field(6, ge=0)
 

@@ -279,3 +279,14 @@ class ImpactJudgment(SQLModel, table=True):
     first_wins: bool
     reason: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ChannelFeed(SQLModel, table=True):
+    """A channel's private feed address: an unguessable token, replaced by `feed reset`."""
+
+    __tablename__ = "channel_feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", unique=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)

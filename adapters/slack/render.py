@@ -13,7 +13,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import escape, from_markdown, link, split_text
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, trim_authors
+from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
 from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
@@ -100,7 +100,7 @@ def header_fallback(digest: Digest) -> str:
     """The header's notification text."""
     t = labels(digest.language)
     title = t["digest_title"].format(date=digest.digest_date.isoformat())
-    line = t["summary_line"].format(shown=len(digest.papers), matched=digest.matched)
+    line = summary_line(digest)
     return f"{title}: {line}"
 
 
@@ -112,7 +112,7 @@ def header_blocks(digest: Digest) -> list[Block]:
         {"type": "header", "text": {"type": "plain_text", "text": title[:MAX_HEADER]}}
     ]
     counts = " · ".join(f"{escape(s.category)} ({s.count})" for s in digest.sections)
-    line = t["summary_line"].format(shown=len(digest.papers), matched=digest.matched)
+    line = summary_line(digest)
     blocks += sections(f"{escape(line)}\n{counts}")
     if digest.themes:
         themes = "\n".join(f"• {escape(theme)}" for theme in digest.themes)

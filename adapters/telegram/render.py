@@ -18,7 +18,7 @@ from adapters.telegram.callbacks import callback_data
 from adapters.telegram.html_split import split_html
 from adapters.telegram.markdown import LINK_SCHEMES, escape, href, markdown_to_html
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, trim_authors
+from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
 from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
@@ -67,7 +67,7 @@ def header_html(digest: Digest) -> str:
     title = t["digest_title"].format(date=digest.digest_date.isoformat())
     lines = [
         f"<b>{escape(title)}</b>",
-        escape(t["summary_line"].format(shown=len(digest.papers), matched=digest.matched)),
+        escape(summary_line(digest)),
         escape(" · ".join(f"{s.category} ({s.count})" for s in digest.sections)),
     ]
     if digest.themes:

@@ -223,6 +223,13 @@ SPECS: tuple[CommandSpec, ...] = (
         False,
         _choice("now", default="now"),
     ),
+    CommandSpec(
+        "feed",
+        "feed [reset]",
+        "this channel's papers as a private Atom / JSON feed; reset makes new links",
+        False,
+        _choice("show", "reset", default="show"),
+    ),
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from bot.digest.model import Digest, DigestPaper
-from bot.i18n import labels
+from bot.i18n import LABELS, labels
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 MAX_AUTHORS = 3
+LABELS_EN = LABELS["en"]
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 
 
@@ -24,12 +25,25 @@ def trim_authors(authors: tuple[str, ...], et_al: str = "et al.") -> str:
     return ", ".join(authors[:MAX_AUTHORS]) + f" {et_al}"
 
 
+def summary_line(digest: Digest) -> str:
+    """"1 new paper (of 3 that matched your topics)"; new versions are counted apart."""
+    t = labels(digest.language)
+    replaced = sum(p.is_replacement for p in digest.papers)
+    new = len(digest.papers) - replaced
+    parts = []
+    for count, name in ((new, "count_new"), (replaced, "count_versions")):
+        if count or (name == "count_new" and not replaced):
+            key = f"{name}_one" if count == 1 else f"{name}_many"
+            parts.append(t.get(key, LABELS_EN[key]).format(count=count))
+    of = t.get("count_of", LABELS_EN["count_of"]).format(matched=digest.matched)
+    return t.get("count_and", LABELS_EN["count_and"]).join(parts) + of
+
+
 def header_markdown(digest: Digest) -> str:
     """The digest's first message: date, counts by category, themes and notes."""
     t = labels(digest.language)
     lines = [f"**{t['digest_title'].format(date=digest.digest_date.isoformat())}**"]
-    shown = len(digest.papers)
-    lines.append(t["summary_line"].format(shown=shown, matched=digest.matched))
+    lines.append(summary_line(digest))
     lines.append(" · ".join(f"{s.category} ({s.count})" for s in digest.sections))
     if digest.themes:
         lines.append(f"\n**{t['themes']}**")

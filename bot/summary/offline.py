@@ -36,6 +36,7 @@ class OfflineSummarizer:
     name = OFFLINE_NAME
     model = OFFLINE_MODEL
     prompt_version = OFFLINE_VERSION
+    language_neutral = True  # the text is the abstract's own: cached once per paper
 
     def __init__(
         self,

@@ -91,7 +91,7 @@ def test_header_has_date_counts_themes_and_notes() -> None:
         "text": {"type": "plain_text", "text": "Papers for 2025-04-28"},
     }
     body = "\n".join(texts(blocks))
-    assert "1 new papers (of 12 that matched your topics)" in body
+    assert "1 new paper (of 12 that matched your topics)" in body
     assert "cs.CL (1)" in body
     assert "*Today's themes*" in body and "• agents &lt;!here&gt;" in body
     assert f"no LLM {ZWSP}*{ZWSP}today{ZWSP}*{ZWSP}" in body

@@ -49,7 +49,7 @@ def assert_valid(parts: list[dict[str, object]]) -> list[str]:
 def test_digest_header_has_date_counts_themes_and_notes() -> None:
     header = digest_messages(digest_of(digest_paper()), CHAT)[0]
     [part] = render(header)
-    assert part["text"].startswith("<b>Papers for 2025-04-28</b>\n1 new papers (of 12 that")
+    assert part["text"].startswith("<b>Papers for 2025-04-28</b>\n1 new paper (of 12 that")
     assert "cs.CL (1)" in part["text"]
     assert "<b>Today's themes</b>\n• agents &lt;&amp; tools&gt;" in part["text"]
     assert "<i>Summaries are extracts.</i>" in part["text"]
