@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_concurrency: int = Field(4, ge=1)
     llm_timeout: float = Field(60.0, gt=0)
+    llm_max_seconds: float = Field(600.0, gt=0)
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(400, ge=64, le=8192)
+    llm_call_seconds: float = Field(90.0, gt=0)
     llm_daily_token_budget: int = Field(0, ge=0)
     llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False

@@ -148,7 +148,7 @@ async def llm_themes(
     schema = JsonSchema(SCHEMA_NAME, THEMES_SCHEMA)
     try:
         async with asyncio.timeout(DEADLINE_FACTOR * settings.llm_timeout):
-            reply = await calls.json(themes_messages(papers, language), schema)
+            reply = await calls.json(themes_messages(papers, language), schema, max_tokens=300)
         return parse_themes(reply.content)
     except (LLMError, InvalidReply) as error:
         log.warning("themes.failed", papers=len(papers), error=str(error))

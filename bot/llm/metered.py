@@ -1,16 +1,19 @@
 """Budgeted, metered LLM calls shared by the LLM features: budget check, call, record tokens.
 
 `Metered` wraps an `LLMClient` for one purpose ("summary", "rerank", "themes", "review",
-"qa"). With a daily budget, each call first reserves its estimated tokens (prompt plus the
-`expect`ed reply) in the store, atomically, and raises `BudgetSpent` when today's budget is
-spent; after the call the reservation is settled with the reply's real usage (with nothing,
-if the call failed). Concurrent calls and replicas share the one ledger. Recording is best
+"qa", "tournament", "briefing"). With a daily budget, each call first reserves its estimated
+tokens (prompt plus the `expect`ed reply) in the store, atomically, and raises `BudgetSpent`
+when today's budget is spent; after the call the reservation is settled with the call's
+tokens: the server's counts for a finished call, an estimate for one that failed, timed out
+or was cancelled midway (the server worked on it, and hosted APIs bill it). Concurrent calls
+and replicas share the one ledger. Recording is best
 effort: a failed write is logged, never raised, so a paid-for answer is not thrown away.
 `json_object` pulls one JSON object out of a reply (fences tolerated).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,6 +24,7 @@ import structlog
 
 from bot.config import Settings
 from bot.llm.client import ChatResult, JsonSchema, LLMClient, LLMError, Message
+from bot.llm.stream import Tally
 
 if TYPE_CHECKING:
     from bot.store.usage import Reservation
@@ -108,32 +112,49 @@ class Metered:
         return False
 
     async def json(
-        self, messages: Sequence[Message], schema: JsonSchema, *, expect: int = EXPECT
+        self,
+        messages: Sequence[Message],
+        schema: JsonSchema,
+        *,
+        expect: int | None = None,
+        max_tokens: int | None = None,
     ) -> ChatResult:
         """A JSON-mode completion (see `LLMClient.complete_json`) within the budget, metered."""
-        return await self._call(
-            messages,
-            expect,
-            lambda: self.client.complete_json(messages, model=self.model, schema=schema),
-        )
 
-    async def text(self, messages: Sequence[Message], *, expect: int = EXPECT) -> ChatResult:
+        def send(tally: Tally) -> Awaitable[ChatResult]:
+            return self.client.complete_json(
+                messages, model=self.model, schema=schema, max_tokens=max_tokens, tally=tally
+            )
+
+        return await self._call(messages, _expected(expect, max_tokens), send)
+
+    async def text(
+        self,
+        messages: Sequence[Message],
+        *,
+        expect: int | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatResult:
         """A free-text completion within the budget, metered."""
-        return await self._call(
-            messages, expect, lambda: self.client.chat(messages, model=self.model)
-        )
+
+        def send(tally: Tally) -> Awaitable[ChatResult]:
+            return self.client.chat(messages, model=self.model, max_tokens=max_tokens, tally=tally)
+
+        return await self._call(messages, _expected(expect, max_tokens), send)
 
     async def _call(
-        self, messages: Sequence[Message], expect: int, send: Callable[[], Awaitable[ChatResult]]
+        self,
+        messages: Sequence[Message],
+        expect: int,
+        send: Callable[[Tally], Awaitable[ChatResult]],
     ) -> ChatResult:
-        """Reserve, send, settle (also when the call fails or is cancelled)."""
+        """Reserve, send, settle with the call's tally (also when it fails or is cancelled)."""
         reservation = await self._reserve(estimate_tokens(messages, expect))
-        reply: ChatResult | None = None
+        tally = Tally()
         try:
-            reply = await send()
+            return await send(tally)
         finally:
-            await self._settle(reservation, reply)
-        return reply
+            await asyncio.shield(self._settle(reservation, tally))
 
     async def _reserve(self, tokens: int) -> Reservation | None:
         """Today's reservation (None: no budget, or an unreadable ledger); BudgetSpent if spent."""
@@ -149,18 +170,40 @@ class Metered:
             raise BudgetSpent(f"today's LLM token budget ({self.budget}) is spent")
         return reservation
 
-    async def _settle(self, reservation: Reservation | None, reply: ChatResult | None) -> None:
-        prompt = reply.prompt_tokens if reply is not None else 0
-        completion = reply.completion_tokens if reply is not None else 0
-        tokens = {"model": self.model, "purpose": self.purpose, "prompt_tokens": prompt,
-                  "completion_tokens": completion}  # fmt: skip
+    async def _settle(self, reservation: Reservation | None, tally: Tally) -> None:
+        if tally.total > 0 and tally.estimated:
+            log.info("llm.usage_estimated", purpose=self.purpose, tokens=tally.total)
+        tokens = {"model": self.model, "purpose": self.purpose,
+                  "prompt_tokens": tally.prompt_tokens,
+                  "completion_tokens": tally.completion_tokens}  # fmt: skip
         try:
             if reservation is not None:
                 await self.usage.settle(reservation, **tokens)  # type: ignore[arg-type]
-            elif reply is not None:
+            elif tally.total > 0:
                 await self.usage.record(**tokens)  # type: ignore[arg-type]
         except Exception:
-            log.exception("llm.usage_not_recorded", purpose=self.purpose, tokens=prompt)
+            log.exception("llm.usage_not_recorded", purpose=self.purpose, tokens=tally.total)
+
+
+def _expected(expect: int | None, max_tokens: int | None) -> int:
+    """The reply tokens to reserve: the caller's estimate, else max_tokens, else EXPECT."""
+    if expect is not None:
+        return expect
+    return max_tokens if max_tokens is not None else EXPECT
+
+
+async def record_tally(usage: UsageLedger, tally: Tally, *, model: str, purpose: str) -> None:
+    """Record a call's tokens outside a budget (even a failed or cancelled one's); never raises."""
+    if tally.total <= 0:
+        return
+    write = usage.record(model=model, purpose=purpose, prompt_tokens=tally.prompt_tokens,
+                         completion_tokens=tally.completion_tokens)  # fmt: skip
+    try:
+        await asyncio.shield(write)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("llm.usage_not_recorded", purpose=purpose)
 
 
 def json_object(content: str) -> dict[str, Any]:

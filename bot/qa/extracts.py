@@ -17,6 +17,10 @@ HEADINGS = {
     "en": "Extracts from the paper ({reason}):",
     "zh": "论文摘录（{reason}）：",
 }
+UNDER = {
+    "en": "_Not every claim above cites a passage it was given; the passages:_",
+    "zh": "_以上回答并非每处都引用了所给段落；所给段落如下：_",
+}
 NOTHING_MATCHED = "No passage matches the question's words; here is the abstract."
 NOT_FOUND = (
     "Not found in the paper: no passage answers this closely. The closest passages are:"
@@ -47,6 +51,17 @@ def extracts_answer(
         lines.append(NOTHING_MATCHED)
         matched = hits[:1]
     for hit in matched:
+        lines.append("")
+        lines.append(f"**{escape_markdown(hit.chunk.section)}**")
+        lines.append("> " + escape_markdown(quote(hit.chunk, question)))
+    return "\n".join(lines)
+
+
+def passages_under(hits: list[Scored], question: str, language: str) -> str:
+    """The passages an answer was given, quoted with their sections, to put under it."""
+    base = language.lower().split("-")[0]
+    lines = [UNDER.get(base, UNDER["en"])]
+    for hit in hits[:MAX_EXTRACTS]:
         lines.append("")
         lines.append(f"**{escape_markdown(hit.chunk.section)}**")
         lines.append("> " + escape_markdown(quote(hit.chunk, question)))

@@ -77,7 +77,7 @@ class MicroBatcher:
         self._summarizer = summarizer
         self._store = store
         self._limit = limit
-        self._size = max(1, size)
+        self._size = max(1, size)  # the cap; a summarizer may ask for fewer (`batch_size`)
         self._window = window
         self._recent_size = recent
         self._open: dict[str, _Batch] = {}
@@ -122,13 +122,17 @@ class MicroBatcher:
         batch = self._open.setdefault(language, _Batch())
         batch.ids.append(paper_id)
         batch.papers.append(paper)
-        if len(batch.ids) >= self._size:
+        if len(batch.ids) >= self._batch_size():
             self._close(language, batch)
             self._start(language, batch)
         elif batch.timer is None and not batch.started:
             loop = asyncio.get_running_loop()
             batch.timer = loop.call_later(self._window, self._start, language, batch)
         return future
+
+    def _batch_size(self) -> int:
+        """Papers per batch now: the summarizer's current size (it may adapt), at most the cap."""
+        return max(1, min(self._size, self._summarizer.batch_size))
 
     def _close(self, language: str, batch: _Batch) -> None:
         """No more papers join this batch."""

@@ -13,11 +13,20 @@ from collections.abc import Collection
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from bot.llm.fence import ELLIPSIS
+from bot.summary.prompts import MAX_CHARS, MAX_KEYWORD_CHARS, MAX_KEYWORDS
 from bot.summary.types import Summary
 
-MIN_KEYWORDS, MAX_KEYWORDS = 1, 8  # the prompt asks for 3–8; fewer distinct ones still serve
+MIN_KEYWORDS = 1  # the prompt asks for 3–MAX_KEYWORDS; fewer distinct ones still serve
 ASKED_KEYWORDS = 3
 log = structlog.get_logger(__name__)
 _CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
@@ -42,13 +51,23 @@ class SummaryOutput(BaseModel):
     score: int = Field(ge=0, le=100)
     score_reason: str = Field(min_length=1)
 
+    @field_validator(*MAX_CHARS, mode="after")
+    @classmethod
+    def _trim(cls, value: str, info: ValidationInfo) -> str:
+        """A string at or past its schema bound, cut back to a word boundary."""
+        return trim_words(value, MAX_CHARS[str(info.field_name)])
+
     @field_validator("keywords", mode="before")
     @classmethod
     def _tidy_keywords(cls, value: Any) -> Any:
         """Drop blanks and repeats and keep the first eight (not worth a repair round)."""
         if not isinstance(value, list):
             return value
-        tidy = [str(k).strip() for k in value if isinstance(k, str | int | float)]
+        tidy = [
+            trim_words(str(k).strip(), MAX_KEYWORD_CHARS, ellipsis="")
+            for k in value
+            if isinstance(k, str | int | float)
+        ]
         unique = list(dict.fromkeys(k for k in tidy if k))
         return unique[:MAX_KEYWORDS]
 
@@ -69,6 +88,19 @@ class SummaryOutput(BaseModel):
             language=language,
             prompt_version=prompt_version,
         )
+
+
+def trim_words(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if shorter than `limit`; else cut at the last whole word (a string that
+    reached its bound was most likely cut mid-word: "self-adjt"), with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) < limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + ellipsis
 
 
 def parse_output(content: str) -> SummaryOutput:

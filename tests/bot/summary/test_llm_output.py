@@ -69,3 +69,11 @@ def test_two_distinct_keywords_are_accepted_and_the_repair_is_logged() -> None:
 def test_no_keyword_at_all_is_still_invalid() -> None:
     with pytest.raises(InvalidOutput, match="keywords"):
         parse_output(json.dumps({**FIELDS, "keywords": [" ", ""]}))
+
+
+def test_strings_at_their_bound_are_trimmed_at_a_word_boundary() -> None:
+    from bot.summary.llm_output import trim_words
+
+    assert trim_words("a model that is self-adjt", 25) == "a model that is…"
+    assert trim_words("short enough", 25) == "short enough"
+    assert trim_words("量子" * 20, 10) == "量子" * 5 + "…"
