@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     http_backoff: float = Field(2.0, ge=0)
     http_backoff_max: float = Field(120.0, ge=0)
     contact_email: str = "paperbot@localhost"
+    http_deadline: float = Field(120.0, gt=0)  # a whole request, retries included
+    http_max_feed_mb: float = Field(20.0, gt=0)  # decoded body of a feed or API reply
+    http_max_pdf_mb: float = Field(50.0, gt=0)  # decoded body of a full text (PDF, HTML)
+    feed_allowed_hosts: str = ""  # host or host:port, comma-separated; "*" allows any
 
     # channel defaults
     default_timezone: str = "UTC"

@@ -68,7 +68,7 @@ class PaperFetcher:
         for done, (label, job) in enumerate(jobs):
             if progress:
                 progress(label, done, len(jobs))
-            reports.append(await self._run(job))
+            reports.append(await self._run(label, job))
         if progress:
             progress("done", len(jobs), len(jobs))
         return FetchReport(tuple(reports))
@@ -138,9 +138,19 @@ class PaperFetcher:
             state = await feed_state(session, url)
         return (state.etag, state.last_modified) if state else (None, None)
 
-    async def _run(self, job: Callable[[], Awaitable[FetchOutcome]]) -> SourceReport:
+    async def _run(self, label: str, job: Callable[[], Awaitable[FetchOutcome]]) -> SourceReport:
         started = utcnow()
-        outcome = await job()
+        try:
+            outcome = await job()
+        except Exception as error:  # one broken source never stops the others
+            log.exception("fetch failed", source=label)
+            source, _, url = label.partition(" ")
+            outcome = FetchOutcome(
+                source="journal" if source == "feed" else source.lower(),
+                url=url if source == "feed" else label,
+                status="failed",
+                errors=(f"{type(error).__name__}: {str(error)[:200]}",),
+            )
         async with self._db.session() as session:
             stats = await upsert_papers(session, outcome.papers)
             await record_outcome(session, outcome, started, stats.new)

@@ -24,8 +24,12 @@ class SourcePlan:
     def is_empty(self) -> bool:
         """True when nothing needs fetching."""
         return not (
-            self.arxiv_categories or self.biorxiv_subjects or self.medrxiv_subjects
-            or self.biorxiv_all or self.medrxiv_all or self.feeds
+            self.arxiv_categories
+            or self.biorxiv_subjects
+            or self.medrxiv_subjects
+            or self.biorxiv_all
+            or self.medrxiv_all
+            or self.feeds
         )
 
 

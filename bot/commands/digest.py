@@ -12,9 +12,16 @@ from bot.store.channels import get_or_create_channel, list_topics
 
 
 def fetch_notes(report: FetchReport) -> tuple[str, ...]:
-    """Footer notes naming the sources that could not be fetched."""
+    """Footer notes naming the sources that could not be fetched.
+
+    A feed someone subscribed to gets the same note whatever went wrong (refused address,
+    closed port, timeout, bad reply), so the notes cannot map a network; the reasons are in
+    the logs and `paperbot status`.
+    """
     return tuple(
-        f"Could not fetch {s.source} ({s.url}): {'; '.join(s.errors)[:200] or s.status}"
+        f"Could not fetch the feed {s.url[:200]}"
+        if s.source == "journal"
+        else f"Could not fetch {s.source} ({s.url}): {'; '.join(s.errors)[:200] or s.status}"
         for s in report.failed
     )
 

@@ -54,6 +54,8 @@ async def show_sources(ctx: Context) -> None:
         for run in runs:
             when = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
             error = f" — {run.errors[0][:120]}" if run.errors else ""
+            if run.source == "journal" and run.errors:  # any channel's feed: no reasons here
+                error = " — could not be fetched"
             lines.append(f"{when} {run.source} {run.status}: {run.papers} papers{error}")
     await ctx.reply("\n".join(lines))
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import httpx
+
 from bot.commands.context import Context
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
+from bot.sources.guard import AddressPolicy, RefusedAddress
 from bot.store.channels import add_topic, get_or_create_channel, list_topics, remove_topics
 from bot.topics import plan_sources
 
@@ -31,12 +34,30 @@ def _fetch_note(query_text: str, ctx: Context) -> str:
     return "Sources: " + ("; ".join(parts) if parts else "none")
 
 
+def refused_feed(query_text: str, ctx: Context) -> str | None:
+    """Why a `feed:` URL of the query will never be fetched (scheme, port, literal address)."""
+    policy = AddressPolicy.from_settings(ctx.deps.settings)
+    for url in sorted(plan_sources([parse_query(query_text)], ctx.deps.settings).feeds):
+        try:
+            policy.check_url(url)
+        except (RefusedAddress, httpx.InvalidURL, ValueError, TypeError):
+            return (
+                "Feeds are fetched only from public http:// or https:// addresses on "
+                "the standard ports (80, 443)."
+            )
+    return None
+
+
 async def subscribe(ctx: Context, query_text: str) -> None:
     """Follow a topic query."""
     try:
         parse_query(query_text)
     except QuerySyntaxError as error:
         await ctx.reply(_syntax_message(query_text, error), kind="error")
+        return
+    refusal = refused_feed(query_text, ctx)
+    if refusal is not None:
+        await ctx.reply(refusal, kind="error")
         return
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)

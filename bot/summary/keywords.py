@@ -17,21 +17,70 @@ KEYWORDS_MAX = 6
 _CANDIDATES = 24
 _INNER_STOP = frozenset(
     {
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "of",
-        "on", "or", "over", "the", "their", "this", "to", "via", "we", "with", "without",
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "their",
+        "this",
+        "to",
+        "via",
+        "we",
+        "with",
+        "without",
     }
 )
 # Filler that makes a YAKE phrase unreadable anywhere in it, or weak at its edges.
 _FILLER = frozenset(
     {
-        "perform", "performs", "supports", "offers", "plays", "enables", "remains", "achieves",
-        "shows", "struggles", "requires", "provides", "due", "leads", "makes", "uses",
+        "perform",
+        "performs",
+        "supports",
+        "offers",
+        "plays",
+        "enables",
+        "remains",
+        "achieves",
+        "shows",
+        "struggles",
+        "requires",
+        "provides",
+        "due",
+        "leads",
+        "makes",
+        "uses",
     }
 )
 _WEAK_EDGE = frozenset(
     {
-        "proposed", "novel", "recent", "existing", "new", "significant", "various", "different",
-        "accurate", "work", "based", "using", "current", "key",
+        "proposed",
+        "novel",
+        "recent",
+        "existing",
+        "new",
+        "significant",
+        "various",
+        "different",
+        "accurate",
+        "work",
+        "based",
+        "using",
+        "current",
+        "key",
     }
 )
 _WORD_RE = re.compile(r"\w(?:[\w\-+.]*\w)?", re.UNICODE)

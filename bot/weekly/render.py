@@ -42,7 +42,7 @@ def briefing_markdown(briefing: Briefing) -> str:
 
 
 def top_line(number: int, paper: TopPaper, score_label: str) -> str:
-    """"1. [Title](url) · cs.CL · Score 83 · 👍 +2", then the one-line summary."""
+    """ "1. [Title](url) · cs.CL · Score 83 · 👍 +2", then the one-line summary."""
     parts = [f"{number}. [{escape_markdown(paper.title)}]({paper.url})"]
     parts += [paper.category or "other", f"{score_label} {paper.score}"]
     if paper.votes:
