@@ -144,8 +144,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncBaseTransport):
     """Checks every request (each redirect hop is one) against the policy before sending it."""
 
-    def __init__(self, policy: AddressPolicy, **options: Any) -> None:
-        self._policy = policy
+    def __init__(self, policy: AddressPolicy | Settings, **options: Any) -> None:
+        self._policy = policy  # settings: the policy is read anew for each request
         self._exempt = httpx.AsyncHTTPTransport(**options)
         self._guarded = httpx.AsyncHTTPTransport(**options)
         pool: Any = self._guarded._pool
@@ -153,7 +153,10 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send through the plain pool when exempt, else through the guarded one."""
-        exempt = self._policy.check_url(request.url)
+        policy = self._policy
+        if isinstance(policy, Settings):
+            policy = AddressPolicy.from_settings(policy)
+        exempt = policy.check_url(request.url)
         transport = self._exempt if exempt else self._guarded
         return await transport.handle_async_request(request)
 

@@ -33,7 +33,7 @@ from tenacity import (
 )
 
 from bot.config import Settings
-from bot.sources.guard import AddressPolicy, GuardedTransport, RefusedAddress
+from bot.sources.guard import GuardedTransport, RefusedAddress
 
 MB = 1024 * 1024
 
@@ -120,7 +120,7 @@ def build_client(settings: Settings) -> httpx.AsyncClient:
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
         max_redirects=10,
-        transport=GuardedTransport(AddressPolicy.from_settings(settings)),
+        transport=GuardedTransport(settings),
     )
 
 
