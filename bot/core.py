@@ -13,6 +13,7 @@ from bot.commands import feedback, info, review, settings, topics
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
+from bot.inbound import MAX_TEXT, clean_action, clean_conversation, clean_message
 from bot.messages import Conversation, IncomingAction, IncomingMessage, OutgoingMessage, Sender
 from bot.models import Paper
 from bot.store.channels import find_channel, set_channel_active
@@ -20,7 +21,8 @@ from bot.store.deliveries import paper_for_message
 
 log = structlog.get_logger(__name__)
 Handler = Callable[..., Awaitable[None]]
-QUESTION_RE = re.compile(r"^>\s*(\d+)\s*(.*)$", re.DOTALL)
+QUESTION_RE = re.compile(r"^>\s*(\d{1,6})(?!\d)\s*(.*)$", re.DOTALL)
+TOO_LONG = f"That message is too long: commands and questions take up to {MAX_TEXT:,} characters."
 
 HANDLERS: dict[str, Handler] = {
     "subscribe": topics.subscribe,
@@ -58,7 +60,11 @@ class PaperBot:
 
     async def handle(self, message: IncomingMessage, sender: Sender) -> None:
         """Run one command (or digest question) and send the answers."""
+        message = clean_message(message)
         ctx = Context(self.deps, message, sender)
+        if len(message.text) > MAX_TEXT:
+            await ctx.reply(TOO_LONG, kind="error")
+            return
         text = message.text.strip()
         question = QUESTION_RE.match(text)
         try:
@@ -76,6 +82,7 @@ class PaperBot:
 
     async def handle_action(self, action: IncomingAction, sender: Sender) -> None:
         """A button press: votes and reviews run as their commands; Ask explains threads."""
+        action = clean_action(action)
         if action.action == "ask":
             text = "Reply in this paper's thread with your question, and I'll answer there."
             await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
@@ -89,6 +96,7 @@ class PaperBot:
 
     async def channel_membership(self, conversation: Conversation, present: bool) -> None:
         """The bot was added to (present) or removed from a channel: (re)activate or retire it."""
+        conversation = clean_conversation(conversation)
         async with self.deps.db.session() as session:
             await set_channel_active(session, conversation, present)
         log.info(
@@ -100,10 +108,14 @@ class PaperBot:
 
     async def handle_question(self, message: IncomingMessage, sender: Sender) -> None:
         """A message in a thread (or a reply): a question about the paper that thread carries."""
+        message = clean_message(message)
         ctx = Context(self.deps, message, sender)
-        thread = message.conversation.thread
-        paper_key = await self._thread_paper(message) if thread else None
+        if len(message.text) > MAX_TEXT:
+            await ctx.reply(TOO_LONG, kind="error")
+            return
         try:  # no parent paper: the question itself may name one (arXiv id, DOI)
+            thread = message.conversation.thread
+            paper_key = await self._thread_paper(message) if thread else None
             await info.ask(
                 ctx, paper_key or "", message.text.strip(), from_thread=paper_key is not None
             )

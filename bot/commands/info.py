@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.commands.context import Context
 from bot.commands.grammar import BY_NAME, SPECS, CommandError
 from bot.commands.papers import not_found, resolve_paper
+from bot.inbound import shown
 from bot.messages import OutgoingMessage
 from bot.models import Paper
 from bot.qa.resolve import reference_in
@@ -29,7 +30,7 @@ async def show_help(ctx: Context, command: str | None = None) -> None:
     if command:
         spec = BY_NAME.get(command.lstrip("/").lower())
         if spec is None:
-            await ctx.reply(f"Unknown command `{command}`. Try `help`.", kind="error")
+            await ctx.reply(f"Unknown command `{shown(command, 40)}`. Try `help`.", kind="error")
             return
         await ctx.reply(f"`{spec.usage}`: {spec.help}")
         return
@@ -107,7 +108,7 @@ def _unresolved(reference: str) -> str:
     if reference.strip().isdigit():
         return not_found(reference)
     return (
-        f"I can't find the paper `{reference}`: it is in no fetched feed, and the arXiv and "
+        f"I can't find the paper `{shown(reference)}`: it is in no fetched feed, and the arXiv and "
         "bioRxiv/medRxiv lookups found nothing. Check the id or DOI."
     )
 

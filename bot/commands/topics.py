@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from bot.commands.context import Context
+from bot.inbound import ECHO, shown
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
 from bot.sources.guard import AddressPolicy, RefusedAddress
@@ -15,8 +16,14 @@ MAX_TOPICS = 25
 
 
 def _syntax_message(text: str, error: QuerySyntaxError) -> str:
-    caret = " " * min(error.position, len(text)) + "^"
-    return f"Couldn't read that topic: {error}\n```\n{text}\n{caret}\n```"
+    """The error with at most ECHO characters of the query around where it went wrong."""
+    start = max(0, min(error.position - ECHO // 2, len(text) - ECHO))
+    window = text[start : start + ECHO].replace("\n", " ")
+    caret = " " * (min(error.position, len(text)) - start) + "^"
+    head = "…" if start else ""
+    pad = " " * len(head)
+    reason = shown(str(error), 200)
+    return f"Couldn't read that topic: {reason}\n```\n{head}{window}\n{pad}{caret}\n```"
 
 
 def _fetch_note(query_text: str, ctx: Context) -> str:
@@ -64,7 +71,7 @@ async def subscribe(ctx: Context, query_text: str) -> None:
         assert channel.id is not None
         topics = await list_topics(session, channel.id)
         if any(t.query == query_text for t in topics):
-            await ctx.reply(f"Already following `{query_text}`.")
+            await ctx.reply(f"Already following `{shown(query_text)}`.")
             return
         if len(topics) >= MAX_TOPICS:
             await ctx.reply(f"A channel follows at most {MAX_TOPICS} topics.", kind="error")
