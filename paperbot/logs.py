@@ -26,6 +26,8 @@ SECRET_RE = re.compile(
 )
 SECRET_NAME_RE = re.compile(r"(TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL)", re.IGNORECASE)
 MIN_SECRET_LENGTH = 6
+MAX_MESSAGE = 2000  # characters of one logged message or field (a forged body can be 1 MB)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 QUIET_LIBRARIES = ("httpx", "httpcore")
 
 
@@ -85,6 +87,24 @@ def _dotenv(path: Path) -> dict[str, Any]:
 _REDACTOR = Redactor()
 
 
+def escape(text: str, limit: int = MAX_MESSAGE) -> str:
+    """One line: control characters (newlines too) escaped, cut at `limit` characters.
+
+    So text from a request (signed or not) can neither forge log lines nor flood them.
+    """
+    if len(text) > limit:
+        text = f"{text[:limit]}… [{len(text) - limit} more characters]"
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def escape_fields(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: every string field but the traceback on one bounded line."""
+    for key, value in event.items():
+        if isinstance(value, str) and key not in ("exception", "stack"):
+            event[key] = escape(value)
+    return event
+
+
 def redact(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
     """structlog processor: mask secrets in every string field."""
     for key, value in event.items():
@@ -99,6 +119,11 @@ class RedactingFormatter(logging.Formatter):
     def __init__(self, redactor: Redactor, fmt: str = "%(message)s"):
         super().__init__(fmt)
         self._redactor = redactor
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The message on one bounded line (libraries log request bodies)."""
+        record.message = escape(self._redactor(record.message))  # masked before it is cut
+        return super().formatMessage(record)
 
     def format(self, record: logging.LogRecord) -> str:
         """The formatted record, secrets masked."""
@@ -149,6 +174,7 @@ def configure_logging(level: str, fmt: str = "console", settings: Any = None) ->
             structlog.processors.TimeStamper(fmt="iso"),
             structlog.processors.format_exc_info,
             redact,
+            escape_fields,
             _redacting_renderer(renderer, redactor),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),

@@ -116,7 +116,7 @@ class SlackAdapter:
         if http:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
-            self._http = SlackHttpServer(self.app)
+            self._http = SlackHttpServer(self.app, self.settings.slack_signing_secret)
             await self._http.start(host or default_host, default_port if port is None else port)
             return
         if not self.settings.slack_app_token:
