@@ -38,7 +38,7 @@ from adapters.telegram.webhook import WebhookServer
 from bot.commands.grammar import BY_NAME, SPECS
 from bot.config import Settings
 from bot.core import PaperBot
-from bot.messages import IncomingMessage
+from bot.messages import ChannelUnavailable, IncomingMessage
 
 log = structlog.get_logger(__name__)
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
@@ -145,6 +145,13 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
 
     async def _on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._message(update)
+        except ChannelUnavailable as error:  # removed from the chat: no work, no more replies
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
+
+    async def _message(self, update: Update) -> None:
         command = command_message(update, self.application.bot.username)
         if command is not None:
             is_admin = await self._is_admin(update, command)
@@ -186,7 +193,11 @@ class TelegramAdapter:
             await query.answer(EXPIRED if query.data and "~" in query.data else None)
             return
         await query.answer()
-        await self._bot.handle_action(action, self._sender)
+        try:
+            await self._bot.handle_action(action, self._sender)
+        except ChannelUnavailable as error:
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
 
     async def _on_membership(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         change = membership_change(update)
