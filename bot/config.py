@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     qa_context_tokens: int = Field(3000, ge=200)
     qa_history_tokens: int = Field(800, ge=0)
 
+    # digest now
+    digest_now_interval: float = Field(60.0, ge=0)  # seconds between two per channel; 0: any
+    digest_now_admin_only: bool = True  # in groups, only administrators may post one
+
     # adapters
     adapters: str = "console"
 

@@ -35,7 +35,7 @@ from adapters.telegram.parse import (
 )
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import WebhookServer
-from bot.commands.grammar import BY_NAME, SPECS
+from bot.commands.grammar import ADMIN_IN_GROUPS, BY_NAME, SPECS
 from bot.config import Settings
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
@@ -174,7 +174,9 @@ class TelegramAdapter:
             return True
         parsed = command_name(command.text)
         spec = BY_NAME.get(parsed[0]) if parsed else None
-        if not is_group(message.chat) or spec is None or not spec.admin:
+        in_groups = spec is not None and spec.name in ADMIN_IN_GROUPS
+        admin_only = spec is not None and (spec.admin or in_groups)
+        if not is_group(message.chat) or not admin_only:
             return False
         if message.from_user is None or message.sender_chat is not None:
             return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
+from bot.commands.grammar import CommandError
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
 from bot.i18n import labels
@@ -26,9 +27,30 @@ def fetch_notes(report: FetchReport) -> tuple[str, ...]:
     )
 
 
+def too_soon(ctx: Context) -> str | None:
+    """Why `digest now` must wait here (DIGEST_NOW_INTERVAL per channel), or None."""
+    interval = ctx.deps.settings.digest_now_interval
+    now = ctx.deps.clock()
+    last = ctx.deps.digest_now_at.get(ctx.channel_key)
+    if interval and last is not None and (now - last).total_seconds() < interval:
+        wait = max(1, round(interval - (now - last).total_seconds()))
+        return f"A digest was just posted here; `digest now` works again in {wait} s."
+    ctx.deps.digest_now_at[ctx.channel_key] = now
+    return None
+
+
 async def digest(ctx: Context, mode: str) -> None:
     """Post the digest now (recorded as delivered) or preview it (not recorded)."""
     deps = ctx.deps
+    if mode == "now":
+        if deps.settings.digest_now_admin_only and not ctx.message.is_admin:
+            raise CommandError(
+                "Only an administrator can post the digest here; try `digest preview`."
+            )
+        wait = too_soon(ctx)
+        if wait is not None:
+            await ctx.reply(wait, kind="error")
+            return
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, deps.settings)
         assert channel.id is not None

@@ -205,6 +205,8 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}
+# admin-only in groups when DIGEST_NOW_ADMIN_ONLY is set (adapters ask who is an admin)
+ADMIN_IN_GROUPS = frozenset({"digest"})
 
 
 def parse_command(text: str) -> Command:

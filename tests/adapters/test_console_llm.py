@@ -54,8 +54,10 @@ async def llm_bot(
 ) -> AsyncIterator[TestBot]:
     http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     settings = bot_settings(
-        arxiv_rss_url=f"{http_server.url}/rss/", llm_base_url=llm.base_url,
-        llm_api_key="test-key", llm_model="fake-model",
+        arxiv_rss_url=f"{http_server.url}/rss/",
+        llm_base_url=llm.base_url,
+        llm_api_key="test-key",
+        llm_model="fake-model",
     )
     bot = await make_testbot(db, settings)
     try:

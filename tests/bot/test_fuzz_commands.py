@@ -181,6 +181,7 @@ async def start(stack: AsyncExitStack, database: str, tmp: Path) -> object:
     config = bot_settings(
         arxiv_rss_url=f"{base}/rss/", arxiv_api_url=f"{base}/api/query",
         biorxiv_api_url=f"{base}/biorxiv", http_retries=1, llm_base_url="", llm_model="",
+        digest_now_interval=60,
     )  # fmt: skip
     papers = [replace(p, announced_on=NOW.date()) for p in parse_arxiv_feed(
         QUANT_PH.read_bytes(), "seed").papers]  # fmt: skip
