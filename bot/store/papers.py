@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Announcement, Paper, utcnow
 from bot.sources.arxiv_ids import find_doi, parse_arxiv_id
+from bot.sources.limits import bounded
 from bot.sources.types import FetchedPaper
 from bot.text import display_text
 
@@ -97,7 +98,7 @@ async def papers_by_key(session: AsyncSession, keys: Sequence[str]) -> dict[str,
 
 async def upsert_papers(session: AsyncSession, fetched: Iterable[FetchedPaper]) -> UpsertStats:
     """Store each work once; a new version updates its row; record the day's announcement."""
-    merged = merge_fetched(fetched)
+    merged = merge_fetched(bounded(p) for p in fetched)  # titles and abstracts capped
     existing = await papers_by_key(session, list(merged))
     new = updated = 0
     for key, paper in merged.items():
