@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import delivery, llm_costs, qa, search, summaries
+from bench import delivery, impact, llm_costs, qa, search, summaries
 from bench.scale import cli as scale
 
 
@@ -23,6 +23,8 @@ def main() -> int:
     qa.main()
     print("\n== Search over a year of papers ==")
     search.main()
+    print("\n== Impact tournament: 16 papers, Swiss rounds against all pairs ==")
+    impact.main()
     return 0
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.llm.prices import parse_prices
 from bot.schedule import parse_days
 
 KNOWN_ADAPTERS = ("console", "slack", "telegram")
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
     llm_daily_token_budget: int = Field(0, ge=0)
     llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False
+    impact_candidates: int = Field(16, ge=2, le=64)
+    public_url: str = ""  # where `paperbot run --http` is reached from outside (feed links)
+    llm_price_per_mtok_in: str = ""
+    llm_price_per_mtok_out: str = ""
 
     # questions about papers (Q&A)
     arxiv_pdf_url: str = "https://arxiv.org/pdf/"
@@ -164,6 +169,12 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("llm_price_per_mtok_in", "llm_price_per_mtok_out")
+    @classmethod
+    def _price_table(cls, value: str) -> str:
+        parse_prices(value)
         return value
 
     @field_validator("database_url")

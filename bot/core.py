@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 
 from bot.commands import digest as digest_cmds
-from bot.commands import feedback, info, review, settings, topics
+from bot.commands import feedback, feeds, impact, info, review, settings, topics
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
@@ -54,6 +54,9 @@ HANDLERS: dict[str, Handler] = {
     "dislike": feedback.dislike,
     "search": search_cmds.search,
     "more": search_cmds.more,
+    "rank": impact.rank_impact,
+    "briefing": impact.briefing_now,
+    "feed": feeds.feed,
 }
 
 

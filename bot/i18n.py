@@ -31,6 +31,10 @@ LABELS: dict[str, dict[str, str]] = {
         "weekly_chart": "Papers per topic per day",
         "weekly_topic": "topic",
         "weekly_total": "total",
+        "impact_title": "Impact ranking",
+        "impact_record": "{wins}–{losses}",
+        "fields_title": "Across fields",
+        "connections": "Connections",
     },
     "zh": {
         "digest_title": "{date} 论文速递",
@@ -60,6 +64,10 @@ LABELS: dict[str, dict[str, str]] = {
         "weekly_chart": "每个主题每天的论文数",
         "weekly_topic": "主题",
         "weekly_total": "合计",
+        "impact_title": "影响力排名",
+        "impact_record": "{wins}胜{losses}负",
+        "fields_title": "跨领域",
+        "connections": "关联",
     },
 }
 

@@ -258,3 +258,35 @@ class QaTurn(SQLModel, table=True):
     question: str = Field(sa_column=Column(Text, nullable=False))
     answer: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImpactJudgment(SQLModel, table=True):
+    """One cached "which paper has more impact" judgment: a pair in one order, per model."""
+
+    __tablename__ = "impact_judgments"
+    __table_args__ = (
+        UniqueConstraint(
+            "first_paper_id", "second_paper_id", "model", "prompt_version",
+            name="uq_impact_judgment",
+        ),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_paper_id: int = Field(foreign_key="papers.id", index=True)
+    second_paper_id: int = Field(foreign_key="papers.id")
+    model: str = Field(max_length=200)
+    prompt_version: str = Field(max_length=40)
+    first_wins: bool
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ChannelFeed(SQLModel, table=True):
+    """A channel's private feed address: an unguessable token, replaced by `feed reset`."""
+
+    __tablename__ = "channel_feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", unique=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from rich.progress import Progress
 
@@ -13,10 +14,11 @@ from adapters.console_preview import preview_renderer
 from bot.app import create_app
 from bot.config import Settings
 from bot.fetching import FetchReport
-from bot.llm.usage_report import format_usage
+from bot.llm.prices import Prices
+from bot.llm.usage_report import format_purposes, format_usage
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
-from bot.store.usage import usage_by_day
+from bot.store.usage import PurposeUsage, usage_by_day, usage_by_purpose
 from bot.topics import parse_topics, plan_sources
 from paperbot.status import status_table
 
@@ -76,14 +78,38 @@ def format_report(report: FetchReport) -> str:
 async def usage(settings: Settings, args: argparse.Namespace) -> int:
     """Print LLM calls and prompt/completion tokens per day."""
     db = Database.open(settings.database_url)
+    today = datetime.now(UTC).date()
+    month = today.replace(day=1)
     try:
         await db.migrate()
         async with db.session() as session:
             rows = await usage_by_day(session, limit=args.days)
+            recent = await usage_by_purpose(session, today - timedelta(args.days - 1), today)
+            this_month = await usage_by_purpose(session, month, today)
     finally:
         await db.close()
-    print(format_usage(rows) if rows else "No LLM calls recorded.")
+    if not rows:
+        print("No LLM calls recorded.")
+        return 0
+    prices = Prices.parse(settings.llm_price_per_mtok_in, settings.llm_price_per_mtok_out)
+    print(format_usage(rows))
+    print()
+    print(format_purposes(recent, prices, f"the last {args.days} days"))
+    print()
+    print(format_purposes(this_month, prices, f"this month (since {month.isoformat()})"))
+    projected = month_projection(this_month, prices, today)
+    if projected is not None:
+        print(f"At this rate, about ${projected:,.2f} for the whole month.")
     return 0
+
+
+def month_projection(rows: list[PurposeUsage], prices: Prices, today: date) -> float | None:
+    """The month's cost so far, scaled to the whole month; None without prices."""
+    costs = [prices.cost(r.model, r.prompt_tokens, r.completion_tokens) for r in rows]
+    if not prices.known or not rows:
+        return None
+    days = calendar.monthrange(today.year, today.month)[1]
+    return sum(c for c in costs if c is not None) * days / today.day
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,11 +7,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.archive.html import to_html
-from bot.archive.load import find_channel_ref, load_period, parse_day, parse_week
+from bot.archive.load import channel_label, find_channel_ref, load_period, parse_day, parse_week
 from bot.archive.markdown import to_markdown
 from bot.archive.site import build_site
 from bot.config import Settings
+from bot.feeds.service import FORMATS, channel_feed, recent
+from bot.models import Channel
 from bot.store.db import Database
 from bot.summary.offline import OfflineSummarizer
 
@@ -23,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     when = export.add_mutually_exclusive_group()
     when.add_argument("--date", help="digest date (YYYY-MM-DD); default: today (UTC)")
     when.add_argument("--week", help="ISO week, e.g. 2025-W18")
-    export.add_argument("--format", choices=("md", "html"), default="html")
+    export.add_argument("--format", choices=("md", "html", "atom", "json"), default="html",
+                        help="a page (md, html) or the channel's feed (atom, json)")  # fmt: skip
     export.add_argument("--all", action="store_true", help="the whole archive as HTML into --out")
     export.add_argument("--out", help="output file (default stdout); with --all, a folder")
 
@@ -66,6 +71,8 @@ async def _export_page(db: Database, args: argparse.Namespace, period: tuple[dat
         channel = await find_channel_ref(session, args.channel)
         if channel is None:
             return _fail(f"unknown channel {args.channel!r} (see `paperbot status`)")
+        if args.format in FORMATS:
+            return await _export_feed(session, channel, args, period)
         page = await load_period(session, channel, period, OfflineSummarizer())
     content = to_markdown(page) if args.format == "md" else to_html(page)
     if args.out:
@@ -73,6 +80,22 @@ async def _export_page(db: Database, args: argparse.Namespace, period: tuple[dat
         print(f"wrote {len(page.papers)} papers to {args.out}")
     else:
         sys.stdout.write(content)
+    return 0
+
+
+async def _export_feed(
+    session: AsyncSession, channel: Channel, args: argparse.Namespace, period: tuple[date, date]
+) -> int:
+    """The channel's feed (the period's papers; without --date/--week, the last 30 days)."""
+    if not (args.date or args.week):
+        period = recent()
+    feed_id = f"urn:paperbot:{channel_label(channel)}:{args.format}"
+    document = await channel_feed(session, channel, args.format, feed_id, period)
+    if args.out:
+        Path(args.out).write_bytes(document.body)
+        print(f"wrote the {args.format} feed to {args.out}")
+    else:
+        sys.stdout.write(document.body.decode())
     return 0
 
 

@@ -145,6 +145,18 @@ def _paper(rest: str) -> tuple[Any, ...]:
     return (rest,)
 
 
+def _rank(rest: str) -> tuple[Any, ...]:
+    parts = rest.lower().split()
+    if (
+        not parts
+        or parts[0] != "impact"
+        or len(parts) > 2
+        or parts[1:] not in ([], ["week"], ["today"])
+    ):
+        raise ValueError(f"expects impact, then optionally week or today, got {rest!r}")
+    return (parts[1] if len(parts) == 2 else "week",)
+
+
 def _optional(rest: str) -> tuple[Any, ...]:
     return (rest,) if rest else ()
 
@@ -202,6 +214,27 @@ SPECS: tuple[CommandSpec, ...] = (
         _query,
     ),
     CommandSpec("more", "more <n|arxiv id|DOI>", "5 stored papers like this one", False, _paper),
+    CommandSpec(
+        "rank",
+        "rank impact [week|today]",
+        "rank recent papers by pairwise LLM impact judgments (needs an LLM)",
+        False,
+        _rank,
+    ),
+    CommandSpec(
+        "briefing",
+        "briefing now",
+        "the weekly briefing of the last 7 days, now",
+        False,
+        _choice("now", default="now"),
+    ),
+    CommandSpec(
+        "feed",
+        "feed [reset]",
+        "this channel's papers as a private Atom / JSON feed; reset makes new links",
+        False,
+        _choice("show", "reset", default="show"),
+    ),
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}

@@ -9,10 +9,13 @@ from bot.config import Settings
 from bot.digest.build import Selected
 from bot.digest.llm_themes import llm_themes
 from bot.digest.model import DigestPaper
+from bot.impact.judge import LLMJudge
 from bot.llm.client import LLMClient
 from bot.rank.rerank import LLMReranker, RerankItem, combine
 from bot.store.db import Database
 from bot.store.usage import UsageRecorder
+from bot.weekly.fields import CrossField, WeekPaper
+from bot.weekly.fields_llm import llm_cross_field
 
 POOL_FACTOR, MIN_POOL = 3, 30  # rerank this many candidates for a digest of `max_papers`
 
@@ -25,13 +28,14 @@ class DigestLLM:
     settings: Settings
     usage: UsageRecorder
     reranker: LLMReranker | None = None
+    judge: LLMJudge | None = None  # impact tournaments (cached judgments)
 
     @classmethod
     def of(cls, client: LLMClient, settings: Settings, db: Database) -> DigestLLM:
         """The extras for this configuration (rerank only with LLM_RERANK=true)."""
         usage = UsageRecorder(db)
         reranker = LLMReranker(client, settings, usage, db) if settings.llm_rerank else None
-        return cls(client, settings, usage, reranker)
+        return cls(client, settings, usage, reranker, LLMJudge(db, client, settings, usage))
 
     def pool_size(self, max_papers: int) -> int | None:
         """How many candidates to rank before capping, or None when there is no rerank."""
@@ -52,3 +56,9 @@ class DigestLLM:
     async def themes(self, papers: Sequence[DigestPaper], language: str) -> tuple[str, ...] | None:
         """2–4 themes in one call, or None (the caller keeps the offline keyword themes)."""
         return await llm_themes(self.client, self.settings, self.usage, papers, language)
+
+    async def cross_field(
+        self, papers: Sequence[WeekPaper], language: str
+    ) -> CrossField | None:
+        """Per-field notes and connections in one call, or None (use the offline ones)."""
+        return await llm_cross_field(self.client, self.settings, self.usage, papers, language)

@@ -58,6 +58,11 @@ class DigestService:
         self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
 
     @property
+    def summaries(self) -> SummaryService:
+        """The summary service digests use (briefings share its cache)."""
+        return self._summaries
+
+    @property
     def llm(self) -> DigestLLM | None:
         """The LLM extras (rerank, themes), when an LLM is configured."""
         return self._llm

@@ -118,3 +118,36 @@ class UsageRecorder:
         """Tokens spent so far today."""
         async with self._db.session() as session:
             return await tokens_used_on(session, self.today())
+
+
+@dataclass(frozen=True)
+class PurposeUsage:
+    """One purpose's LLM use with one model over a span of days."""
+
+    purpose: str
+    model: str
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+async def usage_by_purpose(session: AsyncSession, first: date, last: date) -> list[PurposeUsage]:
+    """Calls and tokens per (purpose, model) on the days [first, last], busiest first."""
+    statement = (
+        select(
+            LlmUsage.purpose,
+            LlmUsage.model,
+            func.sum(LlmUsage.calls),
+            func.sum(LlmUsage.prompt_tokens),
+            func.sum(LlmUsage.completion_tokens),
+        )
+        .where(col(LlmUsage.day) >= first, col(LlmUsage.day) <= last)
+        .group_by(col(LlmUsage.purpose), col(LlmUsage.model))
+    )
+    rows = [
+        PurposeUsage(p, m, int(c), int(i), int(o))
+        for p, m, c, i, o in await session.exec(statement)
+    ]
+    return sorted(
+        rows, key=lambda r: (-(r.prompt_tokens + r.completion_tokens), r.purpose, r.model)
+    )

@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.impact.tournament import ImpactPick
+from bot.weekly.fields import CrossField
+
 VOTE_WEIGHT = 10  # one net 👍 is worth 10 points of the 0–100 summary score
 WEEK = 7
 
@@ -52,6 +55,8 @@ class Briefing:
     top: tuple[TopPaper, ...] = ()
     themes: tuple[str, ...] = ()
     counts: tuple[TopicCounts, ...] = field(default_factory=tuple)
+    impact: tuple[ImpactPick, ...] = ()  # the impact tournament's top papers (LLM only)
+    cross: CrossField | None = None  # per-field notes and connections (several fields)
 
     @property
     def days(self) -> tuple[date, ...]:
@@ -77,6 +82,8 @@ class Briefing:
             counts=tuple(
                 TopicCounts(c["topic"], tuple(c["per_day"])) for c in data.get("counts", ())
             ),
+            impact=tuple(ImpactPick(**p) for p in data.get("impact", ())),
+            cross=CrossField.from_plan(data["cross"]) if data.get("cross") else None,
         )
 
 

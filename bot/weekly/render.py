@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.digest.render import escape_markdown
 from bot.i18n import labels
+from bot.impact.tournament import ImpactPick
 from bot.messages import Conversation, OutgoingMessage
 from bot.weekly.chart import chart_png, day_label, short
+from bot.weekly.fields import Cited, CrossField
 from bot.weekly.model import Briefing, TopPaper
 
 TOPIC_WIDTH = 28
@@ -34,6 +36,11 @@ def briefing_markdown(briefing: Briefing) -> str:
     if briefing.top:
         lines += ["", f"**{t['weekly_top']}**"]
         lines += [top_line(n, p, t["score"]) for n, p in enumerate(briefing.top, 1)]
+    if briefing.impact:
+        lines += ["", f"**{t['impact_title']}**"]
+        lines += [impact_line(n, p, t["impact_record"]) for n, p in enumerate(briefing.impact, 1)]
+    if briefing.cross is not None:
+        lines += cross_field_lines(briefing.cross, t)
     if briefing.themes:
         lines += ["", f"**{t['weekly_themes']}**"]
         lines += [f"- {escape_markdown(theme)}" for theme in briefing.themes]
@@ -49,6 +56,35 @@ def top_line(number: int, paper: TopPaper, score_label: str) -> str:
         parts.append(f"{'👍' if paper.votes > 0 else '👎'} {paper.votes:+d}")
     line = " · ".join(parts)
     return f"{line}\n   {escape_markdown(paper.one_line)}" if paper.one_line else line
+
+
+def impact_line(number: int, pick: ImpactPick, record: str) -> str:
+    """ "1. [Title](url) · cs.CL · 4–1", then the reason from its strongest win."""
+    won = record.format(wins=pick.wins, losses=pick.losses)
+    line = f"{number}. [{escape_markdown(pick.title)}]({pick.url}) · {pick.category or 'other'}"
+    line += f" · {won}"
+    return f"{line}\n   {escape_markdown(pick.reason)}" if pick.reason else line
+
+
+def cross_field_lines(cross: CrossField, t: dict[str, str]) -> list[str]:
+    """Each field's note with the papers it cites, then the connections."""
+    lines = ["", f"**{t['fields_title']}**"]
+    for note in cross.notes:
+        lines.append(f"- **{escape_markdown(note.field)}**: {escape_markdown(note.text)}")
+        if note.papers:
+            lines.append("  " + cited_links(note.papers))
+    if cross.connections:
+        lines += ["", f"**{t['connections']}**: {escape_markdown(cross.connections)}"]
+        if cross.cited:
+            lines.append(cited_links(cross.cited))
+    return lines
+
+
+def cited_links(papers: tuple[Cited, ...]) -> str:
+    """ "#3 [Title](url) · #7 [Title](url)" for the papers a note cites."""
+    return " · ".join(
+        f"#{c.number} [{escape_markdown(short(c.title, 80))}]({c.url})" for c in papers
+    )
 
 
 def briefing_table(briefing: Briefing) -> str:

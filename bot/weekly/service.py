@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from bot.digest.corpus import index_doc
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import DigestPaper
+from bot.impact.tournament import Candidate, ImpactPick, Tournament
 from bot.models import Channel, Paper, Topic
 from bot.query.index import PaperIndex
 from bot.store.db import Database
@@ -21,6 +22,7 @@ from bot.summary.service import SummaryService
 from bot.summary.types import Summary
 from bot.topics import compile_topics
 from bot.weekly.collect import delivered_between, net_votes
+from bot.weekly.fields import CrossField, WeekPaper, offline_cross_field
 from bot.weekly.model import Briefing, TopicCounts, TopPaper, week_days
 from bot.weekly.themes import Tagged, weekly_keyword_themes
 
@@ -43,11 +45,7 @@ class WeeklyService:
         """The briefing for the 7 days before `on`; None when the channel got no papers then."""
         assert channel.id is not None
         days = week_days(on)
-        async with self._db.session() as session:
-            week = await delivered_between(session, channel.id, days[0], days[-1])
-            earlier = days[0] - timedelta(days=7)
-            before = await delivered_between(session, channel.id, earlier, days[0] - timedelta(1))
-            votes = await net_votes(session, channel.id, [p.id for p, _ in week if p.id])
+        week, before, votes = await self._read(channel.id, days[0], days[-1])
         if not week:
             return None
         papers = [p for p, _ in week] + [p for p, _ in before]
@@ -56,7 +54,64 @@ class WeeklyService:
         themes = await self._themes(ranked, week, before, summaries, channel.language)
         counts = topic_counts(topics, week, days)
         top = tuple(ranked[:TOP_PAPERS])
-        return Briefing(channel.id, on, channel.language, len(week), top, themes, counts)
+        impact = await self.tournament(ranked, summaries)
+        cross = await self.cross_field(ranked, week, summaries, channel.language)
+        return Briefing(
+            channel.id, on, channel.language, len(week), top, themes, counts, impact, cross
+        )
+
+    async def ranked_between(
+        self, channel: Channel, first: date, last: date
+    ) -> tuple[list[TopPaper], dict[int, Summary]]:
+        """The papers the channel got in [first, last], best first by score and votes."""
+        assert channel.id is not None
+        week, _, votes = await self._read(channel.id, first, last, earlier=False)
+        summaries = await self._summaries.summaries([p for p, _ in week], channel.language)
+        return rank_papers(week, summaries, votes), summaries
+
+    async def tournament(
+        self, ranked: Sequence[TopPaper], summaries: Mapping[int, Summary]
+    ) -> tuple[ImpactPick, ...]:
+        """The impact tournament's top papers over the best candidates; () offline or failed."""
+        judge = self._llm.judge if self._llm is not None else None
+        if judge is None or self._llm is None:
+            return ()
+        limit = self._llm.settings.impact_candidates
+        candidates = [candidate(t, summaries.get(t.paper_id)) for t in ranked[:limit]]
+        if len(candidates) < 2:
+            return ()
+        result = await Tournament(judge, top=TOP_PAPERS).rank(candidates)
+        decided = sum(p.wins for p in result.picks)
+        return result.picks if decided else ()
+
+    async def cross_field(
+        self,
+        ranked: Sequence[TopPaper],
+        week: Week,
+        summaries: Mapping[int, Summary],
+        language: str,
+    ) -> CrossField | None:
+        """Per-field notes and connections when the week spans several fields, else None."""
+        sources = {p.id: p.source for p, _ in week}
+        papers = [
+            WeekPaper(n, t.title, t.url, sources.get(t.paper_id, ""), t.category, summary)
+            for n, t in enumerate(ranked, 1)
+            if (summary := summaries.get(t.paper_id)) is not None
+        ]
+        written = await self._llm.cross_field(papers, language) if self._llm else None
+        return written or offline_cross_field(papers)
+
+    async def _read(
+        self, channel_id: int, first: date, last: date, *, earlier: bool = True
+    ) -> tuple[Week, Week, dict[int, int]]:
+        async with self._db.session() as session:
+            week = await delivered_between(session, channel_id, first, last)
+            before: Week = []
+            if earlier:
+                start = first - timedelta(days=7)
+                before = await delivered_between(session, channel_id, start, first - timedelta(1))
+            votes = await net_votes(session, channel_id, [p.id for p, _ in week if p.id])
+        return week, before, votes
 
     async def _themes(
         self,
@@ -128,3 +183,9 @@ def digest_paper(number: int, paper: Paper, summary: Summary) -> DigestPaper:
         number, paper.id, paper.key, paper.title, tuple(paper.authors), paper.primary_category,
         tuple(paper.categories), paper.abs_url, paper.pdf_url, "new", paper.version, 0.0, summary,
     )  # fmt: skip
+
+
+def candidate(top: TopPaper, summary: Summary | None) -> Candidate:
+    """A ranked paper as the impact judge reads it (its TL;DR and result)."""
+    text = " ".join(x for x in (summary.tldr, summary.result) if x) if summary else top.one_line
+    return Candidate(top.paper_id, top.title, top.url, top.category, text or top.title)

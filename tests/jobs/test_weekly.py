@@ -152,9 +152,14 @@ async def test_the_briefing_and_the_digest_share_a_date_and_each_goes_once(
 class ThemesLLM:
     """Stands in for DigestLLM: records each themes call and answers `reply`."""
 
+    judge = None  # no impact tournament
+
     def __init__(self, reply: tuple[str, ...] | None) -> None:
         self.reply = reply
         self.calls: list[list[DigestPaper]] = []
+
+    async def cross_field(self, papers: Sequence[object], language: str) -> None:
+        return None
 
     async def themes(self, papers: Sequence[DigestPaper], language: str) -> tuple[str, ...] | None:
         self.calls.append(list(papers))

@@ -82,3 +82,23 @@ async def test_errors_are_clear_and_exit_2(
 ) -> None:  # fmt: skip
     assert await run(db, *argv) == 2
     assert message in capsys.readouterr().err
+
+
+@SQLITE_ONLY
+async def test_the_channel_s_feed_as_atom_or_json_to_a_file(
+    db: Database, delivered: tuple[Channel, PlatformRecorder], tmp_path: Path
+) -> None:
+    import json
+
+    import feedparser
+
+    channel, _ = delivered
+    atom, as_json = tmp_path / "lab.atom", tmp_path / "lab.json"
+    assert await run(db, "--channel", "test:lab", "--week", "2025-W18", "--format", "atom",
+                     "--out", str(atom)) == 0  # fmt: skip
+    assert await run(db, "--channel", str(channel.id), "--date", "2025-04-28", "--format",
+                     "json", "--out", str(as_json)) == 0  # fmt: skip
+    parsed = feedparser.parse(atom.read_bytes())
+    assert not parsed.bozo and len(parsed.entries) == 10
+    assert parsed.feed.id == "urn:paperbot:test:lab:atom"
+    assert len(json.loads(as_json.read_text())["items"]) == 10

@@ -1,0 +1,1 @@
+"""Ranking papers by scientific impact from pairwise LLM judgments (a Swiss tournament)."""
