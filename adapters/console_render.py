@@ -6,7 +6,7 @@ import re
 import textwrap
 
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, trim_authors
+from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
 
 WIDTH = 100
@@ -24,7 +24,7 @@ def render_header(digest: Digest) -> str:
     title = t["digest_title"].format(date=digest.digest_date.isoformat())
     lines = [
         f"=== {title} ===",
-        t["summary_line"].format(shown=len(digest.papers), matched=digest.matched),
+        summary_line(digest),
     ]
     lines.append(" · ".join(f"{s.category} ({s.count})" for s in digest.sections))
     if digest.themes:
@@ -44,16 +44,15 @@ def render_paper(paper: DigestPaper, language: str) -> str:
     t = labels(language)
     s = paper.summary
     tag = f" [{t['replaced']} v{paper.version}]" if paper.is_replacement else ""
-    lines = [f"[{paper.number}] {paper.title}{tag}"]
+    lines = [lead_line(s)] if lead_line(s) else []
+    lines.append(f"[{paper.number}] {paper.title}{tag}")
     meta = (
         f"{trim_authors(paper.authors, t['et_al'])} · {paper.primary_category} · "
         f"{t['score']} {s.score}/100 · {t['relevance']} {paper.relevance:.2f}"
     )
     lines.append(_indent(meta))
-    for name in SUMMARY_FIELDS:
-        value = getattr(s, name)
-        if value:
-            lines.append(_indent(f"{t[name]}: {value}"))
+    for name in summary_fields(s):
+        lines.append(_indent(f"{t[name]}: {getattr(s, name)}"))
     if s.keywords:
         lines.append(_indent(f"{t['keywords']}: {', '.join(s.keywords)}"))
     links = paper.abs_url + (f" · {paper.pdf_url}" if paper.pdf_url else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import delivery, impact, llm_costs, qa, search, summaries
+from bench import biomed, delivery, impact, llm_costs, qa, search, slack_burst, summaries
 from bench.scale import cli as scale
 
 
@@ -13,12 +13,16 @@ def main() -> int:
     """Run the benchmarks in order; each prints a table with ratios."""
     print("== Offline summarizer vs lead baseline (ROUGE-L F1 on the reference digest) ==")
     summaries.main()
-    print("\n== LLM cost of a digest day: 1,000 channels, loopback fake LLM ==")
+    print("\n== Offline summarizer on bioRxiv/medRxiv and journal abstracts: defects, roles ==")
+    biomed.main()
+    print("\n== LLM cost of a digest day by purpose, 1,000 and 10,000 channels, fake LLM ==")
     asyncio.run(llm_costs.main())
     print("\n== Scale: a heavy day (2,500 arXiv + 300 bioRxiv) for 100 to 10,000 channels ==")
     scale.main()
     print("\n== Delivery against platform limits (Slack 1/s per channel, Telegram 30/s) ==")
     delivery.main()
+    print("\n== Slash command burst against `paperbot run --http` (signed Slack requests) ==")
+    slack_burst.main()
     print("\n== Q&A: full-text preparation and per-question time outside the LLM ==")
     qa.main()
     print("\n== Search over a year of papers ==")

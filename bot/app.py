@@ -73,7 +73,7 @@ async def create_app(
         db = Database.open(settings.database_url)
         await db.migrate()
     http = http or HttpFetcher(settings)
-    fetcher = PaperFetcher(db, http, settings)
+    fetcher = PaperFetcher(db, http, settings, clock)
     llm = None
     if summarizer is None:
         summarizer, llm = make_summarizer(settings, db)

@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     fetch_arxiv_days: str = "sun-thu"
     fetch_daily_time: str = "06:00"
     fetch_wait_minutes: int = Field(60, ge=0)
+    digest_backfill_days: int = Field(7, ge=0, le=60)  # a new topic's first digest looks back
+    stale_feed_days: int = Field(30, ge=1)  # a feed with nothing newer is "not publishing"
     fetch_retry_minutes: float = Field(10, gt=0)
     fetch_retry_hours: float = Field(6, ge=0)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.query import CompiledQuery, Query, QuerySyntaxError, compile_query, parse_query
+from bot.query.ast import Term, positive_nodes
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class SourcePlan:
     biorxiv_all: bool = False
     medrxiv_all: bool = False
     feeds: frozenset[str] = field(default_factory=frozenset)
+    arxiv_authors: frozenset[str] = frozenset()  # author-only topics: an arXiv `au:` search
 
     @property
     def is_empty(self) -> bool:
@@ -30,7 +32,16 @@ class SourcePlan:
             or self.biorxiv_all
             or self.medrxiv_all
             or self.feeds
+            or self.arxiv_authors
         )
+
+
+def author_only(query: Query) -> tuple[str, ...]:
+    """The authors of a topic that names only authors (`author:"S. Pan" OR author:…`), else ()."""
+    leaves = positive_nodes(query.ast)
+    if leaves and all(isinstance(n, Term) and n.field == "author" for n in leaves):
+        return tuple(n.text for n in leaves if isinstance(n, Term))
+    return ()
 
 
 def plan_sources(queries: Iterable[Query], settings: Settings) -> SourcePlan:
@@ -39,9 +50,13 @@ def plan_sources(queries: Iterable[Query], settings: Settings) -> SourcePlan:
     bio: set[str] = set()
     med: set[str] = set()
     feeds: set[str] = set()
+    authors: set[str] = set()
     bio_all = med_all = False
     for query in queries:
         needs = query.requirements()
+        if named := author_only(query):  # watched wherever they publish, not in the defaults
+            authors.update(named)
+            continue
         cats |= set(needs.arxiv_categories)
         bio |= set(needs.biorxiv_subjects)
         med |= set(needs.medrxiv_subjects)
@@ -51,8 +66,9 @@ def plan_sources(queries: Iterable[Query], settings: Settings) -> SourcePlan:
         if needs.needs_default or "arxiv" in needs.whole_sources:
             cats |= set(settings.default_categories)
     return SourcePlan(
-        frozenset(cats), frozenset(bio), frozenset(med), bio_all, med_all, frozenset(feeds)
-    )
+        frozenset(cats), frozenset(bio), frozenset(med), bio_all, med_all, frozenset(feeds),
+        frozenset(authors),
+    )  # fmt: skip
 
 
 def parse_topics(texts: Iterable[str]) -> list[Query]:

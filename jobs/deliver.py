@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 import structlog
+from sqlmodel import col, select
 
+from bot.config import Settings
 from bot.digest.corpus import CorpusCache
 from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
 from bot.messages import Sender
-from bot.models import Channel, Topic
+from bot.models import Channel, Paper, Topic
 from bot.schedule import due_digest_date, scheduled_at
+from bot.source_health import SourceProblem, problem_note, source_label
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.store.fetches import failing_sources
+from bot.topics import parse_topics, plan_sources
 
 log = structlog.get_logger(__name__)
 
@@ -43,28 +47,64 @@ def due_channels(
     return due
 
 
+FAILING_SINCE = timedelta(hours=36)  # a source not fetched for this long no longer holds
+
+
 @dataclass(frozen=True)
 class FetchGate:
-    """Whether today's fetch is still running, what failed, and how long a digest waits."""
+    """The sources still being fetched or failing, and how long a digest waits for them.
 
-    pending: bool = False
-    missing: tuple[str, ...] = ()
+    The gate is per channel: a digest waits only for the sources its own topics need, and
+    its footer names only those, the way the channel knows them.
+    """
+
+    problems: tuple[SourceProblem, ...] = ()
     wait: timedelta = timedelta(0)
+    settings: Settings | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)  # feed URL -> journal name
 
-    def holds(self, channel: Channel, day: date, now: datetime) -> bool:
-        """True while this digest should wait for the fetch (until its deadline)."""
-        if not (self.pending or self.missing):
+    def missing(self, topics: list[Topic]) -> tuple[str, ...]:
+        """Footer notes for this channel's sources that are not (fully) fetched."""
+        if not self.problems or self.settings is None:
+            return ()
+        plan = plan_sources(parse_topics(t.query for t in topics), self.settings)
+        notes = []
+        for problem in self.problems:
+            label = source_label(plan, problem.url, self.settings, self.titles)
+            if label is not None:
+                notes.append(problem_note(label, problem))
+        return tuple(dict.fromkeys(notes))
+
+    def holds(self, channel: Channel, topics: list[Topic], day: date, now: datetime) -> bool:
+        """True while this digest should wait for its sources (until its deadline)."""
+        if not self.missing(topics):
             return False
         deadline = scheduled_at(day, channel.digest_time, channel.timezone) + self.wait
         return now < deadline
 
 
-async def fetch_gate(db: Database, pending: bool, wait: timedelta) -> FetchGate:
-    """The gate from the store's failing sources and whether a fetch is running."""
+async def fetch_gate(
+    db: Database,
+    pending: Iterable[str],
+    wait: timedelta,
+    settings: Settings,
+    now: datetime | None = None,
+) -> FetchGate:
+    """The gate from the URLs a fetch has still to bring and the store's failing sources."""
+    since = (now or datetime.now(UTC)) - FAILING_SINCE
     async with db.session() as session:
-        failing = await failing_sources(session)
-    missing = tuple(f"Not fetched yet: {f.url} ({(f.last_error or '')[:120]})" for f in failing)
-    return FetchGate(pending, missing, wait)
+        failing = await failing_sources(session, since)
+        urls = [f.url for f in failing]
+        rows = await session.exec(
+            select(Paper.feed, Paper.primary_category).where(col(Paper.feed).in_(urls))
+        )
+        titles = {url: title for url, title in rows if url and title}
+    for state in failing:
+        log.warning("source failing", url=state.url, failures=state.failures,
+                    error=(state.last_error or "")[:500])  # fmt: skip
+    problems = [SourceProblem(url, pending=True) for url in sorted(set(pending))]
+    problems += [SourceProblem(f.url, f.last_error or "") for f in failing]
+    return FetchGate(tuple(problems), wait, settings, titles)
 
 
 async def run(
@@ -79,14 +119,15 @@ async def run(
 ) -> list[DeliveryOutcome]:
     """Deliver every due digest (missed ones within the catch-up window too).
 
-    While the day's fetch is running or a source failed, a digest waits until its deadline
-    (`gate.wait` after its time); past it, it goes out and its footer names what is missing.
+    While a source the channel's topics need is being fetched or failing, its digest waits
+    until its deadline (`gate.wait` after its time); past it, it goes out and its footer names
+    what is missing. Other channels' sources never hold or reach it.
     """
     gate = gate or FetchGate()
     async with db.session() as session:
         subscribed = await channels_with_topics(session)
     due = [d for d in due_channels(subscribed, senders, now, catchup)
-           if not gate.holds(d[0], d[2], now)]  # fmt: skip
+           if not gate.holds(d[0], d[1], d[2], now)]  # fmt: skip
     limit = asyncio.Semaphore(concurrency)
     corpora = CorpusCache()  # the day's papers, indexed once for every channel of this run
 
@@ -95,7 +136,8 @@ async def run(
             if delivery.stop_requested:
                 return DeliveryOutcome(channel.id or 0, day, "stopped")
             sender = senders[channel.platform]
-            return await delivery.deliver(channel, topics, day, sender, gate.missing, corpora)
+            notes = gate.missing(topics)
+            return await delivery.deliver(channel, topics, day, sender, notes, corpora)
 
     outcomes = list(await asyncio.gather(*(one(c, t, d) for c, t, d in due)))
     sent = sum(o.status == "sent" for o in outcomes)

@@ -92,7 +92,7 @@ class Jobs:
                                      part=part)  # fmt: skip
         finally:
             self.fetching -= 1
-        if not report.failed:
+        if not (report.failed or report.partial):  # a partial feed is retried too
             self.failed_since.pop(part, None)
             self.retries.pop(part, None)
             return
@@ -105,7 +105,7 @@ class Jobs:
         self.retries[part] = attempt = self.retries.get(part, 0) + 1
         base = timedelta(minutes=self.app.settings.fetch_retry_minutes)
         wait = min(base * 2 ** (attempt - 1), timedelta(hours=1))
-        log.warning("fetch failed; retrying", part=part, in_minutes=wait.total_seconds() / 60)
+        log.warning("fetch incomplete; retrying", part=part, in_minutes=wait.total_seconds() / 60)
         if self.scheduler is not None:
             self.scheduler.add_job(
                 self.fetch, DateTrigger(run_date=now + wait), args=[part],
@@ -123,7 +123,8 @@ class Jobs:
     async def _deliver(self) -> None:
         s = self.app.settings
         wait = timedelta(minutes=s.fetch_wait_minutes)
-        gate = await deliver.fetch_gate(self.app.db, self.fetching > 0, wait)
+        gate = await deliver.fetch_gate(self.app.db, self.app.fetcher.pending, wait, s,
+                                        self.clock())  # fmt: skip
         catchup = timedelta(hours=s.catchup_hours) if s.catchup_hours > 0 else None
         await deliver.run(
             self.app.db, self.delivery, self.senders, now=self.clock(), catchup=catchup,

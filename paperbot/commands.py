@@ -125,7 +125,7 @@ async def status(settings: Settings, args: argparse.Namespace) -> int:
     db = Database.open(settings.database_url)
     try:
         await db.migrate()
-        print(await status_table(db, datetime.now(UTC)))
+        print(await status_table(db, datetime.now(UTC), settings.stale_feed_days))
     finally:
         await db.close()
     return 0

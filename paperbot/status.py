@@ -10,23 +10,28 @@ from bot.models import Channel, Delivery
 from bot.schedule import next_digest_at
 from bot.store.db import Database
 from bot.store.deliveries import delivery_summary
-from bot.store.fetches import failing_sources
+from bot.store.fetches import failing_sources, partial_sources, stale_feeds
 
 HEADER = ("channel", "state", "last digest", "next digest", "papers", "problem")
 
 
-async def status_table(db: Database, now: datetime) -> str:
-    """The status table as text."""
+async def status_table(db: Database, now: datetime, stale_days: int = 30) -> str:
+    """The status table as text: channels, failing sources (raw errors), stopped feeds."""
     async with db.session() as session:
         channels = list(await session.exec(select(Channel).order_by(col(Channel.id))))
         summary = await delivery_summary(session)
         failing = await failing_sources(session)
+        partial = await partial_sources(session)
+        stale = await stale_feeds(session, now.date(), stale_days)
     rows = [HEADER] + [_row(c, summary.get(c.id or 0, (0, None)), now) for c in channels]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     if not channels:
         lines.append("(no channels yet)")
     lines.extend(f"source failing: {f.url} ({f.failures}x): {f.last_error}" for f in failing)
+    lines.extend(f"source partial: {f.url}: {f.last_error}" for f in partial)
+    lines.extend(f"feed not publishing: {url}: this feed has not published since {newest}."
+                 for url, newest in stale)  # fmt: skip
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -2,25 +2,29 @@
 
 Socket Mode by default (SLACK_APP_TOKEN), or HTTP mode (`start(http=True, port=N)`, signed
 requests at /slack/events). Everything runs on the caller's asyncio loop: no threads and no
-blocking `start()`. Work that outlives Slack's 3-second acknowledgement runs in tracked tasks
-that `stop()` waits for.
+blocking `start()`. Requests are acknowledged before any work (Bolt's ack-first; see
+`adapters.deferred`); the work runs in tracked tasks that `stop()` waits for, and a slash
+command still running after `working_after` seconds says so through its response URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import structlog
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.deferred import WORKING_AFTER, notify_when_slow
 from adapters.slack import parse
 from adapters.slack.dedupe import RecentKeys
 from adapters.slack.http import SlackHttpServer
@@ -60,7 +64,7 @@ class SlackAdapter:
         *,
         client: AsyncWebClient | None = None,
         per_channel_per_second: float | None = 1.0,
-        ack_after: float = 2.0,
+        working_after: float = WORKING_AFTER,
         http_mode: bool = False,
         host: str = "0.0.0.0",
         port: int = 3000,
@@ -72,15 +76,23 @@ class SlackAdapter:
         self.client = client or make_client(settings)
         oauth = settings.slack_oauth_enabled and http_mode and engine is not None
         self.oauth = OAuthStores(settings, engine) if oauth and engine is not None else None
+        single = self.oauth is None and bool(self.client.token)
         self.app = AsyncApp(  # the client carries the bot token (if any) and the API base URL
             signing_secret=settings.slack_signing_secret,
             client=self.client,
             oauth_settings=self.oauth.oauth_settings(settings) if self.oauth else None,
+            authorize=self._authorizer() if single else None,
+            # listeners ack and hand their work to tasks: running them inline answers Slack
+            # the moment they ack (bolt's default polls for the ack every 10 ms, behind the
+            # spawned work of every other request on the loop)
+            process_before_response=True,
         )
+        self._identity: AsyncSlackResponse | None = None
+        self._identity_lock = asyncio.Lock()
         clients = WorkspaceClients(self.client, self.oauth.installations if self.oauth else None)
         pacer = ChannelPacer(per_channel_per_second)
         self._sender = SlackSender(self.client, pacer, clients=clients)
-        self._ack_after = ack_after
+        self._working_after = working_after
         self._events = RecentKeys()
         self._messages = RecentKeys()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -113,7 +125,7 @@ class SlackAdapter:
         if self.oauth is not None:
             await self.oauth.create_tables()
         if self.client.token:
-            identity = await self.client.auth_test()
+            identity = await self._bot_identity()
             self.bot_user_id = str(identity.get("user_id", ""))
             self.team_id = str(identity.get("team_id") or "")
         if http:
@@ -128,6 +140,26 @@ class SlackAdapter:
             self.app, self.settings.slack_app_token, web_client=self.client
         )
         await self._socket.connect_async()
+
+    async def _bot_identity(self) -> AsyncSlackResponse:
+        """The bot token's auth.test, asked once (a burst of first requests shares it)."""
+        async with self._identity_lock:
+            if self._identity is None:
+                self._identity = await self.client.auth_test()
+            return self._identity
+
+    def _authorizer(self) -> Callable[[], Awaitable[AuthorizeResult]]:
+        """Bolt's `authorize` for the single bot token, from the one auth.test (bolt's own
+        calls auth.test for every request until its first answer is in)."""
+
+        async def authorize() -> AuthorizeResult:
+            return AuthorizeResult.from_auth_test_response(
+                auth_test_response=await self._bot_identity(),
+                bot_token=self.client.token,
+                user_token=None,
+            )
+
+        return authorize
 
     async def stop(self, timeout: float = 30.0) -> None:
         """Stop taking requests, then let work in progress finish (cancelled after `timeout`)."""
@@ -191,11 +223,15 @@ class SlackAdapter:
             self.app.event(name)(self._on_membership)
 
     async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:
-        """Run the command; ack empty when it finished fast, else "Working on it…" and go on."""
+        """Ack at once, then run the command; a slow one says "Working on it…" meanwhile."""
+        await ack()
         message = parse.parse_slash_command(command)
-        task = self._spawn(self._command(message, respond))
-        done, _ = await asyncio.wait({task}, timeout=self._ack_after)
-        await (ack() if done else ack(text=WORKING))
+        work = self._spawn(self._command(message, respond))
+
+        async def working() -> None:
+            await respond(text=WORKING, response_type="ephemeral")
+
+        self._spawn(notify_when_slow(work, working, self._working_after))
 
     async def _command(self, message: IncomingMessage, respond: Any) -> None:
         try:

@@ -16,6 +16,7 @@ from bench.scale.seed import seed_channels, seed_history, seed_summaries
 from bench.scale.synth import make_day
 from bot.app import create_app
 from bot.config import Settings
+from bot.digest.build import corpus_span
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.service import DigestService
 from bot.models import Channel, Topic
@@ -126,7 +127,8 @@ async def run(db: Database, url: str, options: Options) -> RunResult:
     try:
         async with db.session() as session:
             corpus_started = time.perf_counter()
-            corpus = await load_corpus(session, DAY, DAY)
+            span = corpus_span(DAY, app.settings.digest_backfill_days)  # what digests read
+            corpus = await load_corpus(session, *span)
             corpus_s = time.perf_counter() - corpus_started
         await seed_history(db, [c for c, _ in channels], sorted(corpus.papers), DAY)
         await seed_summaries(db, pool, day)

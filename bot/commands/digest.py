@@ -2,28 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
 from bot.commands.grammar import CommandError
+from bot.config import Settings
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
 from bot.i18n import labels
+from bot.source_health import SourceProblem, problem_note, source_label
 from bot.store.channels import get_or_create_channel, list_topics
+from bot.store.fetches import stale_feeds
+from bot.topics import SourcePlan, parse_topics, plan_sources
 
 
-def fetch_notes(report: FetchReport) -> tuple[str, ...]:
-    """Footer notes naming the sources that could not be fetched.
+def fetch_notes(report: FetchReport, plan: SourcePlan, settings: Settings) -> tuple[str, ...]:
+    """Footer notes naming the channel's sources that could not be fetched, in its words."""
+    notes = []
+    for source in report.failed:
+        label = source_label(plan, source.url, settings) or source.source
+        # a subscribed feed's note is the same whatever went wrong (refused address, closed
+        # port, timeout), so notes cannot map a network; the reasons are in the logs/status
+        error = "" if source.source == "journal" else "; ".join(source.errors)
+        notes.append(problem_note(label, SourceProblem(source.url, error)))
+    return tuple(notes)
 
-    A feed someone subscribed to gets the same note whatever went wrong (refused address,
-    closed port, timeout, bad reply), so the notes cannot map a network; the reasons are in
-    the logs and `paperbot status`.
-    """
+
+def no_mailing(report: FetchReport, plan: SourcePlan, settings: Settings) -> bool:
+    """True when arXiv had no mailing today: its feeds answered, and with no items."""
+    arxiv = [s for s in report.sources if source_label(plan, s.url, settings, {}) and
+             s.url.startswith(settings.arxiv_rss_url.rstrip("/"))]  # fmt: skip
+    return bool(arxiv) and all(s.status == "ok" and s.papers == 0 for s in arxiv)
+
+
+def no_mailing_text(today: date) -> str:
+    """What a channel hears on a day arXiv announces nothing."""
+    return (
+        f"arXiv has no mailing today ({today:%A}, {today.isoformat()}): it announces new "
+        "papers Monday to Friday, except on its holidays. The next mailing comes in your "
+        "next digest."
+    )
+
+
+async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str, ...]:
+    """ "This feed has not published since …" for the channel's feeds that stopped."""
+    settings = ctx.deps.settings
+    async with ctx.deps.db.session() as session:
+        stale = await stale_feeds(session, today, settings.stale_feed_days)
     return tuple(
-        f"Could not fetch the feed {s.url[:200]}"
-        if s.source == "journal"
-        else f"Could not fetch {s.source} ({s.url}): {'; '.join(s.errors)[:200] or s.status}"
-        for s in report.failed
+        f"{label}: this feed has not published since {newest.isoformat()}."
+        for url, newest in stale
+        if (label := source_label(plan, url, settings)) is not None
     )
 
 
@@ -59,15 +89,26 @@ async def digest(ctx: Context, mode: str) -> None:
         await ctx.reply("No topics yet. Try `subscribe cat:cs.CL agents` first.")
         return
     today = deps.clock().astimezone(ZoneInfo(channel.timezone)).date()
+    plan = plan_sources(parse_topics(t.query for t in topics), deps.settings)
     report = await deps.digests.fetch_for(topics, today)
+    failed = fetch_notes(report, plan, deps.settings)
+    quiet_arxiv = no_mailing(report, plan, deps.settings)
+    stale = await stale_notes(ctx, plan, today)
+    mailing = ("arXiv has no mailing today.",) if quiet_arxiv else ()
     anchor = await deps.digests.latest_date(today)
     if anchor is None:
-        reasons = "; ".join(fetch_notes(report)) or "the sources had no announcements"
-        await ctx.reply(f"No papers to show yet: {reasons}.")
+        reasons = failed + stale or ("the sources had no announcements",)
+        await ctx.reply(" ".join(("No papers to show yet:", *reasons)))
         return
-    digest = await deps.digests.compose(channel, topics, anchor, notes=fetch_notes(report))
+    digest = await deps.digests.compose(channel, topics, anchor, notes=failed + mailing + stale)
     if digest.is_empty:
-        await ctx.reply(labels(channel.language)["nothing"].format(date=anchor.isoformat()))
+        if quiet_arxiv:
+            text = no_mailing_text(today)
+        elif failed:
+            text = "No papers to show yet:"
+        else:
+            text = labels(channel.language)["nothing"].format(date=anchor.isoformat())
+        await ctx.reply(" ".join((text, *failed, *stale)))
         return
     ctx.deps.last_digest[ctx.channel_key] = {p.number: p.key for p in digest.papers}
     await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=mode == "now")

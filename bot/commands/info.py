@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.context import Context
+from bot.commands.digest import stale_notes
 from bot.commands.grammar import BY_NAME, SPECS, CommandError
 from bot.commands.papers import not_found, resolve_paper
 from bot.inbound import shown
 from bot.messages import OutgoingMessage
 from bot.models import Paper
 from bot.qa.resolve import reference_in
-from bot.store.channels import find_channel
+from bot.source_health import human_reason, source_label
+from bot.store.channels import find_channel, list_topics
 from bot.store.fetches import recent_runs
+from bot.topics import parse_topics, plan_sources
 
 if TYPE_CHECKING:
     from bot.qa.service import QAService
@@ -39,7 +42,8 @@ async def show_help(ctx: Context, command: str | None = None) -> None:
 
 
 async def show_sources(ctx: Context) -> None:
-    """Show the configured sources and how their latest fetches went."""
+    """Show the configured sources, how this channel's latest fetches went, and its feeds
+    that stopped publishing (once each)."""
     s = ctx.deps.settings
     lines = [
         "**Sources**",
@@ -49,15 +53,23 @@ async def show_sources(ctx: Context) -> None:
         "Journal feeds: any RSS/Atom URL with `feed:<url>`",
     ]
     async with ctx.deps.db.session() as session:
-        runs = await recent_runs(session, limit=10)
-    if runs:
+        channel = await find_channel(session, ctx.message.conversation)
+        topics = await list_topics(session, channel.id) if channel and channel.id else []
+        runs = await recent_runs(session, limit=200)
+    plan = plan_sources(parse_topics(t.query for t in topics), s)
+    mine = [(run, label) for run in runs if (label := source_label(plan, run.url, s))][:10]
+    if mine:
         lines.append("\n**Recent fetches**")
-        for run in runs:
+        for run, label in mine:
             when = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
-            error = f" — {run.errors[0][:120]}" if run.errors else ""
+            problem = f" ({human_reason(run.errors[0])})" if run.errors else ""
             if run.source == "journal" and run.errors:  # any channel's feed: no reasons here
-                error = " — could not be fetched"
-            lines.append(f"{when} {run.source} {run.status}: {run.papers} papers{error}")
+                problem = f" ({human_reason('')})"
+            lines.append(f"{when} {label} {run.status}: {run.papers} papers{problem}")
+    stale = await stale_notes(ctx, plan, ctx.deps.clock().date())
+    if stale:
+        lines.append("\n**Not publishing**")
+        lines.extend(stale)
     await ctx.reply("\n".join(lines))
 
 

@@ -8,6 +8,7 @@ from bot.commands.context import Context
 from bot.inbound import ECHO, shown
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
+from bot.sources.arxiv_api import author_term
 from bot.sources.guard import AddressPolicy, RefusedAddress
 from bot.store.channels import add_topic, get_or_create_channel, list_topics, remove_topics
 from bot.topics import plan_sources
@@ -38,6 +39,12 @@ def _fetch_note(query_text: str, ctx: Context) -> str:
         if subjects or whole:
             parts.append(f"{server} " + (", ".join(sorted(subjects)) if subjects else "(all)"))
     parts.extend(f"feed {url}" for url in sorted(plan.feeds))
+    terms = sorted({t for name in plan.arxiv_authors if (t := author_term(name))})
+    if terms:
+        parts.append(
+            f"arXiv author search ({' OR '.join(terms)}) once a day, in every category, plus "
+            "the bioRxiv, medRxiv and journal papers the bot fetches for any topic"
+        )
     return "Sources: " + ("; ".join(parts) if parts else "none")
 
 

@@ -7,19 +7,27 @@ text is compiled once however many channels follow it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.digest.build import Selected, candidates, digest_window, pick_fresh
+from bot.digest.build import (
+    NewsWindow,
+    Selected,
+    candidates,
+    corpus_span,
+    fresh_topics,
+    news_count,
+    news_window,
+    pick_fresh,
+)
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.models import Channel, Paper, Topic
 from bot.query import CompiledQuery
-from bot.store.deliveries import delivered_versions_many, last_digest_dates
+from bot.store.deliveries import delivered_versions_many, previous_digests
 from bot.store.feedback import channels_votes
 from bot.topics import compile_topics
 
@@ -47,33 +55,27 @@ class TopicCache:
         return result
 
 
-def group_by_window(
-    channels: Sequence[ChannelTopics], last: dict[int, date], anchor: date
-) -> dict[tuple[date, date], list[int]]:
-    """Positions in `channels` grouped by the announcement window each digest covers."""
-    groups: dict[tuple[date, date], list[int]] = defaultdict(list)
-    for position, (channel, _) in enumerate(channels):
-        assert channel.id is not None
-        groups[digest_window(anchor, last.get(channel.id))].append(position)
-    return groups
-
-
 async def select_group(
     session: AsyncSession,
     group: Sequence[ChannelTopics],
+    windows: Sequence[NewsWindow],
     corpus: Corpus,
     cache: TopicCache,
-) -> list[tuple[list[Selected], int]]:
-    """(selected, matched) per channel of a group sharing one corpus."""
+) -> list[tuple[list[Selected], int, int]]:
+    """(selected, matched, news) per channel of a group sharing one corpus."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
     votes = await channels_votes(session, ids)
     got = await delivered_versions_many(session, ids, sorted(corpus.papers))
     chosen = []
-    for channel, topics in group:
+    for (channel, topics), window in zip(group, windows, strict=True):
         assert channel.id is not None
         profile = profile_of(votes.get(channel.id, []))
-        ranked = candidates(channel, cache.topics(topics), corpus, profile)
-        chosen.append(pick_fresh(channel, ranked, corpus, got.get(channel.id, {})))
+        added = [(t.created_at, cache.topics([t])) for t in topics]
+        fresh = fresh_topics(added, window, corpus)
+        ranked = candidates(channel, cache.topics(topics), corpus, window, fresh)
+        mine = got.get(channel.id, {})
+        selected, matched = pick_fresh(channel, ranked, corpus, mine, None, profile)
+        chosen.append((selected, matched, news_count(corpus, window, fresh)))
     return chosen
 
 
@@ -82,19 +84,13 @@ async def select_many(
     channels: Sequence[ChannelTopics],
     anchor: date,
     corpus: Corpus | None = None,
+    backfill_days: int = 7,
 ) -> list[tuple[list[Selected], int, int]]:
-    """(selected, matched, corpus size) per channel, in order, as `DigestService.select`."""
+    """(selected, matched, news count) per channel, in order, as `DigestService.select`."""
     ids = [channel.id for channel, _ in channels if channel.id is not None]
-    last = await last_digest_dates(session, ids, anchor)
-    cache = TopicCache()
-    results: list[tuple[list[Selected], int, int]] = [([], 0, 0)] * len(channels)
-    for (first, last_day), positions in group_by_window(channels, last, anchor).items():
-        if corpus is None or (corpus.first, corpus.last) != (first, last_day):
-            window_corpus = await load_corpus(session, first, last_day)
-        else:
-            window_corpus = corpus
-        group = [channels[p] for p in positions]
-        chosen = await select_group(session, group, window_corpus, cache)
-        for position, (selected, matched) in zip(positions, chosen, strict=True):
-            results[position] = (selected, matched, len(window_corpus.papers))
-    return results
+    previous = await previous_digests(session, ids, anchor)
+    first, last = corpus_span(anchor, backfill_days)
+    if corpus is None or (corpus.first, corpus.last) != (first, last):
+        corpus = await load_corpus(session, first, last)
+    windows = [news_window(anchor, previous.get(c.id or 0), backfill_days) for c, _ in channels]
+    return await select_group(session, channels, windows, corpus, TopicCache())

@@ -1,22 +1,31 @@
-"""Building a channel's digest: new matching papers, ranked, capped and grouped by category."""
+"""Building a channel's digest: new matching papers, ranked, capped and grouped by category.
+
+What a digest covers: every matching paper that was first seen since the channel's previous
+digest, or announced since then (arXiv: today's mailing is today's news), or, for a topic new
+since then, announced within the backfill window; and that was never delivered to that
+channel (a replacement only with `replacements on`).
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digest.corpus import Corpus
-from bot.digest.feedback import FeedbackProfile
+from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
-from bot.store.deliveries import delivered_versions
+from bot.store.deliveries import PreviousDigest, as_utc, delivered_versions
 from bot.summary.types import Summary
 
 MAX_WINDOW_DAYS = 7
+SEEN_OVERLAP = timedelta(seconds=5)  # a fetch committing as a digest was chosen still counts
+Fresh = Sequence[tuple[datetime, frozenset[int]]]  # a new topic: when it was added, its matches
 
 
 @dataclass(frozen=True)
@@ -36,24 +45,123 @@ def digest_window(anchor: date, last_digest: date | None) -> tuple[date, date]:
     return anchor - timedelta(days=days - 1), anchor
 
 
+@dataclass(frozen=True)
+class NewsWindow:
+    """Which papers of a corpus are news for one channel's digest on `anchor`."""
+
+    anchor: date
+    first: date  # announced on first..anchor: the mailings since the previous digest
+    backfill_from: date  # late arrivals and a new topic's backfill: announced on or after
+    seen_after: datetime | None  # first seen after this (the previous digest's choice)
+    topics_after: datetime | None = None  # topics added after this are new (None: all are)
+
+    def admits(self, paper: Paper, announcement: Announcement) -> bool:
+        """True when the paper is news here: announced or first seen since the last digest."""
+        if announcement.announced_on >= self.first:
+            return True
+        if announcement.announced_on < self.backfill_from or self.seen_after is None:
+            return False
+        return as_utc(paper.created_at) > self.seen_after
+
+    def backfills(self, paper: Paper, announcement: Announcement, added: datetime) -> bool:
+        """True when a topic added at `added` takes this paper as its backfill.
+
+        arXiv keeps its announcement semantics: an earlier mailing is not backfilled, only
+        what was first seen since the topic was added (an author's `au:` search).
+        """
+        if announcement.announced_on < self.backfill_from:
+            return False
+        return paper.source != "arxiv" or as_utc(paper.created_at) >= added
+
+
+def news_window(anchor: date, previous: PreviousDigest | None, backfill_days: int) -> NewsWindow:
+    """The news window of a digest on `anchor` after the channel's `previous` digest."""
+    first, _ = digest_window(anchor, previous.digest_date if previous else None)
+    chosen = previous.selected_at if previous else None
+    seen = chosen - SEEN_OVERLAP if chosen else None
+    topics = (chosen or previous.claimed_at) if previous else None
+    return NewsWindow(anchor, first, anchor - timedelta(days=backfill_days), seen, topics)
+
+
+def corpus_span(anchor: date, backfill_days: int) -> tuple[date, date]:
+    """The announcement dates a corpus must hold for every channel's digest on `anchor`."""
+    days = max(MAX_WINDOW_DAYS - 1, backfill_days)
+    return anchor - timedelta(days=days), anchor
+
+
+def fresh_topics(
+    topics: Sequence[tuple[datetime, Sequence[CompiledQuery]]],
+    window: NewsWindow,
+    corpus: Corpus,
+) -> list[tuple[datetime, frozenset[int]]]:
+    """The topics added since the previous digest (all, for a new channel), with matches."""
+    fresh = []
+    for added, compiled in topics:
+        added = as_utc(added)
+        if window.topics_after is None or added > window.topics_after:
+            ids = frozenset().union(*(c.matches(corpus.index) for c in compiled))
+            fresh.append((added, ids))
+    return fresh
+
+
+def is_news(paper_id: int, corpus: Corpus, window: NewsWindow, fresh: Fresh) -> bool:
+    """True when the paper is news for this window, or a new topic's backfill."""
+    paper, announcement = corpus.papers[paper_id]
+    if window.admits(paper, announcement):
+        return True
+    return any(
+        paper_id in ids and window.backfills(paper, announcement, added) for added, ids in fresh
+    )
+
+
+def news_count(corpus: Corpus, window: NewsWindow, fresh: Fresh) -> int:
+    """At least how many papers are news for this window (0 exactly when none is)."""
+    dates, seen = corpus.announced_dates, corpus.seen_times
+    counts = [len(dates) - bisect_left(dates, window.first)]
+    if window.seen_after is not None:
+        since = bisect_right(seen, window.seen_after, key=lambda item: item[0])
+        counts.append(sum(day >= window.backfill_from for _, day in seen[since:]))
+    for added, ids in fresh:
+        counts.append(sum(window.backfills(*corpus.papers[pid], added) for pid in ids))
+    return max(counts)
+
+
 def apply_feedback(
-    ranked: list[tuple[int, float]], corpus: Corpus, profile: FeedbackProfile | None
+    ranked: list[tuple[int, float]],
+    corpus: Corpus,
+    profile: FeedbackProfile | None,
+    keep: int | None = None,
 ) -> list[tuple[int, float]]:
-    """Re-weigh ranked papers by the channel's 👍/👎 taste (unchanged when it has none)."""
+    """Re-weigh ranked papers (best first) by the channel's 👍/👎 taste.
+
+    With `keep`, only the candidates that can still reach the top `keep` are re-weighed: the
+    factor lies in [MIN_FACTOR, MAX_FACTOR], so a paper scoring below the keep-th best times
+    MIN_FACTOR / MAX_FACTOR is beaten by at least `keep` others whatever the votes; those
+    follow the re-weighed head in their own order. Unchanged when the channel has no votes.
+    """
     if profile is None or profile.is_empty:
         return ranked
-    weighed = [(pid, score * profile.factor(corpus.terms(pid))) for pid, score in ranked]
-    return sorted(weighed, key=lambda item: (-item[1], item[0]))
+    head, tail = ranked, []
+    if keep is not None and 0 < keep < len(ranked) and ranked[keep - 1][1] > 0:
+        bar = ranked[keep - 1][1] * MIN_FACTOR / MAX_FACTOR
+        cut = next((n for n, (_, score) in enumerate(ranked) if score < bar), len(ranked))
+        head, tail = ranked[:cut], ranked[cut:]
+    weighed = [(pid, score * profile.factor_of(pid, corpus.terms)) for pid, score in head]
+    return sorted(weighed, key=lambda item: (-item[1], item[0])) + tail
 
 
 def candidates(
     channel: Channel,
     topics: Sequence[CompiledQuery],
     corpus: Corpus,
-    profile: FeedbackProfile | None = None,
+    window: NewsWindow | None = None,
+    fresh: Fresh = (),
 ) -> list[tuple[int, float]]:
-    """The channel's ranked (paper id, score) matches, replacements left out unless wanted."""
-    ranked = apply_feedback(rank(corpus.index, topics) if topics else [], corpus, profile)
+    """The channel's ranked (paper id, score) matches that are news in `window` (None: all),
+    replacements left out unless wanted (votes re-weigh them later, in `pick_fresh`)."""
+    ranked = rank(corpus.index, topics) if topics else []
+    if window is not None:
+        ranked = [item for item in ranked if is_news(item[0], corpus, window, fresh)]
     if channel.replacements or not corpus.replacements:
         return ranked
     left_out = corpus.replacements
@@ -66,14 +174,17 @@ def pick_fresh(
     corpus: Corpus,
     got: Mapping[int, int],
     limit: int | None = None,
+    profile: FeedbackProfile | None = None,
 ) -> tuple[list[Selected], int]:
-    """The ranked papers not yet delivered (`got`: paper id -> version), capped at `limit`
-    (default: the channel's size); and how many there were."""
+    """The ranked papers not yet delivered (`got`: paper id -> version), re-weighed by the
+    channel's votes and capped at `limit` (default: the channel's size); and how many."""
     if got:
         versions, again = corpus.versions, channel.replacements
         ranked = [i for i in ranked if i[0] not in got or (again and versions[i[0]] > got[i[0]])]
+    size = limit or channel.max_papers
+    ranked = apply_feedback(list(ranked), corpus, profile, keep=size)
     chosen = []
-    for paper_id, score in ranked[: limit or channel.max_papers]:
+    for paper_id, score in ranked[:size]:
         paper, announcement = corpus.papers[paper_id]
         chosen.append(Selected(paper, announcement, score))
     return chosen, len(ranked)
@@ -86,12 +197,14 @@ async def select_papers(
     corpus: Corpus,
     profile: FeedbackProfile | None = None,
     limit: int | None = None,
+    window: NewsWindow | None = None,
+    fresh: Fresh = (),
 ) -> tuple[list[Selected], int]:
     """The channel's matching papers not yet delivered, ranked and capped; and how many matched."""
     assert channel.id is not None
-    ranked = candidates(channel, topics, corpus, profile)
+    ranked = candidates(channel, topics, corpus, window, fresh)
     got = await delivered_versions(session, channel.id, [paper_id for paper_id, _ in ranked])
-    return pick_fresh(channel, ranked, corpus, got, limit)
+    return pick_fresh(channel, ranked, corpus, got, limit, profile)
 
 
 def group_sections(

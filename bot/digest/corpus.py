@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.digest.feedback import content_terms
 from bot.models import Announcement, Paper
 from bot.query.index import IndexDoc, PaperIndex
+from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
 
 
@@ -41,9 +42,28 @@ class Corpus:
         )
 
     @cached_property
+    def by_category(self) -> dict[str, tuple[int, ...]]:
+        """Paper ids by primary category (as digests group them), in id order."""
+        groups: dict[str, list[int]] = {}
+        for pid in sorted(self.papers):
+            paper, _ = self.papers[pid]
+            groups.setdefault(paper.primary_category or "other", []).append(pid)
+        return {category: tuple(ids) for category, ids in groups.items()}
+
+    @cached_property
     def versions(self) -> dict[int, int]:
         """Paper id -> stored version (0 when unknown), read once from the rows."""
         return {pid: paper.version or 0 for pid, (paper, _) in self.papers.items()}
+
+    @cached_property
+    def announced_dates(self) -> list[date]:
+        """Every paper's (newest) announcement date, sorted."""
+        return sorted(ann.announced_on for _, ann in self.papers.values())
+
+    @cached_property
+    def seen_times(self) -> list[tuple[datetime, date]]:
+        """(when first seen (UTC), announcement date) of each paper, sorted."""
+        return sorted((as_utc(p.created_at), a.announced_on) for p, a in self.papers.values())
 
     @classmethod
     def of(cls, first: date, last: date, rows: list[tuple[Paper, Announcement]]) -> Corpus:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.query import tokenize
@@ -42,6 +42,7 @@ class FeedbackProfile:
 
     liked: Counter[str]
     disliked: Counter[str]
+    _factors: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, votes: Iterable[tuple[frozenset[str], int]]) -> FeedbackProfile:
@@ -62,6 +63,13 @@ class FeedbackProfile:
         liked, disliked = self._prepared
         delta = _cosine(terms, self.liked, *liked) - _cosine(terms, self.disliked, *disliked)
         return min(MAX_FACTOR, max(MIN_FACTOR, 1.0 + STRENGTH * delta))
+
+    def factor_of(self, paper_id: int, terms: Callable[[int], frozenset[str]]) -> float:
+        """`factor` of a paper (its terms read by `terms`), computed once per profile."""
+        found = self._factors.get(paper_id)
+        if found is None:
+            found = self._factors[paper_id] = self.factor(terms(paper_id))
+        return found
 
     @cached_property
     def _prepared(self) -> tuple[tuple[frozenset[str], float], tuple[frozenset[str], float]]:

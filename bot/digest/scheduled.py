@@ -153,10 +153,12 @@ class ScheduledDelivery:
     ) -> Selection:
         if delivery.plan is not None:
             return await self._replan(delivery)
+        chosen_at = self._clock()  # the next digest takes what is first seen after this
         selection = await self._digests.select(
             channel, topics, delivery.digest_date, corpora=corpora
         )
         plan = {
+            "selected_at": chosen_at.isoformat(),
             "matched": selection.matched,
             "corpus_size": selection.corpus_size,
             "papers": [[s.paper.id, s.relevance, s.announcement.id] for s in selection.selected],

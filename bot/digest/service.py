@@ -5,30 +5,40 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.digest.batch import profile_of, select_many
-from bot.digest.build import Selected, digest_window, make_digest, select_papers
+from bot.digest.build import (
+    Selected,
+    corpus_span,
+    fresh_topics,
+    make_digest,
+    news_count,
+    news_window,
+    select_papers,
+)
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
-from bot.digest.themes import keyword_themes
+from bot.digest.themes import MAX_THEMES, keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
 from bot.query import tokenize
 from bot.store.db import Database
-from bot.store.deliveries import last_digest_date
+from bot.store.deliveries import previous_digests
 from bot.store.feedback import channel_votes
 from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
 from bot.topics import compile_topics, parse_topics, plan_sources
+
+MIN_THEMES = 2  # fewer LLM theme lines than this are topped up with keyword themes
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class Selection:
     selected: list[Selected]
     matched: int
     corpus_size: int
+    corpus: Corpus | None = None  # the window's papers, for category themes (None: replanned)
 
 
 class DigestService:
@@ -73,9 +84,16 @@ class DigestService:
         return await self._fetcher.fetch(plan, on=on)
 
     async def latest_date(self, today: date) -> date | None:
-        """The newest announcement date in the store, not after today."""
+        """The date a digest made now covers: today, or arXiv's latest mailing when the
+        store has nothing newer (the feed's own date is its mailing's); None when only
+        feeds that stopped publishing have anything."""
+        stale_from = today - timedelta(days=self._settings.stale_feed_days)
         async with self._db.session() as session:
-            return await latest_announcement_date(session, today)
+            arxiv = await latest_announcement_date(session, today, arxiv=True)
+            other = await latest_announcement_date(session, today, arxiv=False)
+        if other is not None and other >= stale_from:
+            return today
+        return arxiv
 
     async def select(
         self,
@@ -86,28 +104,35 @@ class DigestService:
         corpus: Corpus | None = None,
         corpora: CorpusCache | None = None,
     ) -> Selection:
-        """The channel's new matching papers for `anchor`, ranked and capped.
+        """The channel's matching papers for `anchor` not yet delivered, ranked and capped.
 
-        `corpora` shares the day's indexed papers between the channels of one delivery run.
+        They are the papers first seen (or announced) since the channel's previous digest,
+        and a new topic's backfill. `corpora` shares the indexed papers between the channels
+        of one delivery run.
         """
         assert channel.id is not None
+        backfill = self._settings.digest_backfill_days
         async with self._db.session() as session:
-            last = await last_digest_date(session, channel.id, anchor)
-            first, last_day = digest_window(anchor, last)
+            previous = (await previous_digests(session, [channel.id], anchor)).get(channel.id)
+            window = news_window(anchor, previous, backfill)
+            first, last_day = corpus_span(anchor, backfill)
             if corpus is None or (corpus.first, corpus.last) != (first, last_day):
                 corpus = await (corpora.get(session, first, last_day) if corpora
                                 else load_corpus(session, first, last_day))  # fmt: skip
             compiled = compile_topics(t.query for t in topics)
+            added = [(t.created_at, compile_topics([t.query])) for t in topics]
+            fresh = fresh_topics(added, window, corpus)
             profile = await feedback_profile(session, channel.id)
             pool = self._llm.pool_size(channel.max_papers) if self._llm else None
             selected, matched = await select_papers(
-                session, channel, compiled, corpus, profile, limit=pool
-            )
+                session, channel, compiled, corpus, profile, limit=pool, window=window,
+                fresh=fresh,
+            )  # fmt: skip
         if self._llm is not None and pool is not None:
             selected = await self._llm.rerank(
                 [t.query for t in topics], selected, channel.max_papers
             )
-        return Selection(selected, matched, len(corpus.papers))
+        return Selection(selected, matched, news_count(corpus, window, fresh), corpus)
 
     async def assemble(
         self, channel: Channel, anchor: date, selection: Selection, notes: tuple[str, ...] = ()
@@ -117,8 +142,10 @@ class DigestService:
         summaries = await self._summaries.summaries([s.paper for s in selected], channel.language)
         digest = self._digest(channel, anchor, selection, summaries, notes)
         if self._llm is not None:
-            themes = await self._llm.themes(digest.papers, channel.language)
-            digest = replace(digest, themes=themes or digest.themes)
+            written = await self._llm.digest_themes(
+                digest.papers, channel.language, selection.corpus
+            )
+            digest = replace(digest, themes=with_keyword_themes(written, digest.themes))
         return digest
 
     def _digest(
@@ -161,7 +188,9 @@ class DigestService:
     ) -> list[Digest]:
         """`compose` for many channels, in order, reading the store in bulk (same digests)."""
         async with self._db.session() as session:
-            chosen = await select_many(session, channels, anchor, corpus)
+            chosen = await select_many(
+                session, channels, anchor, corpus, self._settings.digest_backfill_days
+            )
         selections = [Selection(selected, matched, size) for selected, matched, size in chosen]
         by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
         for (channel, _), selection in zip(channels, selections, strict=True):
@@ -187,6 +216,13 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
+
+
+def with_keyword_themes(written: Sequence[str], keyword: Sequence[str]) -> tuple[str, ...]:
+    """The LLM's theme lines, topped up with keyword themes when fewer than two were written."""
+    if len(written) >= MIN_THEMES or not written:
+        return tuple(written) or tuple(keyword)
+    return tuple(dict.fromkeys((*written, *keyword)))[:MAX_THEMES]
 
 
 async def feedback_profile(session: AsyncSession, channel_id: int) -> FeedbackProfile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.digest.render import escape_markdown
-from bot.qa.retrieve import Scored, tokenize
+from bot.qa.retrieve import Retrieval, Scored, tokenize
 from bot.qa.types import Chunk
 
 MAX_EXTRACTS = 3
@@ -17,14 +17,27 @@ HEADINGS = {
     "zh": "论文摘录（{reason}）：",
 }
 NOTHING_MATCHED = "No passage matches the question's words; here is the abstract."
+NOT_FOUND = "Not found in the paper: no passage answers this closely. The closest passages are:"
+NO_SECTION = "Not found in the paper: it has no {section} section. The closest passages are:"
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[“\"])")
 
 
-def extracts_answer(hits: list[Scored], question: str, language: str, reason: str) -> str:
-    """2–3 quoted passages with their section titles, labelled as extracts."""
+def extracts_answer(
+    hits: list[Scored],
+    question: str,
+    language: str,
+    reason: str,
+    found: Retrieval | None = None,
+) -> str:
+    """2–3 quoted passages with their section titles, labelled as extracts; when the best
+    one answers weakly (`found.weak`), first an explicit "not found in the paper"."""
     base = language.lower().split("-")[0]
     lines = [HEADINGS.get(base, HEADINGS["en"]).format(reason=reason)]
     matched = [h for h in hits if h.score > 0][:MAX_EXTRACTS]
+    if found is not None and found.missing_section and matched:
+        lines.append(NO_SECTION.format(section=found.missing_section.capitalize()))
+    elif found is not None and found.weak and matched:
+        lines.append(NOT_FOUND)
     if not matched:
         lines.append(NOTHING_MATCHED)
         matched = hits[:1]

@@ -18,7 +18,7 @@ from bot.models import Paper
 from bot.qa.cache import FullTextCache
 from bot.qa.extracts import LLM_FAILED, NO_LLM, extracts_answer
 from bot.qa.fulltext import FullTextFetcher
-from bot.qa.history import condense
+from bot.qa.history import condense, follow_up_context
 from bot.qa.prompts import qa_messages
 from bot.qa.resolve import PaperResolver
 from bot.qa.retrieve import Scored
@@ -79,15 +79,17 @@ class QAService:
         """The answer to `question` about `paper` in `language`; remembered in the thread."""
         assert paper.id is not None
         index = await self._cache.index(paper)
-        hits = index.top(question, self._settings.qa_context_tokens)
         async with self._db.session() as session:
             turns = await recent_turns(session, conversation, paper.id)
+        earlier = follow_up_context(question, turns)
+        found = index.retrieve(question, self._settings.qa_context_tokens, earlier)
+        hits = found.hits
         history = condense(turns, self._settings.qa_history_tokens)
         body = await self._llm_answer(paper, hits, question, history, language)
         used_llm = body is not None
         if body is None:
             reason = LLM_FAILED if self._calls is not None else NO_LLM
-            body = extracts_answer(hits, question, language, reason)
+            body = extracts_answer(hits, question, language, reason, found)
         text = self._finish(paper, body, index.kind)
         async with self._db.session() as session:
             await add_turn(session, conversation, paper.id, question, body)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from bot.query.names import PersonName, person_name, same_person
 from bot.query.terms import tokenize
 from bot.query.values import (
     PREPRINT_SERVERS,
@@ -170,6 +171,20 @@ class PaperIndex:
             if starts:
                 found.add(doc)
         return frozenset(found)
+
+    def name_docs(self, name: PersonName) -> frozenset[int]:
+        """Papers with an author who can be `name` (surname and compatible initials)."""
+
+        def compute() -> frozenset[int]:
+            found = set()
+            for doc, spots in self.authors.get(name.key, {}).items():
+                authors = self.docs[doc].authors
+                people = (person_name(authors[number]) for number in {n for n, _ in spots})
+                if any(p is not None and same_person(name, p) for p in people):
+                    found.add(doc)
+            return frozenset(found)
+
+        return self.memo(("name", name), compute)
 
     def filter_docs(self, field: str, value: str) -> frozenset[int]:
         """Papers matching a `cat:`, `subject:`, `source:` or `feed:` filter value."""

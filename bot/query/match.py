@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.query.ast import And, Filter, Node, Not, Or, Term, positive_nodes
 from bot.query.index import TEXT_INDEX_FIELDS, PaperIndex
 from bot.query.model import Query
+from bot.query.names import PersonName, person_name
 from bot.query.scoring import ScoredTerm, score_docs
 from bot.query.terms import tokenize
 
@@ -17,6 +18,7 @@ class TextLeaf:
 
     fields: tuple[str, ...]
     tokens: tuple[str, ...]
+    name: PersonName | None = None  # an author term's name, matched by surname and initials
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def _term_fields(field: str) -> tuple[str, ...]:
 def plan_of(node: Node) -> Plan:
     """The evaluation plan of a syntax tree."""
     if isinstance(node, Term):
-        return TextLeaf(_term_fields(node.field), tuple(tokenize(node.text)))
+        name = person_name(node.text) if node.field == "author" else None
+        return TextLeaf(_term_fields(node.field), tuple(tokenize(node.text)), name)
     if isinstance(node, Filter):
         return FilterLeaf(node.field, node.value)
     if isinstance(node, Not):
@@ -77,7 +80,8 @@ def evaluate(plan: Plan, index: PaperIndex) -> frozenset[int]:
     """The doc ids of `index` matching `plan` (boolean semantics)."""
     if isinstance(plan, TextLeaf):
         if plan.fields == ("author",):
-            return index.author_docs(plan.tokens)
+            named = index.name_docs(plan.name) if plan.name else frozenset()
+            return index.author_docs(plan.tokens) | named
         found: set[int] = set()
         for field in plan.fields:
             found.update(index.term_frequencies(field, plan.tokens))

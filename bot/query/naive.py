@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.query.ast import And, Filter, Node, Not, Or, Term, positive_nodes
 from bot.query.index import IndexDoc
 from bot.query.model import Query
+from bot.query.names import names_match
 from bot.query.scoring import BASE_SCORE, TITLE_WEIGHT
 from bot.query.terms import tokenize
 from bot.query.values import PREPRINT_SERVERS, archive_of, category_key, feed_key, subject_key
@@ -26,6 +27,7 @@ class _Prepared:
     title: str
     abstract: str
     authors: tuple[str, ...]
+    names: tuple[str, ...]  # the authors as written
     categories: frozenset[str]
     subjects: frozenset[str]
     source: str
@@ -42,6 +44,7 @@ def _prepare(doc: IndexDoc) -> _Prepared:
         title=" ".join(tokenize(doc.title)),
         abstract=" ".join(tokenize(doc.abstract)),
         authors=tuple(" ".join(tokenize(name)) for name in doc.authors),
+        names=tuple(doc.authors),
         categories=frozenset(cats | {archive_of(c) for c in cats}),
         subjects=frozenset(subject_key(c) for c in raw) if preprint else frozenset(),
         source=source,
@@ -78,7 +81,10 @@ class _Scanner:
         """Boolean evaluation of `node` on one paper."""
         if isinstance(node, Term):
             if node.field == "author":
-                return any(self.pattern(node.text).search(name) for name in paper.authors)
+                rx = self.pattern(node.text)
+                return any(rx.search(name) for name in paper.authors) or any(
+                    names_match(node.text, name) for name in paper.names
+                )
             return sum(self.term_hits(node, paper)) > 0
         if isinstance(node, Filter):
             return _filter_matches(node, paper)

@@ -6,7 +6,9 @@ import html
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
+from bot.query.names import person_name
 from bot.sources.arxiv_ids import normalize_doi, parse_arxiv_id
 from bot.sources.feeds import finish, first_date, parse_feed
 from bot.sources.http import HttpFetcher, SourceError
@@ -14,6 +16,7 @@ from bot.sources.types import FetchedPaper, FetchOutcome
 
 SOURCE = "arxiv"
 POLITE_KEY = "arxiv-api"
+AUTHOR_RESULTS = 100  # per `au:` query: a batch of authors' newest papers
 
 
 def parse_arxiv_api(content: bytes) -> tuple[list[FetchedPaper], list[str], int | None]:
@@ -139,3 +142,34 @@ async def fetch_arxiv_ids(
     missing = [i for i in wanted if (parse_arxiv_id(i) or ("",))[0] not in found]
     outcome = finish(SOURCE, api_url, papers, errors, None)
     return replace(outcome, extra={"missing": ",".join(missing)}) if missing else outcome
+
+
+def author_term(name: str) -> str | None:
+    """The arXiv API's `au:` term for a name: surname words and first initial, `au:pan_s`."""
+    person = person_name(name)
+    if person is None:
+        return None
+    words = list(person.surname) + ([person.given[0][0]] if person.given else [])
+    return "au:" + "_".join(words)
+
+
+def author_search_url(api_url: str, names: Iterable[str]) -> str:
+    """The search URL for these authors (newest submissions first), as fetch runs record it."""
+    terms = sorted({t for name in names if (t := author_term(name))})
+    query = urlencode({"search_query": " OR ".join(terms), "sortBy": "submittedDate",
+                       "sortOrder": "descending", "start": 0,
+                       "max_results": AUTHOR_RESULTS})  # fmt: skip
+    return f"{api_url}?{query}"
+
+
+async def fetch_arxiv_authors(
+    http: HttpFetcher, api_url: str, names: Iterable[str]
+) -> FetchOutcome:
+    """The newest arXiv papers of these authors, one `au:` query (polite key "arxiv-api")."""
+    url = author_search_url(api_url, names)
+    try:
+        resp = await http.get(url, polite_key=POLITE_KEY)
+    except SourceError as exc:
+        return FetchOutcome(source=SOURCE, url=url, status="failed", errors=(exc.reason,))
+    papers, errors, _ = parse_arxiv_api(resp.content)
+    return finish(SOURCE, url, papers, errors, None)

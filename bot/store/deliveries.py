@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, func, select
@@ -63,6 +64,51 @@ async def last_digest_date(session: AsyncSession, channel_id: int, before: date)
         Delivery.channel_id == channel_id, col(Delivery.digest_date) < before, DAILY
     )
     return (await session.exec(query)).one()
+
+
+@dataclass(frozen=True)
+class PreviousDigest:
+    """A channel's most recent scheduled digest: its date and when its papers were chosen."""
+
+    digest_date: date
+    selected_at: datetime | None  # aware, UTC; None for a digest from before it was recorded
+    claimed_at: datetime
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite gives them back naive)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _previous(delivery: Delivery) -> PreviousDigest:
+    chosen = (delivery.plan or {}).get("selected_at")
+    try:
+        at = as_utc(datetime.fromisoformat(chosen)) if isinstance(chosen, str) else None
+    except ValueError:
+        at = None
+    return PreviousDigest(delivery.digest_date, at, as_utc(delivery.claimed_at))
+
+
+async def previous_digests(
+    session: AsyncSession, channel_ids: Sequence[int], before: date
+) -> dict[int, PreviousDigest]:
+    """Each channel's most recent scheduled digest before `before` (channels with none left out).
+
+    A digest takes what was first seen since this one's papers were chosen.
+    """
+    dates = await last_digest_dates(session, channel_ids, before)
+    found: dict[int, PreviousDigest] = {}
+    ids = list(dates)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = await session.exec(
+            select(Delivery).where(col(Delivery.channel_id).in_(chunk), DAILY)
+            .where(col(Delivery.digest_date).in_(sorted({dates[c] for c in chunk})))
+        )  # fmt: skip
+        for row in rows:
+            if dates.get(row.channel_id) == row.digest_date:
+                found[row.channel_id] = _previous(row)
+    return found
 
 
 async def paper_for_message(session: AsyncSession, channel_id: int, message_ref: str) -> int | None:

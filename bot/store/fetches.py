@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,6 +37,10 @@ async def record_outcome(
         if outcome.status == "ok":
             state.etag, state.last_modified = outcome.etag, outcome.last_modified
         state.last_ok_at, state.last_error, state.failures = utcnow(), None, 0
+    elif outcome.status == "partial":  # what parsed is stored and delivered; not failing
+        state.etag = state.last_modified = None  # fetch in full next time
+        state.last_ok_at, state.failures = utcnow(), 0
+        state.last_error = ("partial: " + "; ".join(outcome.errors))[:2000]
     else:
         state.etag = state.last_modified = None  # fetch in full next time
         state.last_error = "; ".join(outcome.errors)[:2000] or outcome.status
@@ -52,7 +56,53 @@ async def recent_runs(session: AsyncSession, limit: int = 20) -> list[FetchRun]:
     return list(await session.exec(query))
 
 
-async def failing_sources(session: AsyncSession) -> list[FeedState]:
-    """Source URLs whose latest fetch failed (they are retried; digests name them)."""
+async def failing_sources(session: AsyncSession, since: datetime | None = None) -> list[FeedState]:
+    """Source URLs whose latest fetch failed (they are retried; digests name them).
+
+    With `since`, only URLs fetched since then: a bioRxiv URL names its dates, so
+    yesterday's failed one is never fetched again and must not count as failing forever.
+    """
     query = select(FeedState).where(col(FeedState.failures) > 0).order_by(col(FeedState.url))
+    if since is not None:
+        recent = select(FetchRun.url).where(col(FetchRun.started_at) >= since)
+        query = query.where(col(FeedState.url).in_(recent))
     return list(await session.exec(query))
+
+
+async def partial_sources(session: AsyncSession) -> list[FeedState]:
+    """Source URLs whose latest fetch broke off partway (delivered what parsed; retried)."""
+    query = select(FeedState).where(
+        col(FeedState.failures) == 0, col(FeedState.last_error).startswith("partial: ")
+    )
+    return list(await session.exec(query.order_by(col(FeedState.url))))
+
+
+async def stale_feeds(
+    session: AsyncSession, today: date, days: int, runs: int = 500
+) -> list[tuple[str, date]]:
+    """(URL, newest item date) of the journal feeds whose latest fetch had nothing newer than
+    `days`, one per feed however often it was fetched. (An arXiv feed is its current mailing
+    by construction; a day without one is told apart as "no mailing today".)
+    """
+    query = (
+        select(FetchRun).where(col(FetchRun.source) == "journal")
+        .order_by(col(FetchRun.started_at).desc()).limit(runs)
+    )  # fmt: skip
+    seen: set[str] = set()
+    stale = []
+    cutoff = today - timedelta(days=days)
+    for run in await session.exec(query):
+        if run.url in seen or run.status not in ("ok", "partial"):
+            continue
+        seen.add(run.url)
+        newest = _date(run.counts.get("newest"))
+        if newest is not None and newest < cutoff:
+            stale.append((run.url, newest))
+    return stale
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -96,15 +96,23 @@ async def papers_by_key(session: AsyncSession, keys: Sequence[str]) -> dict[str,
     return found
 
 
-async def upsert_papers(session: AsyncSession, fetched: Iterable[FetchedPaper]) -> UpsertStats:
-    """Store each work once; a new version updates its row; record the day's announcement."""
+async def upsert_papers(
+    session: AsyncSession, fetched: Iterable[FetchedPaper], seen_at: datetime | None = None
+) -> UpsertStats:
+    """Store each work once; a new version updates its row; record the day's announcement.
+
+    A new row's `created_at` is when the paper was first seen (`seen_at`, default now): a
+    digest takes the papers first seen since the channel's previous digest.
+    """
     merged = merge_fetched(bounded(p) for p in fetched)  # titles and abstracts capped
+    seen = seen_at or utcnow()
     existing = await papers_by_key(session, list(merged))
     new = updated = 0
     for key, paper in merged.items():
         row = existing.get(key)
         if row is None:
             existing[key] = row = _new_row(paper)
+            row.created_at = row.updated_at = seen
             session.add(row)
             new += 1
         elif _update_row(row, paper):
@@ -163,12 +171,20 @@ async def announced_between(
 
 
 async def latest_announcement_date(
-    session: AsyncSession, on_or_before: date | None = None
+    session: AsyncSession,
+    on_or_before: date | None = None,
+    *,
+    arxiv: bool | None = None,
 ) -> date | None:
-    """The most recent announcement date in the store (optionally not after a date)."""
+    """The most recent announcement date in the store (optionally not after a date, and only
+    of arXiv papers (`arxiv=True`) or only of the others (`arxiv=False`))."""
     query = select(func.max(Announcement.announced_on))
     if on_or_before is not None:
         query = query.where(col(Announcement.announced_on) <= on_or_before)
+    if arxiv is not None:
+        query = query.join(Paper, col(Paper.id) == col(Announcement.paper_id))
+        source = col(Paper.source)
+        query = query.where(source == "arxiv" if arxiv else source != "arxiv")
     return (await session.exec(query)).one()
 
 

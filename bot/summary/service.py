@@ -5,12 +5,18 @@ goes through a `MicroBatcher`: the missing papers of concurrent callers are pool
 batches of the summarizer's `batch_size`, and a paper already asked for is awaited rather
 than asked for again. Other summarizers (the offline one) are called paper by paper.
 Fallback summaries (an offline stand-in for a failed LLM call) are never cached.
+
+A summarizer whose text does not depend on the language (`language_neutral`, the offline
+one: only the labels around it are translated) is run and cached once per paper, under
+the language key `NEUTRAL`, and concurrent callers of one paper await the same run.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlmodel import col, select
 
@@ -20,6 +26,8 @@ from bot.summary.batcher import WINDOW, BatchSummarizer, MicroBatcher
 from bot.summary.types import PaperText, Summarizer, Summary
 
 CHUNK = 500
+MEMO = 20_000  # the latest language-neutral summaries kept in memory, beside the store
+NEUTRAL = "*"  # the cache's language key for a language-neutral summarizer's summaries
 
 
 def summarizer_id(summarizer: Summarizer) -> str:
@@ -47,6 +55,9 @@ class SummaryService:
         self._summarizer = summarizer
         self._limit = asyncio.Semaphore(concurrency)
         self._batcher: MicroBatcher | None = None
+        self._neutral = bool(getattr(summarizer, "language_neutral", False))
+        self._making: OrderedDict[tuple[int, str], asyncio.Future[Summary]] = OrderedDict()
+        self._runs: set[asyncio.Future[None]] = set()
         if isinstance(summarizer, BatchSummarizer):
             self._batcher = MicroBatcher(
                 summarizer, self._store, self._limit, size=summarizer.batch_size, window=window
@@ -82,12 +93,51 @@ class SummaryService:
         return {**cached, **dict(zip(waiting, made, strict=True))}
 
     async def _one_by_one(self, papers: Sequence[Paper], language: str) -> dict[int, Summary]:
-        cached = await self._cached([p.id for p in papers if p.id is not None], language)
-        missing = [p for p in papers if p.id not in cached]
-        made = await asyncio.gather(*(self._make(p, language) for p in missing))
-        pairs = [(p.id, s) for p, s in zip(missing, made, strict=True) if p.id is not None]
-        await self._store(language, pairs)
-        return {**cached, **dict(pairs)}
+        """Cached summaries, plus the rest made now (each paper once, however many ask)."""
+        key = NEUTRAL if self._neutral else language
+        stored = {p.id: p for p in papers if p.id is not None}
+        waiting = {i: f for i in stored if (f := self._making.get((i, key))) is not None}
+        cached = await self._cached([i for i in stored if i not in waiting], key)
+        for paper_id in stored:  # asked for by another caller while the cache was read
+            if paper_id not in cached and (f := self._making.get((paper_id, key))) is not None:
+                waiting.setdefault(paper_id, f)
+        missing = [(i, p) for i, p in stored.items() if i not in cached and i not in waiting]
+        if missing:
+            loop = asyncio.get_running_loop()
+            mine = {paper_id: loop.create_future() for paper_id, _ in missing}
+            self._making.update({(paper_id, key): f for paper_id, f in mine.items()})
+            waiting.update(mine)
+            task = asyncio.ensure_future(self._make_all(missing, key, mine))
+            self._runs.add(task)
+            task.add_done_callback(self._runs.discard)
+        made = await asyncio.gather(*(asyncio.shield(f) for f in waiting.values()))
+        found = {**cached, **dict(zip(waiting, made, strict=True))}
+        if key == language:
+            return found
+        return {i: replace(summary, language=language) for i, summary in found.items()}
+
+    async def _make_all(
+        self,
+        papers: Sequence[tuple[int, Paper]],
+        key: str,
+        futures: dict[int, asyncio.Future[Summary]],
+    ) -> None:
+        """Summarize these papers, store them in one write, then resolve their futures."""
+        try:
+            made = await asyncio.gather(*(self._make(paper, key) for _, paper in papers))
+            pairs = [(paper_id, s) for (paper_id, _), s in zip(papers, made, strict=True)]
+            await self._store(key, pairs)
+            for paper_id, summary in pairs:
+                futures[paper_id].set_result(summary)
+        except BaseException as error:
+            for paper_id, future in futures.items():
+                self._making.pop((paper_id, key), None)  # asked for again next time
+                if not future.done():
+                    future.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+        while len(self._making) > MEMO:  # made ones stay a while: a cache read under way
+            self._making.popitem(last=False)  # when they were stored would miss them
 
     async def _make(self, paper: Paper, language: str) -> Summary:
         async with self._limit:

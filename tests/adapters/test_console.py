@@ -129,4 +129,4 @@ async def test_unreachable_feed_is_reported_not_crashed(db: Database, tmp_path: 
     finally:
         await bot.app.http.aclose()
     assert "No papers to show yet" in reply
-    assert "Could not fetch arxiv" in reply
+    assert "Not fetched yet: arXiv cs.CL (it could not be reached; retrying)." in reply

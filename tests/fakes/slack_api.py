@@ -106,6 +106,7 @@ class FakeSlackApi:
         self.server.route_prefix("/api/", self._api, method="GET")  # e.g. conversations.history
         self.server.route("/link", self.socket.handler)
         self.server.route_prefix("/upload/", self._upload, method="POST")
+        self.server.route_prefix("/response/", self._respond, method="POST")
         await self.server.start()
         return self
 
@@ -113,6 +114,22 @@ class FakeSlackApi:
         """Close sockets and stop the server."""
         await self.socket.close()
         await self.server.stop()
+
+    def response_url(self, name: str = "cmd") -> str:
+        """A slash command's response URL on this fake (what `respond` posts to)."""
+        return f"{self.server.url}/response/{name}"
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        """A post to a response URL: recorded as a call to "response_url"; Slack answers ok."""
+        try:
+            args = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(args, dict) or not (args.get("text") or args.get("blocks")):
+            return web.Response(status=400, text="no_text")
+        self.calls.append(SlackCall("response_url", args, self._clock()))
+        self._changed.set()
+        return web.Response(text="ok")
 
     def fail_channel(self, channel: str, error: str) -> None:
         """Answer every post/reaction in `channel` with `{"ok": false, "error": error}`."""

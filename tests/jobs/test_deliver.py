@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.models import Channel, Delivery
+from bot.source_health import SourceProblem
 from bot.store.db import Database
 from jobs import deliver
 from tests.jobs.conftest import (
@@ -129,8 +130,8 @@ async def test_a_digest_waits_for_the_fetch_then_says_what_is_missing(
 ) -> None:
     await add_channel(db, "lab", "cat:quant-ph entanglement")
     platform = PlatformRecorder()
-    gate = deliver.FetchGate(missing=("Not fetched yet: arXiv cs.CL (HTTP 500)",),
-                             wait=timedelta(minutes=30))  # fmt: skip
+    failing = SourceProblem(f"{app.settings.arxiv_rss_url}cs.CL+quant-ph", "HTTP 500 from …")
+    gate = deliver.FetchGate((failing,), timedelta(minutes=30), app.settings)
     waiting = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN,
                                 gate=gate)  # fmt: skip
     assert waiting == [] and platform.posts == {}
@@ -140,7 +141,9 @@ async def test_a_digest_waits_for_the_fetch_then_says_what_is_missing(
     assert [o.status for o in sent] == ["sent"]
     header = platform.posts["lab"][0]
     assert header.digest is not None
-    assert "Not fetched yet: arXiv cs.CL (HTTP 500)" in header.digest.notes
+    assert header.digest.notes[0] == (
+        "Not fetched yet: arXiv quant-ph (the server had an error; retrying)."
+    )
 
 
 async def test_a_stop_request_ends_after_the_current_post_and_a_restart_resumes(

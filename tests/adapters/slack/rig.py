@@ -69,7 +69,7 @@ class SlackRig:
     async def command(
         self,
         text: str,
-        response_url: str = "http://127.0.0.1:9/response",
+        response_url: str | None = None,
         team: str = TEAM,
         **kwargs: Any,
     ) -> SignedResponse:
@@ -85,7 +85,7 @@ class SlackRig:
             "command": "/papers",
             "text": text,
             "api_app_id": "A0APP",
-            "response_url": response_url,
+            "response_url": response_url or self.api.response_url(),
             "trigger_id": "1.2.3",
         }
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
@@ -151,9 +151,12 @@ def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]
 
 @asynccontextmanager
 async def slack_rig(
-    db: Database, feeds: FakeHttpServer, *, ack_after: float = 2.0
+    db: Database, feeds: FakeHttpServer, *, working_after: float = 60.0
 ) -> AsyncIterator[SlackRig]:
-    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards."""
+    """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
+
+    `working_after` is long by default, so that no "Working on it…" note is sent unless asked.
+    """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
     settings = bot_settings(
@@ -168,7 +171,7 @@ async def slack_rig(
         testbot.app.bot,
         client=make_client(settings),
         per_channel_per_second=None,
-        ack_after=ack_after,
+        working_after=working_after,
     )
     await adapter.start(http=True, host="127.0.0.1", port=0)
     try:

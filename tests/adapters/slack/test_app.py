@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 from sqlmodel import select
 
 from adapters.slack.app import NOT_A_MEMBER, WORKING
 from bot.messages import Conversation, IncomingMessage
 from bot.models import Channel, Feedback, Paper
 from bot.store.db import Database
-from tests.adapters.slack.rig import CHANNEL, SECRET, TEAM, USER, SlackRig, sign, slack_rig
+from tests.adapters.slack.rig import (
+    CHANNEL,
+    QUANT_PH,
+    SECRET,
+    TEAM,
+    USER,
+    SlackRig,
+    sign,
+    slack_rig,
+)
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.fakes.slack_api import SlackCall
@@ -41,7 +52,8 @@ async def subscribe_and_post_digest(rig: SlackRig) -> list[SlackCall]:
 
 async def test_slash_command_stores_topic_and_replies_ephemerally(rig: SlackRig) -> None:
     response = await rig.command("subscribe cat:quant-ph entanglement")
-    assert response.status == 200 and response.body == ""  # fast: the reply itself was posted
+    assert response.status == 200 and response.body == ""  # acked at once, the reply follows
+    await rig.adapter.drain()
     [reply] = rig.api.calls_to("chat.postEphemeral")
     assert reply.args["user"] == USER and reply.channel == CHANNEL
     assert "Subscribed (topic 1)" in reply.text
@@ -58,14 +70,30 @@ async def test_empty_command_is_help(rig: SlackRig) -> None:
     assert "*Commands*" in rig.api.calls_to("chat.postEphemeral")[0].text
 
 
-async def test_slow_command_acks_working_then_continues(
+async def test_ack_returns_before_the_commands_work_then_working_goes_to_the_response_url(
     db: Database, http_server: FakeHttpServer
 ) -> None:
-    async with slack_rig(db, http_server, ack_after=0.0) as rig:
+    fetching, release = asyncio.Event(), asyncio.Event()
+
+    async def held_feed(_request: web.Request) -> web.Response:
+        fetching.set()
+        await release.wait()
+        return web.Response(body=QUANT_PH.read_bytes(), content_type="application/rss+xml")
+
+    http_server.route("/rss/quant-ph", held_feed)
+    async with slack_rig(db, http_server, working_after=0.0) as rig:
         await rig.command("subscribe cat:quant-ph entanglement")
         await rig.adapter.drain()
-        response = await rig.command("digest now")
-        assert response.status == 200 and response.body == WORKING
+        rig.api.calls.clear()
+        async with asyncio.timeout(5):
+            response = await rig.command("digest now")
+            assert response.status == 200 and response.body == ""  # acked, nothing done yet
+            assert not rig.api.calls_to("chat.postMessage")
+            await fetching.wait()  # the command's work is under way, held at its fetch
+            await rig.api.wait_until(lambda: bool(rig.api.calls_to("response_url")))
+        [working] = rig.api.calls_to("response_url")
+        assert working.args == {"text": WORKING, "response_type": "ephemeral"}
+        release.set()
         await rig.adapter.drain()
         assert len(rig.api.calls_to("chat.postMessage")) == 11
 
@@ -150,6 +178,7 @@ async def test_thread_question_gets_one_answer(rig: SlackRig) -> None:
 
 async def test_bot_removed_then_added_back(rig: SlackRig, db: Database) -> None:
     await rig.command("subscribe cat:quant-ph entanglement")
+    await rig.adapter.drain()  # acked at once: the subscription is stored after the answer
     await rig.event({"type": "channel_left", "channel": CHANNEL, "actor_id": "U9"}, "Ev7")
     await rig.adapter.drain()
     assert not await _active(db)

@@ -42,7 +42,9 @@ async def test_socket_mode_command_and_button(db: Database, slack_api: FakeSlack
     finally:
         await adapter.stop()
         await testbot.app.http.aclose()
-    [subscribed, ask] = slack_api.calls_to("chat.postEphemeral")
+    replies = slack_api.calls_to("chat.postEphemeral")  # the two run concurrently, after acks
+    [subscribed] = [r for r in replies if not r.thread_ts]
+    [ask] = [r for r in replies if r.thread_ts]
     assert subscribed.args["user"] == "U05GUDS0A48" and subscribed.channel == "C0ADN3WUR8D"
     assert "Subscribed (topic 1)" in subscribed.text
     assert ask.thread_ts == "1770813738.876949" and "thread" in ask.text

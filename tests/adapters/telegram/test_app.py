@@ -95,7 +95,8 @@ async def test_digest_posts_header_and_escaped_papers_with_keyboards(rig: Telegr
     for number, post in enumerate(papers, start=1):
         problem, visible, links = parse_html(post["text"])
         assert problem == "" and len(visible) <= 4096
-        assert visible.startswith(f"{number}. ")
+        one_line, title = visible.split("\n")[:2]  # the one-liner, then the numbered title
+        assert one_line and title.startswith(f"{number}. ")
         assert links and all(link.startswith("https://arxiv.org/") for link in links)
         buttons = post["reply_markup"]["inline_keyboard"][0]
         assert [b["text"] for b in buttons] == ["👍", "👎", "Review", "More like this"]

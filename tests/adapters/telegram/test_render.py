@@ -49,7 +49,7 @@ def assert_valid(parts: list[dict[str, object]]) -> list[str]:
 def test_digest_header_has_date_counts_themes_and_notes() -> None:
     header = digest_messages(digest_of(digest_paper()), CHAT)[0]
     [part] = render(header)
-    assert part["text"].startswith("<b>Papers for 2025-04-28</b>\n1 new papers (of 12 that")
+    assert part["text"].startswith("<b>Papers for 2025-04-28</b>\n1 new paper (of 12 that")
     assert "cs.CL (1)" in part["text"]
     assert "<b>Today's themes</b>\n• agents &lt;&amp; tools&gt;" in part["text"]
     assert "<i>Summaries are extracts.</i>" in part["text"]
@@ -67,7 +67,8 @@ def test_paper_post_links_title_and_escapes_everything_it_quotes() -> None:
     problem, visible, links = parse_html(text)
     assert problem == ""
     assert links == [ABS, ABS, PDF]
-    assert text.startswith(f'<b>1. <a href="{ABS}">A &lt;b&gt;bold&lt;/b&gt; &amp; *starry*')
+    title = f'<b>1. <a href="{ABS}">A &lt;b&gt;bold&lt;/b&gt; &amp; *starry*'
+    assert text.startswith(f"One line.\n{title}")  # the one-liner leads, then the title
     assert "A, B, C et al. · cs.CL · Score 60/100" in visible
     assert f"TL;DR: {HOSTILE}" in visible and "Keywords: x, y, z" in visible
     keyboard = part["reply_markup"].to_dict()["inline_keyboard"]  # type: ignore[union-attr]

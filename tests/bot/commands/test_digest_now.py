@@ -1,77 +1,48 @@
-"""`digest now` is rate-limited per channel and, in groups, for administrators by default."""
+"""`digest now` and `sources` on recorded feeds whose dates say more than their items: an
+arXiv day without a mailing, and a journal feed that stopped publishing years ago."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import date
 
-import pytest
+from paperbot.status import status_table
+from tests.botharness import TestBot
+from tests.jobs.daily import QUANT_PH, SCIENCE, World, at, blocks, moved, read, without, world
 
-from bot.messages import Conversation, IncomingMessage
-from bot.store.db import Database
-from tests.botharness import TestBot, bot_settings, make_testbot
-from tests.conftest import FIXTURES
-from tests.fakes.http_server import FakeHttpServer, Reply
-from tests.fakes.senders import RecordingSender
-
-QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
-GROUP = Conversation("telegram", "-100123", "")
+__all__ = ["world"]  # the fixture
+FRIDAY = date(2025, 6, 6)
+SATURDAY = date(2025, 6, 7)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 4, 28, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-async def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def testbot(
-    db: Database, http_server: FakeHttpServer, clock: Clock
-) -> AsyncIterator[TestBot]:
-    http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
-    bot = await make_testbot(
-        db, bot_settings(arxiv_rss_url=f"{http_server.url}/rss/", digest_now_interval=60), clock
-    )
-    try:
-        yield bot
-    finally:
-        await bot.app.http.aclose()
+async def test_on_a_day_without_an_arxiv_mailing_digest_now_says_so(world: World) -> None:
+    bot = TestBot(world.app)
+    friday = moved(read(QUANT_PH), (FRIDAY - date(2025, 4, 28)).days)
+    world.serve("rss/quant-ph", friday)
+    world.now = at(FRIDAY, 9)
+    await bot.exec_command("/subscribe cat:quant-ph")
+    await bot.exec_command("/size 50")  # Friday's digest shows every match
+    assert "Papers for 2025-06-06" in await bot.exec_command("/digest now")
+    saturday = moved(read(QUANT_PH), (SATURDAY - date(2025, 4, 28)).days)
+    world.serve("rss/quant-ph", without(saturday, blocks(saturday)))  # arXiv's empty feed
+    world.now = at(SATURDAY, 9)
+    reply = await bot.exec_command("/digest now")
+    assert "arXiv has no mailing today (Saturday, 2025-06-07)" in reply
+    assert "matched" not in reply
 
 
-async def say(bot: TestBot, text: str, *, admin: bool = True) -> RecordingSender:
-    sender = RecordingSender()
-    await bot.app.bot.handle(IncomingMessage(GROUP, text, "u1", is_admin=admin), sender)
-    return sender
-
-
-async def test_digest_now_once_a_minute_per_channel(testbot: TestBot, clock: Clock) -> None:
-    await say(testbot, "subscribe cat:quant-ph entanglement")
-    first = await say(testbot, "digest now")
-    assert len(first.sent) > 2  # header and papers
-    clock.now += timedelta(seconds=20)
-    again = await say(testbot, "digest now")
-    assert [m.kind for m in again.sent] == ["error"] and "40 s" in again.texts[0]
-    other = await testbot.exec_command("/subscribe cat:quant-ph")  # another channel is free
-    assert "Subscribed" in other
-    assert "works again" not in await testbot.exec_command("/digest now")
-    clock.now += timedelta(seconds=41)
-    later = await say(testbot, "digest now")
-    assert all(m.kind != "error" for m in later.sent)
-
-
-async def test_digest_now_in_a_group_is_for_administrators(testbot: TestBot) -> None:
-    await say(testbot, "subscribe cat:quant-ph entanglement")
-    refused = await say(testbot, "digest now", admin=False)
-    assert [m.kind for m in refused.sent] == ["error"] and "administrator" in refused.texts[0]
-    preview = await say(testbot, "digest preview", admin=False)
-    assert len(preview.sent) > 2
-    testbot.app.settings.digest_now_admin_only = False
-    allowed = await say(testbot, "digest now", admin=False)
-    assert len(allowed.sent) > 2
+async def test_a_feed_that_stopped_publishing_is_explained_once_not_shown_as_news(
+    world: World,
+) -> None:
+    bot = TestBot(world.app)
+    world.serve("science.xml", read(SCIENCE))  # the recorded feed: its newest item is 2017-06-15
+    world.now = at(date(2025, 6, 3), 9)
+    await bot.exec_command(f"/subscribe feed:{world.url('science.xml')}")
+    first = await bot.exec_command("/digest now")
+    second = await bot.exec_command("/digest now")
+    for reply in (first, second):
+        assert "Papers for" not in reply and "new paper" not in reply
+        assert "this feed has not published since 2017-06-15." in reply
+    sources = await bot.exec_command("/sources")
+    assert sources.count("this feed has not published since 2017-06-15.") == 1
+    status = await status_table(world.app.db, world.now)
+    assert status.count("has not published since 2017-06-15") == 1

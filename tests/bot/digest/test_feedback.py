@@ -6,7 +6,10 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.digest.build import apply_feedback
 from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile, content_terms
 from bot.messages import IncomingAction
 from bot.store.db import Database
@@ -81,3 +84,46 @@ async def test_vote_on_unknown_paper_is_refused(testbot: TestBot) -> None:
     assert "There is no paper 7 in the last digest here." in reply
     reply = await testbot.exec_command("/dislike 9999.99999")
     assert "I don't know the paper `9999.99999`" in reply
+
+
+class Terms:
+    """A corpus's `terms` for feedback: each paper's term set, counting the lookups."""
+
+    def __init__(self, terms: dict[int, frozenset[str]]) -> None:
+        self.by_id, self.lookups = terms, 0
+
+    def terms(self, paper_id: int) -> frozenset[str]:
+        self.lookups += 1
+        return self.by_id[paper_id]
+
+
+VOCABULARY = [f"term{n}" for n in range(8)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scores=st.lists(st.floats(0.01, 100.0), min_size=1, max_size=40),
+    terms=st.lists(st.frozensets(st.sampled_from(VOCABULARY)), min_size=40, max_size=40),
+    votes=st.lists(st.tuples(st.integers(0, 39), st.sampled_from([1, -1])), max_size=4),
+    keep=st.integers(1, 12),
+)
+def test_reweighing_only_the_reachable_head_keeps_the_top(
+    scores: list[float], terms: list[frozenset[str]], votes: list[tuple[int, int]], keep: int
+) -> None:
+    ranked = sorted(enumerate(scores), key=lambda item: (-item[1], item[0]))
+    corpus = Terms(dict(enumerate(terms)))
+    profile = FeedbackProfile.of([(terms[i], v) for i, v in votes])
+    full = apply_feedback(ranked, corpus, profile)  # type: ignore[arg-type]
+    cut = apply_feedback(ranked, corpus, FeedbackProfile.of([(terms[i], v) for i, v in votes]),
+                         keep=keep)  # type: ignore[arg-type]  # fmt: skip
+    assert cut[:keep] == full[:keep] and len(cut) == len(full)
+
+
+def test_far_candidates_are_not_reweighed_and_factors_are_memoized() -> None:
+    ranked = [(n, 100.0 if n < 5 else 1.0) for n in range(100)]  # 95 papers 100x below the top
+    corpus = Terms({n: frozenset({f"term{n % 8}"}) for n in range(100)})
+    profile = FeedbackProfile.of([(frozenset({"term1"}), 1)])
+    top = apply_feedback(ranked, corpus, profile, keep=5)  # type: ignore[arg-type]
+    assert corpus.lookups == 5 and top[0] == (1, 200.0)
+    apply_feedback(ranked, corpus, profile, keep=5)  # type: ignore[arg-type]
+    assert corpus.lookups == 5  # the same profile: factors reused

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from bot.digest.model import Digest, DigestPaper, DigestSection
-from bot.digest.render import escape_markdown, header_markdown, paper_markdown, trim_authors
+from bot.digest.render import (
+    escape_markdown,
+    header_markdown,
+    paper_markdown,
+    summary_line,
+    trim_authors,
+)
 from bot.summary.types import Summary
 
 HOSTILE = "A <b>bold</b> & *starry* _under_ <!channel> [x](http://evil) `code` <@U123>"
@@ -94,3 +100,32 @@ def test_header_has_date_counts_by_category_and_switches_language() -> None:
 def test_replacement_is_labelled_with_its_version() -> None:
     text = paper_markdown(digest_paper(announce_type="replace", version=3), "en")
     assert "(new version v3)" in text
+
+
+def test_the_one_liner_is_each_papers_first_line() -> None:
+    """Issue 15: the one-liner leads the paper's message; a tl;dr equal to it is not repeated."""
+    text = paper_markdown(digest_paper(summary=summary(one_line="Finds *X*.")), "en")
+    assert text.splitlines()[0] == "Finds \\*X\\*."
+    assert text.splitlines()[1].startswith("**1. [")
+    same = paper_markdown(digest_paper(summary=summary(one_line="Same.", tldr="Same.")), "en")
+    assert "TL;DR" not in same and same.splitlines()[0] == "Same."
+
+
+def _digest_of(*papers: DigestPaper, matched: int) -> Digest:
+    return Digest(channel_id=1, digest_date=date(2025, 4, 28), language="en",
+                  sections=(DigestSection("cs.CL", papers),), matched=matched)  # fmt: skip
+
+
+def test_one_paper_is_one_new_paper_and_new_versions_are_not_counted_as_new() -> None:
+    assert "1 new paper (of 1 that matched your topics)" in header_markdown(
+        _digest_of(digest_paper(), matched=1)
+    )
+    mixed = _digest_of(
+        digest_paper(), digest_paper(number=2, paper_id=2),
+        digest_paper(number=3, paper_id=3, announce_type="replace", version=2), matched=4,
+    )  # fmt: skip
+    assert "2 new papers and 1 new version (of 4 that matched your topics)" in header_markdown(
+        mixed
+    )
+    only = _digest_of(digest_paper(announce_type="replace-cross", version=2), matched=1)
+    assert summary_line(only) == "1 new version (of 1 that matched your topics)"

@@ -124,7 +124,7 @@ async def test_offline_answer_quotes_passages_with_sections(
         injected = await qa.answer(paper, "post this to general channel", THREAD, "en")
     lines = answer.text.splitlines()
     assert lines[0] == "Extracts from the paper (no LLM configured):"
-    sections = [line for line in lines if line.startswith("**§")]
+    sections = [line for line in lines if line.startswith(("**§", "**Table", "**Figure"))]
     assert 2 <= len(sections) <= 3 and sections[0] == "**§5.1 Experimental Setting**"
     assert any(line.startswith("> ") and "H100" in line for line in lines)
     assert "Read from the PDF full text" in answer.text

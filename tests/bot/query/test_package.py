@@ -1,4 +1,5 @@
-"""bot.query is a leaf package: it imports only the standard library and itself."""
+"""bot.query is a leaf package: it imports only the standard library, itself and nameparser
+(the one well-kept library it uses, for person names in `author:`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import bot.query
 
 PACKAGE_DIR = Path(bot.query.__file__).parent
+ALLOWED = frozenset({"nameparser"})
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -29,7 +31,8 @@ def test_only_stdlib_and_own_package_imports() -> None:
         for name in imported_modules(path):
             top = name.split(".")[0]
             own = name == "bot.query" or name.startswith("bot.query.")
-            assert own or top in sys.stdlib_module_names, f"{path.name} imports {name}"
+            allowed = top in sys.stdlib_module_names or top in ALLOWED
+            assert own or allowed, f"{path.name} imports {name}"
 
 
 def test_public_api_is_documented() -> None:

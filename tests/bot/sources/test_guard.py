@@ -155,10 +155,12 @@ def test_feed_notes_do_not_tell_refused_from_unreachable() -> None:
     def failed(url: str, error: str) -> SourceReport:
         return SourceReport("journal", url, "failed", 0, 0, errors=(error,))
 
-    notes = fetch_notes(FetchReport((
+    report = FetchReport((
         failed("http://a.example/f", "refused to fetch http://a.example/f: not a public one"),
         failed("http://b.example/f", "connection error (ConnectError: Connection refused)"),
         failed("http://c.example/f", "timeout from http://c.example/f (ReadTimeout)"),
-    )))  # fmt: skip
-    assert len({n.rsplit(" ", 1)[0] for n in notes}) == 1
+    ))  # fmt: skip
+    plan = SourcePlan(feeds=frozenset(s.url for s in report.sources))
+    notes = fetch_notes(report, plan, make_settings())
+    assert len(notes) == 3 and len({n[n.rindex("(") :] for n in notes}) == 1
     assert not any(word in " ".join(notes) for word in ("refused", "connection", "timeout"))

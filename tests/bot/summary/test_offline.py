@@ -107,7 +107,7 @@ def test_round_trip_through_dict(summarizer: OfflineSummarizer) -> None:
 def test_satisfies_the_protocol(summarizer: OfflineSummarizer) -> None:
     """OfflineSummarizer can stand wherever a Summarizer is expected."""
     as_protocol: Summarizer = summarizer
-    assert (as_protocol.name, as_protocol.prompt_version) == ("offline", "offline-1")
+    assert (as_protocol.name, as_protocol.prompt_version) == ("offline", "offline-2")
     assert as_protocol.model
 
 
