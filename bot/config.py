@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     http_backoff: float = Field(2.0, ge=0)
     http_backoff_max: float = Field(120.0, ge=0)
     contact_email: str = "paperbot@localhost"
+    http_deadline: float = Field(120.0, gt=0)  # a whole request, retries included
+    http_max_feed_mb: float = Field(20.0, gt=0)  # decoded body of a feed or API reply
+    http_max_pdf_mb: float = Field(50.0, gt=0)  # decoded body of a full text (PDF, HTML)
+    feed_allowed_hosts: str = ""  # host or host:port, comma-separated; "*" allows any
 
     # channel defaults
     default_timezone: str = "UTC"
@@ -72,6 +76,10 @@ class Settings(BaseSettings):
     qa_cache_mb: float = Field(64.0, gt=0)
     qa_context_tokens: int = Field(3000, ge=200)
     qa_history_tokens: int = Field(800, ge=0)
+
+    # digest now
+    digest_now_interval: float = Field(60.0, ge=0)  # seconds between two per channel; 0: any
+    digest_now_admin_only: bool = True  # in groups, only administrators may post one
 
     # adapters
     adapters: str = "console"

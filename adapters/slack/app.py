@@ -19,6 +19,7 @@ import structlog
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -102,6 +103,7 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._http: SlackHttpServer | None = None
         self.bot_user_id = ""
+        self.team_id = ""  # the workspace of the single bot token (auth.test)
         self._register()
 
     @property
@@ -129,6 +131,7 @@ class SlackAdapter:
         if self.client.token:
             identity = await self._bot_identity()
             self.bot_user_id = str(identity.get("user_id", ""))
+            self.team_id = str(identity.get("team_id") or "")
         if http:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
@@ -198,7 +201,25 @@ class SlackAdapter:
         except Exception:
             log.exception("slack handler failed")
 
+    async def installed(self, team: str) -> bool:
+        """Is `team` a workspace this bot is installed in (its token's, or an OAuth install)?"""
+        if not team:
+            return False
+        if self.oauth is not None:
+            bot = await self.oauth.installations.async_find_bot(enterprise_id=None, team_id=team)
+            return bot is not None
+        return team == self.team_id
+
+    async def _only_installed(self, context: Any, next: Any) -> Any:
+        """Bolt middleware: requests from other workspaces are acknowledged and dropped."""
+        team = str(context.team_id or "")
+        if await self.installed(team):
+            return await next()
+        log.warning("slack request from a workspace not installed", team=team[:40])
+        return BoltResponse(status=200, body="")
+
     def _register(self) -> None:
+        self.app.use(self._only_installed)
         self.app.command(self.settings.slack_command)(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_mention")(self._on_message)

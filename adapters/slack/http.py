@@ -9,9 +9,13 @@ redirect pages are served too (GET /slack/install, GET /slack/oauth_redirect).
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
+import structlog
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
@@ -20,8 +24,12 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.dedupe import MemoryKeys, SeenKeys
 
+log = structlog.get_logger(__name__)
 EVENTS_PATH = "/slack/events"
 REQUEST_TTL = timedelta(minutes=10)  # bolt refuses timestamps over five minutes off anyway
+MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; more is refused with 413
+TIMESTAMP_RE = re.compile(r"^[0-9]{1,12}$")
+SIGNATURE_RE = re.compile(r"^v0=[0-9a-f]{64}$")
 
 
 class SlackHttpServer:
@@ -38,7 +46,7 @@ class SlackHttpServer:
 
     async def start(self, host: str = "127.0.0.1", port: int = 3000) -> int:
         """Listen; return the bound port."""
-        web_app = web.Application()
+        web_app = web.Application(client_max_size=MAX_BODY)
         web_app.router.add_post(EVENTS_PATH, self.handle)
         flow = self._app.oauth_flow
         if flow is not None:
@@ -59,18 +67,32 @@ class SlackHttpServer:
             self._runner = None
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Refuse replays of correctly signed requests, then let bolt verify and dispatch."""
-        body = await request.text()
+        """Refuse malformed requests and replays (in the shared store), then let bolt dispatch."""
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if self._signed(body, timestamp, signature) and not await self._keys.first(
-            "slack_request", f"{timestamp}:{signature}", REQUEST_TTL
-        ):
+        if not (TIMESTAMP_RE.match(timestamp) and SIGNATURE_RE.match(signature)):
+            return web.Response(status=401, text="invalid request")  # unsigned: nothing logged
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="the body is not UTF-8")
+        if not self._signed(body, timestamp, signature):
+            return web.Response(status=401, text="invalid request")  # bolt logs nothing either
+        if not await self._keys.first("slack_request", f"{timestamp}:{signature}", REQUEST_TTL):
             return web.Response(status=401, text="replayed request")
-        bolt_request = AsyncBoltRequest(
-            body=body, query=request.query_string, headers=dict(request.headers)
-        )
-        response = await self._app.async_dispatch(bolt_request)
+        try:
+            if not well_formed(body, request.content_type):
+                raise ValueError("not a Slack payload")
+            bolt_request = AsyncBoltRequest(  # parses the body
+                body=body, query=request.query_string, headers=dict(request.headers)
+            )
+            response = await self._app.async_dispatch(bolt_request)
+        except Exception as error:  # signed, but unreadable: bad JSON, payload=garbage, nesting
+            log.warning("slack request malformed", error=type(error).__name__, size=len(body))
+            return web.Response(status=400, text="malformed request")
+        if response.status >= 500:
+            log.warning("slack request malformed", status=response.status, size=len(body))
+            return web.Response(status=400, text="malformed request")
         return await to_aiohttp_response(response)
 
     def _signed(self, body: str, timestamp: str, signature: str) -> bool:
@@ -93,6 +115,17 @@ class SlackHttpServer:
         assert self._app.oauth_flow is not None
         response = await self._app.oauth_flow.handle_callback(_bolt_get(request))
         return await to_aiohttp_response(response)
+
+
+def well_formed(body: str, content_type: str) -> bool:
+    """Whether a body is what Slack sends: a JSON object, or a form (whose payload is one)."""
+    try:
+        if content_type == "application/json" or body.startswith("{"):
+            return isinstance(json.loads(body), dict)
+        payload = parse_qs(body).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _bolt_get(request: web.Request) -> AsyncBoltRequest:

@@ -35,10 +35,10 @@ from adapters.telegram.parse import (
 )
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.webhook import SeenKeys, WebhookServer
-from bot.commands.grammar import BY_NAME, SPECS
+from bot.commands.grammar import ADMIN_IN_GROUPS, BY_NAME, SPECS
 from bot.config import Settings
 from bot.core import PaperBot
-from bot.messages import IncomingMessage
+from bot.messages import ChannelUnavailable, IncomingMessage
 
 log = structlog.get_logger(__name__)
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
@@ -151,6 +151,13 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
 
     async def _on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._message(update)
+        except ChannelUnavailable as error:  # removed from the chat: no work, no more replies
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
+
+    async def _message(self, update: Update) -> None:
         command = command_message(update, self.application.bot.username)
         if command is not None:
             is_admin = await self._is_admin(update, command)
@@ -173,7 +180,9 @@ class TelegramAdapter:
             return True
         parsed = command_name(command.text)
         spec = BY_NAME.get(parsed[0]) if parsed else None
-        if not is_group(message.chat) or spec is None or not spec.admin:
+        in_groups = spec is not None and spec.name in ADMIN_IN_GROUPS
+        admin_only = spec is not None and (spec.admin or in_groups)
+        if not is_group(message.chat) or not admin_only:
             return False
         if message.from_user is None or message.sender_chat is not None:
             return False
@@ -192,7 +201,11 @@ class TelegramAdapter:
             await query.answer(EXPIRED if query.data and "~" in query.data else None)
             return
         await query.answer()
-        await self._bot.handle_action(action, self._sender)
+        try:
+            await self._bot.handle_action(action, self._sender)
+        except ChannelUnavailable as error:
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
 
     async def _on_membership(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         change = membership_change(update)

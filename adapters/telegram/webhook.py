@@ -10,6 +10,7 @@ Telegram's redelivery of an update some replica already took is answered 200 and
 from __future__ import annotations
 
 import hmac
+import json
 from datetime import timedelta
 from typing import Protocol
 from urllib.parse import urlparse
@@ -77,12 +78,15 @@ class WebhookServer:
             self._runner = None
 
     async def _receive(self, request: web.Request) -> web.Response:
-        secret = request.headers.get(SECRET_HEADER, "").encode()
+        secret = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(secret, self._settings.telegram_webhook_secret.encode()):
             return web.Response(status=403)
         try:
-            update = Update.de_json(await request.json(), self._application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(await request.read())
+            if not isinstance(data, dict):
+                raise TypeError("an update is a JSON object")
+            update = Update.de_json(data, self._application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return web.Response(status=400)
         if update is not None and await self._first(update):
             await self._application.update_queue.put(update)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
+from bot.commands.grammar import CommandError
 from bot.config import Settings
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
@@ -26,7 +27,10 @@ def fetch_notes(report: FetchReport, plan: SourcePlan, settings: Settings) -> tu
     notes = []
     for source in report.failed:
         label = source_label(plan, source.url, settings) or source.source
-        notes.append(problem_note(label, SourceProblem(source.url, "; ".join(source.errors))))
+        # a subscribed feed's note is the same whatever went wrong (refused address, closed
+        # port, timeout), so notes cannot map a network; the reasons are in the logs/status
+        error = "" if source.source == "journal" else "; ".join(source.errors)
+        notes.append(problem_note(label, SourceProblem(source.url, error)))
     return tuple(notes)
 
 
@@ -47,7 +51,7 @@ def no_mailing_text(today: date) -> str:
 
 
 async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str, ...]:
-    """"This feed has not published since …" for the channel's feeds that stopped."""
+    """ "This feed has not published since …" for the channel's feeds that stopped."""
     settings = ctx.deps.settings
     async with ctx.deps.db.session() as session:
         stale = await stale_feeds(session, today, settings.stale_feed_days)
@@ -58,6 +62,18 @@ async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str,
     )
 
 
+def too_soon(ctx: Context) -> str | None:
+    """Why `digest now` must wait here (DIGEST_NOW_INTERVAL per channel), or None."""
+    interval = ctx.deps.settings.digest_now_interval
+    now = ctx.deps.clock()
+    last = ctx.deps.digest_now_at.get(ctx.channel_key)
+    if interval and last is not None and (now - last).total_seconds() < interval:
+        wait = max(1, round(interval - (now - last).total_seconds()))
+        return f"A digest was just posted here; `digest now` works again in {wait} s."
+    ctx.deps.digest_now_at[ctx.channel_key] = now
+    return None
+
+
 async def digest(ctx: Context, mode: str) -> None:
     """Post the digest now (recorded as delivered) or preview it (not recorded).
 
@@ -65,6 +81,15 @@ async def digest(ctx: Context, mode: str) -> None:
     a second one at the same time (on any replica) says so instead of posting again.
     """
     deps = ctx.deps
+    if mode == "now":
+        if deps.settings.digest_now_admin_only and not ctx.message.is_admin:
+            raise CommandError(
+                "Only an administrator can post the digest here; try `digest preview`."
+            )
+        wait = too_soon(ctx)
+        if wait is not None:
+            await ctx.reply(wait, kind="error")
+            return
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, deps.settings)
         assert channel.id is not None

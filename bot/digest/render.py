@@ -24,7 +24,8 @@ def summary_fields(summary: Summary) -> tuple[str, ...]:
     repeats the one-liner already shown first."""
     lead = lead_line(summary)
     return tuple(
-        name for name in SUMMARY_FIELDS
+        name
+        for name in SUMMARY_FIELDS
         if getattr(summary, name) and not (name == "tldr" and getattr(summary, name) == lead)
     )
 
@@ -42,7 +43,7 @@ def trim_authors(authors: tuple[str, ...], et_al: str = "et al.") -> str:
 
 
 def summary_line(digest: Digest) -> str:
-    """"1 new paper (of 3 that matched your topics)"; new versions are counted apart."""
+    """ "1 new paper (of 3 that matched your topics)"; new versions are counted apart."""
     t = labels(digest.language)
     replaced = sum(p.is_replacement for p in digest.papers)
     new = len(digest.papers) - replaced

@@ -22,12 +22,8 @@ UNDER = {
     "zh": "_以上回答并非每处都引用了所给段落；所给段落如下：_",
 }
 NOTHING_MATCHED = "No passage matches the question's words; here is the abstract."
-NOT_FOUND = (
-    "Not found in the paper: no passage answers this closely. The closest passages are:"
-)
-NO_SECTION = (
-    "Not found in the paper: it has no {section} section. The closest passages are:"
-)
+NOT_FOUND = "Not found in the paper: no passage answers this closely. The closest passages are:"
+NO_SECTION = "Not found in the paper: it has no {section} section. The closest passages are:"
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[“\"])")
 
 

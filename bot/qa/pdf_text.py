@@ -112,7 +112,7 @@ def _captioned(lines: list[str]) -> Chunk:
     at = next((i for i, line in enumerate(lines) if _CAPTION.match(line)), 0)
     words = clean(" ".join(lines[at:])).split()
     label = " ".join(words[:12]).rstrip(".,;:") + (" …" if len(words) > 12 else "")
-    return Chunk(label, text[:MAX_CHARS * 2])
+    return Chunk(label, text[: MAX_CHARS * 2])
 
 
 def _noise(line: str) -> bool:

@@ -77,9 +77,7 @@ _HOW_TERMS = {
 
 def _asked_for(question: str) -> list[str]:
     """Terms a "how big / many / fast …" question asks for without saying them."""
-    return [
-        _stem(term) for m in _HOW.finditer(question) for term in _HOW_TERMS[m.group(1).lower()]
-    ]
+    return [_stem(term) for m in _HOW.finditer(question) for term in _HOW_TERMS[m.group(1).lower()]]
 
 
 @dataclass(frozen=True)
@@ -180,9 +178,7 @@ class PaperIndex:
         self, question: str, budget_tokens: int, *, context: str = "", limit: int = 12
     ) -> list[Scored]:
         """The best chunks that fit in `budget_tokens`; the opening chunks when none match."""
-        ranked = self.search(question, context) or [
-            Scored(c, 0.0) for c in self.chunks[:limit]
-        ]
+        ranked = self.search(question, context) or [Scored(c, 0.0) for c in self.chunks[:limit]]
         chosen: list[Scored] = []
         used = 0
         for item in ranked[:limit]:

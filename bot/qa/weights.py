@@ -20,7 +20,12 @@ BOILERPLATE_WEIGHT = 0.35
 SECTION_BOOST = 1.5
 # Kinds of section a question may ask for by name; "not in the paper" when it has none.
 SECTION_KINDS = (
-    "limitations", "future work", "ethics", "related work", "conclusion", "ablation",
+    "limitations",
+    "future work",
+    "ethics",
+    "related work",
+    "conclusion",
+    "ablation",
     "acknowledgements",
 )
 _APPENDIX = re.compile(r"^§[A-H](?:[.\s]|$)|^appendix\b", re.IGNORECASE)

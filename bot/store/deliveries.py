@@ -277,3 +277,11 @@ async def delivered_versions_many(
                 seen = got.setdefault(channel_id, {})
                 seen[paper_id] = max(version, seen.get(paper_id, 0))
     return got
+
+
+async def was_posted(session: AsyncSession, channel_id: int, paper_id: int) -> bool:
+    """Whether the paper was ever posted in the channel (a vote on it there counts)."""
+    query = select(DeliveredPaper.id).where(
+        DeliveredPaper.channel_id == channel_id, DeliveredPaper.paper_id == paper_id
+    )
+    return (await session.exec(query.limit(1))).first() is not None

@@ -59,9 +59,7 @@ async def recent_runs(session: AsyncSession, limit: int = 20) -> list[FetchRun]:
     return list(await session.exec(query))
 
 
-async def failing_sources(
-    session: AsyncSession, since: datetime | None = None
-) -> list[FeedState]:
+async def failing_sources(session: AsyncSession, since: datetime | None = None) -> list[FeedState]:
     """Source URLs whose latest fetch failed (they are retried; digests name them).
 
     With `since`, only URLs fetched since then: a bioRxiv URL names its dates, so

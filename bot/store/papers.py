@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Announcement, Paper, utcnow
 from bot.sources.arxiv_ids import find_doi, parse_arxiv_id
+from bot.sources.limits import bounded
 from bot.sources.types import FetchedPaper
 from bot.store.db import insert_new
 from bot.text import display_text
@@ -106,7 +107,7 @@ async def upsert_papers(
     inserted with `ON CONFLICT DO NOTHING` and read back, so two fetches of the same feed at
     once (two channels' `digest now`, two replicas) never collide on a key.
     """
-    merged = merge_fetched(fetched)
+    merged = merge_fetched(bounded(p) for p in fetched)  # titles and abstracts capped
     seen = seen_at or utcnow()
     existing = await papers_by_key(session, list(merged))
     fresh = [key for key in merged if key not in existing]

@@ -137,6 +137,7 @@ def cue_score(sentence: str, table: tuple[tuple[re.Pattern[str], float], ...]) -
     """Sum the weights of the table's patterns that occur in the sentence."""
     return sum(weight for pattern, weight in table if pattern.search(sentence))
 
+
 # A measured number as results report it: 12.5%, 3-fold, 2×, p < 0.01, HR 0.8, AUC = 0.91, n = 40.
 REPORTED_NUMBER = re.compile(
     r"\d(?:[\d.,]*\d)?\s*(?:%|×|(?:-|\s)?fold\b|dB\b|pp\b|percentage points?\b)"

@@ -75,9 +75,7 @@ def states_contribution(sentence: str) -> bool:
     return any(_score(sentence, table) > 0 for table in (CONTRIBUTION, CONTRIBUTION_PASSIVE))
 
 
-def assign_roles(
-    sentences: Sequence[str], headed: Sequence[str | None] | None = None
-) -> list[str]:
+def assign_roles(sentences: Sequence[str], headed: Sequence[str | None] | None = None) -> list[str]:
     """Give every sentence one of ROLES (see the module docstring for the rules).
 
     `headed` gives the role a structured abstract's heading names for each sentence (None

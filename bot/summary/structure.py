@@ -22,37 +22,109 @@ DROP = "drop"
 
 _B, _M, _R, _C = BACKGROUND_ROLE, METHOD_ROLE, RESULT_ROLE, CONCLUSION_ROLE
 HEADINGS: dict[str, str | None] = {
-    "background": _B, "backgrounds": _B, "introduction": _B, "motivation": _B, "context": _B,
-    "rationale": _B, "objective": _B, "objectives": _B, "aim": _B, "aims": _B, "purpose": _B,
-    "importance": None, "premise": _B, "problem": _B, "background and aims": _B,
-    "background & aims": _B, "background and objectives": _B, "background and purpose": _B,
-    "background and objective": _B, "aims and objectives": _B, "scope": _B,
-    "methods": _M, "method": _M, "methodology": _M, "materials and methods": _M,
-    "material and methods": _M, "design": _M, "study design": _M, "setting": _M,
-    "participants": _M, "patients": _M, "interventions": _M, "intervention": _M,
-    "measurements": _M, "main outcome measures": _M, "main outcomes and measures": _M,
-    "approach": _M, "experimental design": _M, "data sources": _M, "study selection": _M,
-    "data extraction": _M, "exposures": _M, "exposure": _M, "design and methods": _M,
-    "design, setting, and participants": _M, "procedures": _M, "analysis": _M,
-    "results": _R, "result": _R, "findings": _R, "main results": _R, "outcomes": _R,
-    "key results": _R, "observations": _R,
-    "conclusions": _C, "conclusion": _C, "interpretation": _C, "discussion": _C,
-    "implications": _C, "significance": _C, "conclusions and relevance": _C,
-    "conclusions and implications": _C, "conclusion and relevance": _C,
-    "conclusions/significance": _C, "synthesis and applications": _C,
-    "methods and results": None, "approach and results": None, "methods and findings": None,
-    "methodology/principal findings": None, "principal findings": _R, "summary": None,
-    "abstract": None, "teaser": DROP, "one sentence summary": DROP, "author summary": DROP,
-    "significance statement": DROP, "statement of significance": DROP, "lay summary": DROP,
+    "background": _B,
+    "backgrounds": _B,
+    "introduction": _B,
+    "motivation": _B,
+    "context": _B,
+    "rationale": _B,
+    "objective": _B,
+    "objectives": _B,
+    "aim": _B,
+    "aims": _B,
+    "purpose": _B,
+    "importance": None,
+    "premise": _B,
+    "problem": _B,
+    "background and aims": _B,
+    "background & aims": _B,
+    "background and objectives": _B,
+    "background and purpose": _B,
+    "background and objective": _B,
+    "aims and objectives": _B,
+    "scope": _B,
+    "methods": _M,
+    "method": _M,
+    "methodology": _M,
+    "materials and methods": _M,
+    "material and methods": _M,
+    "design": _M,
+    "study design": _M,
+    "setting": _M,
+    "participants": _M,
+    "patients": _M,
+    "interventions": _M,
+    "intervention": _M,
+    "measurements": _M,
+    "main outcome measures": _M,
+    "main outcomes and measures": _M,
+    "approach": _M,
+    "experimental design": _M,
+    "data sources": _M,
+    "study selection": _M,
+    "data extraction": _M,
+    "exposures": _M,
+    "exposure": _M,
+    "design and methods": _M,
+    "design, setting, and participants": _M,
+    "procedures": _M,
+    "analysis": _M,
+    "results": _R,
+    "result": _R,
+    "findings": _R,
+    "main results": _R,
+    "outcomes": _R,
+    "key results": _R,
+    "observations": _R,
+    "conclusions": _C,
+    "conclusion": _C,
+    "interpretation": _C,
+    "discussion": _C,
+    "implications": _C,
+    "significance": _C,
+    "conclusions and relevance": _C,
+    "conclusions and implications": _C,
+    "conclusion and relevance": _C,
+    "conclusions/significance": _C,
+    "synthesis and applications": _C,
+    "methods and results": None,
+    "approach and results": None,
+    "methods and findings": None,
+    "methodology/principal findings": None,
+    "principal findings": _R,
+    "summary": None,
+    "abstract": None,
+    "teaser": DROP,
+    "one sentence summary": DROP,
+    "author summary": DROP,
+    "significance statement": DROP,
+    "statement of significance": DROP,
+    "lay summary": DROP,
     "plain language summary": DROP,
-    "availability and implementation": DROP, "availability": DROP, "implementation": DROP,
-    "contact": DROP, "contacts": DROP, "funding": DROP, "funding sources": DROP,
-    "trial registration": DROP, "registration": DROP, "clinical trial registration": DROP,
-    "trial registration number": DROP, "keywords": DROP, "key words": DROP,
-    "competing interests": DROP, "competing interest statement": DROP,
-    "conflict of interest": DROP, "conflicts of interest": DROP, "acknowledgements": DROP,
-    "acknowledgments": DROP, "supplementary information": DROP, "copyright": DROP,
-    "graphical abstract": DROP, "data availability": DROP, "code availability": DROP,
+    "availability and implementation": DROP,
+    "availability": DROP,
+    "implementation": DROP,
+    "contact": DROP,
+    "contacts": DROP,
+    "funding": DROP,
+    "funding sources": DROP,
+    "trial registration": DROP,
+    "registration": DROP,
+    "clinical trial registration": DROP,
+    "trial registration number": DROP,
+    "keywords": DROP,
+    "key words": DROP,
+    "competing interests": DROP,
+    "competing interest statement": DROP,
+    "conflict of interest": DROP,
+    "conflicts of interest": DROP,
+    "acknowledgements": DROP,
+    "acknowledgments": DROP,
+    "supplementary information": DROP,
+    "copyright": DROP,
+    "graphical abstract": DROP,
+    "data availability": DROP,
+    "code availability": DROP,
 }
 _ANY_TEXT = frozenset(h for h, role in HEADINGS.items() if role == DROP)
 _NAMES = "|".join(re.escape(h) for h in sorted(HEADINGS, key=len, reverse=True))
@@ -61,9 +133,25 @@ _NAME = rf"(?:{_NAMES})(?:\(s\))?"
 # Qualifiers of compound headings: "Study Objectives:", "Measurements and Main Results:".
 _QUALIFIERS = frozenset(
     [
-        "study", "clinical", "data", "main", "key", "principal", "primary", "secondary",
-        "specific", "research", "general", "statistical", "experimental", "major", "brief",
-        "structured", "measurements", "theory", "overall"
+        "study",
+        "clinical",
+        "data",
+        "main",
+        "key",
+        "principal",
+        "primary",
+        "secondary",
+        "specific",
+        "research",
+        "general",
+        "statistical",
+        "experimental",
+        "major",
+        "brief",
+        "structured",
+        "measurements",
+        "theory",
+        "overall",
     ]
 )
 _QUALIFIER = "(?:" + "|".join(sorted(_QUALIFIERS)) + ")"
@@ -74,16 +162,36 @@ _CANDIDATE = re.compile(rf"(?:^|(?<=[.!?)\]\"”]\s)|(?<=[.!?])|(?<=\s))\s*{_HEA
 _SENTENCE_END = re.compile(r"(?:^|[.!?)\]\"”])\s*$")
 _MAIN = frozenset(
     [
-        "background", "methods", "results", "conclusions", "conclusion", "discussion",
-        "objectives", "objective", "interpretation", "findings"
+        "background",
+        "methods",
+        "results",
+        "conclusions",
+        "conclusion",
+        "discussion",
+        "objectives",
+        "objective",
+        "interpretation",
+        "findings",
     ]
 )
 # Heading words that also open ordinary sentences; as headings only before ":", glued or in
 # CAPITALS ("Design: …", "DesignWe …", "DESIGN We …"; not "Design of …", "Patients with …").
 _AMBIGUOUS = frozenset(
     {
-        "design", "setting", "analysis", "approach", "implementation", "problem", "context",
-        "scope", "exposure", "registration", "summary", "abstract", "patients", "participants",
+        "design",
+        "setting",
+        "analysis",
+        "approach",
+        "implementation",
+        "problem",
+        "context",
+        "scope",
+        "exposure",
+        "registration",
+        "summary",
+        "abstract",
+        "patients",
+        "participants",
     }
 )
 _COLON = re.compile(r"\s*:")
@@ -163,9 +271,7 @@ def is_structured(sections: list[Section]) -> bool:
     return sum(1 for s in sections if s.role not in (None, DROP)) >= 2
 
 
-def _accept(
-    text: str, match: re.Match[str], chained: bool = False
-) -> tuple[int, int, str] | None:
+def _accept(text: str, match: re.Match[str], chained: bool = False) -> tuple[int, int, str] | None:
     """(heading start, body start, heading) when the candidate really is a heading."""
     while _acronym_follows(text, match) or _cut_into_word(match.group(1)):
         shorter = _shorter(text, match)  # "ConclusionSS …" is "Conclusion" + "SS …"
@@ -205,7 +311,7 @@ def _fits_text(text: str, match: re.Match[str], heading: str, body: str | int) -
     colon = any(ch in sep for ch in ":.—–")
     if not sep and follows.islower():  # "Contactsname@host" only; "Aimed", "Resultsshow" not
         return heading in _ANY_TEXT and bool(_ADDRESS.match(text, match.end()))
-    if not (colon or follows.isupper() or follows.isdigit() or follows in "(\"“"):
+    if not (colon or follows.isupper() or follows.isdigit() or follows in '("“'):
         return False
     if not colon and not sep and word.isupper() and follows.isupper():
         return False  # "RESULTSHOW": an all-capitals word, not a heading before text
@@ -231,24 +337,25 @@ def _acronym_follows(text: str, match: re.Match[str]) -> bool:
 
 
 def _lost_line_break(text: str, match: re.Match[str], heading: str) -> bool:
-    """"… of genotypes Results A total …": a main heading whose line break and full stop
+    """ "… of genotypes Results A total …": a main heading whose line break and full stop
     were lost, between a lower-case word and a capitalized one (not "Microwave Background")."""
     before = text[max(0, match.start(1) - 30) : match.start(1)].split()
     after = text[match.end() : match.end() + 2]
     return (
         heading in _MAIN
-        and bool(before) and before[-1].isalpha() and before[-1].islower()
-        and after[:1] == " " and after[1:2].isupper()
+        and bool(before)
+        and before[-1].isalpha()
+        and before[-1].islower()
+        and after[:1] == " "
+        and after[1:2].isupper()
     )
 
 
 def _cut_into_word(word: str) -> bool:
-    """"BackgroundS" of "BackgroundSteroid": a Title-case heading ending on a capital."""
+    """ "BackgroundS" of "BackgroundSteroid": a Title-case heading ending on a capital."""
     return len(word) > 2 and not word.isupper() and word[-1].isupper()
 
 
 def _shorter(text: str, match: re.Match[str]) -> re.Match[str] | None:
     """The same candidate one letter shorter, if that is still a heading name."""
     return _AT.match(text, match.start(1), match.end(1) - 1)
-
-

@@ -68,12 +68,16 @@ class SlackRig:
             return SignedResponse(response.status, await response.text())
 
     async def command(
-        self, text: str, response_url: str | None = None, **kwargs: Any
+        self,
+        text: str,
+        response_url: str | None = None,
+        team: str = TEAM,
+        **kwargs: Any,
     ) -> SignedResponse:
-        """Type `/papers <text>` in the channel."""
+        """Type `/papers <text>` in the channel (of workspace `team`)."""
         fields = {
             "token": "t",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "tests",
             "channel_id": CHANNEL,
             "channel_name": "papers",
@@ -87,16 +91,18 @@ class SlackRig:
         }
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
-    async def press(self, action: str, value: str, message_ts: str) -> SignedResponse:
-        """Press a button on the message at `message_ts`."""
+    async def press(
+        self, action: str, value: str, message_ts: str, team: str = TEAM, channel: str = CHANNEL
+    ) -> SignedResponse:
+        """Press a button on the message at `message_ts` (in `channel` of `team`)."""
         payload = {
             "type": "block_actions",
-            "user": {"id": USER, "team_id": TEAM},
-            "team": {"id": TEAM},
+            "user": {"id": USER, "team_id": team},
+            "team": {"id": team},
             "api_app_id": "A0APP",
             "token": "t",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
-            "channel": {"id": CHANNEL},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel},
             "message": {"ts": message_ts, "type": "message"},
             "trigger_id": "1.2.3",
             "response_url": "http://127.0.0.1:9/response",
@@ -114,13 +120,13 @@ class SlackRig:
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def event(
-        self, event: dict[str, Any], event_id: str, retry: int | None = None
+        self, event: dict[str, Any], event_id: str, retry: int | None = None, team: str = TEAM
     ) -> SignedResponse:
         """Deliver an Events API event_callback (a Slack retry when `retry` is set)."""
         body = json.dumps(
             {
                 "token": "t",
-                "team_id": TEAM,
+                "team_id": team,
                 "api_app_id": "A0APP",
                 "event": event,
                 "type": "event_callback",
