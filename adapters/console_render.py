@@ -6,7 +6,7 @@ import re
 import textwrap
 
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
+from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
 
 WIDTH = 100
@@ -44,7 +44,8 @@ def render_paper(paper: DigestPaper, language: str) -> str:
     t = labels(language)
     s = paper.summary
     tag = f" [{t['replaced']} v{paper.version}]" if paper.is_replacement else ""
-    lines = [f"[{paper.number}] {paper.title}{tag}"]
+    lines = [lead_line(s)] if lead_line(s) else []
+    lines.append(f"[{paper.number}] {paper.title}{tag}")
     meta = (
         f"{trim_authors(paper.authors, t['et_al'])} · {paper.primary_category} · "
         f"{t['relevance']} {paper.relevance:.0f}/100"
@@ -52,10 +53,8 @@ def render_paper(paper: DigestPaper, language: str) -> str:
     lines.append(_indent(meta))
     if paper.reason:
         lines.append(_indent(f"why: {paper.reason.replace('*', '')}"))
-    for name in SUMMARY_FIELDS:
-        value = getattr(s, name)
-        if value:
-            lines.append(_indent(f"{t[name]}: {value}"))
+    for name in summary_fields(s):
+        lines.append(_indent(f"{t[name]}: {getattr(s, name)}"))
     if s.keywords:
         lines.append(_indent(f"{t['keywords']}: {', '.join(s.keywords)}"))
     lines.append(_indent(f"{t['score']} ({s.summarizer}'s quality rating): {s.score}/100"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import delivery, impact, llm_costs, qa, search, slack_burst, summaries
+from bench import biomed, delivery, impact, llm_costs, qa, search, slack_burst, summaries
 from bench.ranking import quality as ranking_quality
 from bench.scale import cli as scale
 
@@ -14,6 +14,8 @@ def main() -> int:
     """Run the benchmarks in order; each prints a table with ratios."""
     print("== Offline summarizer vs lead baseline (ROUGE-L F1 on the reference digest) ==")
     summaries.main()
+    print("\n== Offline summarizer on bioRxiv/medRxiv and journal abstracts: defects, roles ==")
+    biomed.main()
     print("\n== LLM cost of a digest day by purpose, 1,000 and 10,000 channels, fake LLM ==")
     asyncio.run(llm_costs.main())
     print("\n== Scale: a heavy day (2,500 arXiv + 300 bioRxiv) for 100 to 10,000 channels ==")

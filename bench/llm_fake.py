@@ -73,8 +73,8 @@ class FakeLLM:
         """Summary requests answered."""
         return self.calls["summaries"]
 
-    async def handle(self, request: web.Request) -> web.Response:
-        """One chat completion, answered as its purpose asks."""
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """One chat completion, answered as its purpose asks (streamed when asked to)."""
         body = await request.json()
         schema = (body.get("response_format") or {}).get("json_schema") or {}
         purpose = PURPOSES.get(schema.get("name", ""), "other")
@@ -88,6 +88,8 @@ class FakeLLM:
         usage = {"prompt_tokens": prompt_tokens(body), "completion_tokens": count_tokens(content)}
         self.estimated[purpose] += prompt_tokens(body, estimate_tokens) + estimate_tokens(content)
         await asyncio.sleep(usage["completion_tokens"] / DECODE_TOKENS_PER_SECOND)
+        if body.get("stream"):
+            return await _stream(request, content, usage)
         return web.json_response({
             "id": f"c{sum(self.calls.values())}", "object": "chat.completion", "created": 0,
             "model": "bench",
@@ -110,6 +112,22 @@ class FakeLLM:
             return json.dumps(answers[0][1], ensure_ascii=False)
         items = [{"id": paper_id, **answer} for paper_id, answer in answers]
         return json.dumps({"summaries": items}, ensure_ascii=False)
+
+
+async def _stream(request: web.Request, content: str, usage: dict[str, int]) -> web.StreamResponse:
+    """The reply as server-sent events: the text, the finish reason, then usage."""
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    base = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "bench"}
+    for choices, extra in (
+        ([{"index": 0, "delta": {"content": content}, "finish_reason": None}], {}),
+        ([{"index": 0, "delta": {}, "finish_reason": "stop"}], {}),
+        ([], {"usage": {**usage, "total_tokens": sum(usage.values())}}),
+    ):
+        chunk = json.dumps({**base, "choices": choices, **extra})
+        await response.write(f"data: {chunk}\n\n".encode())
+    await response.write(b"data: [DONE]\n\n")
+    return response
 
 
 def _themes(body: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """Q&A on the recorded long paper (PaSa PDF, 15 pages): first-time preparation (PDF parse and
 index), median time outside the LLM per question (cached text: retrieval + prompt building),
-and prompt tokens per answer (~4 characters a token)."""
+prompt tokens per answer (~4 characters a token), and retrieval quality on our own set of 20
+questions, each with the section that answers it: how often the top passage comes from it."""
 
 from __future__ import annotations
 
@@ -40,6 +41,31 @@ QUESTIONS = (
     "Which learning rate and batch size were used?",
     "How are citation networks expanded?",
 )
+# Our own question set: (question, an earlier question of the thread or "", the labels of the
+# passages that answer it). Written from reading the paper, not from the retriever's output.
+ANSWERED_BY: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Which GPUs were used for training?", "", ("§5.1",)),
+    ("How is the Crawler trained?", "", ("§4.2",)),
+    ("What does the Selector do?", "", ("§4.3",)),
+    ("How much better is PaSa than Google Scholar in recall@20?", "", ("§5.3", "Table 5")),
+    ("How was RealScholarQuery built?", "", ("§3.2",)),
+    ("How many instances are in the AutoScholarQuery splits?", "", ("§3.1", "Table 2")),
+    ("Which learning rate and batch size were used for the Selector?", "", ("§5.1",)),
+    ("How does the Crawler expand citation networks?", "", ("§4.1", "§4.2", "Table 3")),
+    ("What reward does the Crawler get for finding a paper?", "", ("§4.2",)),
+    ("Which baselines is PaSa compared with?", "", ("§5.2",)),
+    ("What happens without the Expand action in the ablation?", "", ("§5.4", "Table 8")),
+    ("How was the quality of AutoScholarQuery checked?", "", ("§3.1",)),
+    ("What F1 score does the Selector reach?", "", ("§5.3", "Table 7")),
+    ("Which base model are the agents built on?", "", ("§5.1",)),
+    ("How are sessions used to make PPO training efficient?", "", ("§4.2",)),
+    ("How is the imitation learning data generated?", "", ("§A.1",)),
+    ("How was the Selector test dataset built?", "", ("§C",)),
+    ("How does the reward coefficient alpha change the Crawler?", "", ("Table 9", "§5.4")),
+    ("and how many queries does it have?", "What is RealScholarQuery?", ("§3.2",)),
+    ("What are the main contributions?", "", ("§1",)),
+)
+NO_SECTION_QUESTION = "What are the limitations of this work?"
 CONTEXT_TOKENS = 3000
 HISTORY_TOKENS = 800
 GOAL_MS = 100.0
@@ -103,6 +129,29 @@ def per_question(
     return elapsed, sum(estimate_tokens(m["content"]) for m in messages)
 
 
+def top_section_hits(index: PaperIndex) -> list[tuple[str, str, bool]]:
+    """(question, top passage's section, whether that is an answering section) per question."""
+    rows = []
+    for question, earlier, wanted in ANSWERED_BY:
+        hits = index.top(question, CONTEXT_TOKENS, context=earlier)
+        section = hits[0].chunk.section if hits else ""
+        rows.append((question, section, section.startswith(wanted)))
+    return rows
+
+
+def print_question_set(index: PaperIndex) -> None:
+    """How often the top passage comes from the section that answers the question."""
+    rows = top_section_hits(index)
+    right = sum(ok for _, _, ok in rows)
+    print(f"own question set: top passage from the answering section {right}/{len(rows)}")
+    for question, section, ok in rows:
+        print(f"  {'ok  ' if ok else 'MISS'} {question[:58]:<58} → {section[:40]}")
+    found = index.retrieve(NO_SECTION_QUESTION, CONTEXT_TOKENS)
+    missing = found.missing_section
+    said = f"not found (no {missing} section)" if missing else "answered"
+    print(f"  {NO_SECTION_QUESTION} → {said}")
+
+
 def main() -> None:
     """Print the table."""
     content = PDF.read_bytes()
@@ -134,6 +183,7 @@ def main() -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+    print_question_set(index)
 
 
 if __name__ == "__main__":

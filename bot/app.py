@@ -17,6 +17,7 @@ from bot.qa.service import make_qa_service
 from bot.rank.semantic import Relevance
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
+from bot.store.keys import Leases
 from bot.store.usage import UsageRecorder
 from bot.summary.llm import LLMSummarizer
 from bot.summary.offline import OfflineSummarizer
@@ -44,8 +45,8 @@ class App:
     llm: LLMClient | None = None
 
     async def aclose(self) -> None:
-        """Release the summary batches, the HTTP clients and the database."""
-        await self.summaries.aclose()
+        """Release the summary batches (those under way may finish), HTTP clients, database."""
+        await self.summaries.aclose(self.settings.shutdown_grace_seconds)
         await self.http.aclose()
         if self.llm is not None:
             await self.llm.close()
@@ -95,5 +96,6 @@ async def create_app(
         usage=UsageRecorder(db),
         http=http,
         relevance=relevance,
+        leases=Leases(db),
     )
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     http_backoff: float = Field(2.0, ge=0)
     http_backoff_max: float = Field(120.0, ge=0)
     contact_email: str = "paperbot@localhost"
+    http_deadline: float = Field(120.0, gt=0)  # a whole request, retries included
+    http_max_feed_mb: float = Field(20.0, gt=0)  # decoded body of a feed or API reply
+    http_max_pdf_mb: float = Field(50.0, gt=0)  # decoded body of a full text (PDF, HTML)
+    feed_allowed_hosts: str = ""  # host or host:port, comma-separated; "*" allows any
 
     # channel defaults
     default_timezone: str = "UTC"
@@ -56,6 +60,10 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_concurrency: int = Field(4, ge=1)
     llm_timeout: float = Field(60.0, gt=0)
+    llm_max_seconds: float = Field(600.0, gt=0)
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(400, ge=64, le=8192)
+    llm_call_seconds: float = Field(90.0, gt=0)
     llm_daily_token_budget: int = Field(0, ge=0)
     llm_summary_batch: int = Field(8, ge=1, le=50)
     llm_rerank: bool = False
@@ -74,6 +82,10 @@ class Settings(BaseSettings):
     qa_cache_mb: float = Field(64.0, gt=0)
     qa_context_tokens: int = Field(3000, ge=200)
     qa_history_tokens: int = Field(800, ge=0)
+
+    # digest now
+    digest_now_interval: float = Field(60.0, ge=0)  # seconds between two per channel; 0: any
+    digest_now_admin_only: bool = True  # in groups, only administrators may post one
 
     # adapters
     adapters: str = "console"
@@ -99,6 +111,7 @@ class Settings(BaseSettings):
     delivery_tick_seconds: int = Field(60, ge=1, le=3600)
     delivery_lease_seconds: int = Field(120, ge=5)
     delivery_concurrency: int = Field(100, ge=1, le=5000)
+    shutdown_grace_seconds: float = Field(10.0, ge=0, le=600)
     catchup_hours: float = Field(0, ge=0, le=48)  # 0: a missed digest is delivered the same day
     fetch_timezone: str = "America/New_York"
     fetch_arxiv_time: str = "20:30"

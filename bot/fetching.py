@@ -96,7 +96,7 @@ class PaperFetcher:
             for done, (label, url, job) in enumerate(jobs):
                 if progress:
                     progress(label, done, len(jobs))
-                reports.append(await self._run(job, on))
+                reports.append(await self._run(label, url, job, on))
                 self._done(url)
         finally:
             for _, url, _ in jobs[len(reports) :]:
@@ -189,9 +189,21 @@ class PaperFetcher:
             state = await feed_state(session, url)
         return (state.etag, state.last_modified) if state else (None, None)
 
-    async def _run(self, job: Callable[[], Awaitable[FetchOutcome]], on: date) -> SourceReport:
+    async def _run(
+        self, label: str, url: str, job: Callable[[], Awaitable[FetchOutcome]], on: date
+    ) -> SourceReport:
         started = utcnow()
-        outcome = with_newest(await job())
+        try:
+            outcome = with_newest(await job())
+        except Exception as error:  # one broken source never stops the others
+            log.exception("fetch failed", source=label)
+            source = label.partition(" ")[0].lower()
+            outcome = FetchOutcome(
+                source="journal" if source == "feed" else source,
+                url=url,
+                status="failed",
+                errors=(f"{type(error).__name__}: {str(error)[:200]}",),
+            )
         async with self._db.session() as session:
             stats = await upsert_papers(session, outcome.papers, seen_at=self._clock())
             await record_outcome(session, outcome, started, stats.new)

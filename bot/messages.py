@@ -63,8 +63,8 @@ class OutgoingMessage:
     a Slack reaction on `reply_to` or Telegram's typing action). `digest`/`paper` carry the
     structure so an adapter can render natively instead of from Markdown. `reply_to` is the
     platform id of the message this one answers, when there is one. `marker` is an idempotency
-    key for scheduled posts: an adapter that can attach it to the post (Slack message metadata)
-    can later answer `find_posted(conversation, marker)` so a resumed delivery never re-posts.
+    key for scheduled posts: a sender that is a `PostFinder` uses it (Slack attaches it as
+    message metadata) to answer `find_posted` so a resumed delivery never re-posts.
     `image` is an optional PNG shown with the message (Slack file upload, Telegram photo)
     named `image_name`, with `image_alt` as its alt text; the text stands alone without it.
     """
@@ -101,8 +101,20 @@ class Sender(Protocol):
 
 
 class PostFinder(Protocol):
-    """A Sender that can tell whether a post carrying a marker already went out."""
+    """A Sender that can tell, after a crash, whether a scheduled post already went out.
 
-    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
-        """The platform id of the post carrying `marker`, or None if there is none."""
+    Before a scheduled post is sent, the core records it as pending together with
+    `pending_note(message, after)`: what the platform needs to recognise the post later
+    (`after` is the platform id of the channel's last recorded post, when there is one). On
+    resume it asks `find_posted(message, note)` with the note it kept, and sends only if that
+    finds nothing. Slack needs no note (the message's metadata carries `message.marker`);
+    Telegram keeps the id to look after and a hash of the post's text.
+    """
+
+    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+        """What to keep with the pending record (short; "" when nothing is needed)."""
+        ...
+
+    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+        """The platform id of this post if it already went out, else None."""
         ...

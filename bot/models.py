@@ -261,6 +261,40 @@ class QaTurn(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class RequestKey(SQLModel, table=True):
+    """A request already taken by some replica (a Slack event, a Telegram update, a signed
+    request), kept until `expires_at` so that every replica handles it at most once."""
+
+    __tablename__ = "request_keys"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_request_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=40)
+    key: str = Field(max_length=300)
+    expires_at: datetime = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Lease(SQLModel, table=True):
+    """Work one process holds by name (e.g. a channel's `digest now`) until released or expired."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=200)
+    holder: str = Field(max_length=100)
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LlmBudgetDay(SQLModel, table=True):
+    """One UTC day's LLM tokens against the daily budget: spent plus reserved by calls in flight."""
+
+    __tablename__ = "llm_budget"
+
+    day: date = Field(primary_key=True)
+    tokens: int = 0
+
+
 class ImpactJudgment(SQLModel, table=True):
     """One cached "which paper has more impact" judgment: a pair in one order, per model."""
 

@@ -148,7 +148,7 @@ async def review_paper(
         return None
     try:
         async with asyncio.timeout(DEADLINE_FACTOR * settings.llm_timeout):
-            reply = await calls.text(review_messages(title, abstract, language))
+            reply = await calls.text(review_messages(title, abstract, language), max_tokens=800)
         return tidy_review(reply.content, language)
     except LLMError as error:
         log.warning("review.failed", error=str(error))

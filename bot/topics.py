@@ -26,8 +26,13 @@ class SourcePlan:
     def is_empty(self) -> bool:
         """True when nothing needs fetching."""
         return not (
-            self.arxiv_categories or self.biorxiv_subjects or self.medrxiv_subjects
-            or self.biorxiv_all or self.medrxiv_all or self.feeds or self.arxiv_authors
+            self.arxiv_categories
+            or self.biorxiv_subjects
+            or self.medrxiv_subjects
+            or self.biorxiv_all
+            or self.medrxiv_all
+            or self.feeds
+            or self.arxiv_authors
         )
 
 

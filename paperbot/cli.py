@@ -14,7 +14,7 @@ from adapters.console_preview import PREVIEWS
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
 from paperbot.library_cli import add_parser as add_library_parser
-from paperbot.logs import configure_logging
+from paperbot.logs import Redactor, configure_logging, secret_values
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,10 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"paperbot: invalid settings:\n{error}", file=sys.stderr)
+        print(f"paperbot: invalid settings:\n{settings_errors(error)}", file=sys.stderr)
         return 2
     default_level = "INFO" if args.command == "run" else "WARNING"
-    configure_logging(settings.log_level or default_level, settings.log_format)
+    redactor = configure_logging(settings.log_level or default_level, settings.log_format, settings)
     from paperbot import commands
     from paperbot.export import export
     from paperbot.library_cli import library_import
@@ -75,6 +75,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(runner(settings, args))
     except KeyboardInterrupt:
         return 130
+    except ValidationError as error:  # an adapter's own settings
+        print(f"paperbot: invalid settings:\n{settings_errors(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a clear, redacted line rather than a traceback with tokens
+        print(f"paperbot: {redactor(f'{type(error).__name__}: {error}')}", file=sys.stderr)
+        return 1
+
+
+def settings_errors(error: ValidationError) -> str:
+    """Each invalid setting and why, without the values given (they may be secrets)."""
+    redactor = Redactor(secret_values())
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        where = ".".join(str(part) for part in item.get("loc", ())) or "settings"
+        lines.append(f"  {where.upper()}: {item.get('msg', '')}")
+    return redactor("\n".join(lines))
 
 
 if __name__ == "__main__":

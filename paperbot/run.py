@@ -15,6 +15,7 @@ from adapters.console import CONSOLE, ConsoleSender, run_console
 from bot.app import App, create_app
 from bot.config import Settings
 from bot.messages import Sender
+from bot.store.keys import RequestKeys
 from jobs.scheduler import Jobs
 
 log = structlog.get_logger(__name__)
@@ -58,16 +59,18 @@ def make_adapters(app: App, http: HttpOptions) -> dict[str, Adapter]:
     """The chat adapters named in ADAPTERS (the console is handled by `run`)."""
     adapters: dict[str, Adapter] = {}
     names = app.settings.enabled_adapters
+    keys = RequestKeys(app.db)  # events and requests already taken, shared by replicas
     if "slack" in names:
         from adapters.slack.app import SlackAdapter
 
         adapters["slack"] = SlackAdapter(
-            app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine
-        )
+            app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine,
+            keys=keys,
+        )  # fmt: skip
     if "telegram" in names:
         from adapters.telegram.app import TelegramAdapter
 
-        adapters["telegram"] = TelegramAdapter(app.settings, app.bot)
+        adapters["telegram"] = TelegramAdapter(app.settings, app.bot, keys=keys)
     return adapters
 
 
@@ -107,6 +110,10 @@ async def _console(app: App, stop: asyncio.Event, others: bool) -> None:
 
 
 async def _shutdown(running: Running) -> None:
+    """Finish (or cancel, telling their users) the commands under way, then stop everything."""
+    grace = running.app.settings.shutdown_grace_seconds
+    with contextlib.suppress(Exception):
+        await running.app.bot.inflight.drain(grace)
     for task in running.tasks:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

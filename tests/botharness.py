@@ -28,6 +28,7 @@ def bot_settings(**overrides: Any) -> Settings:
         "embedding_model": "none",  # semantic tests opt in with the shared model (tests/fakes)
         "arxiv_html_url": "http://127.0.0.1:9/html/",  # Q&A full text: never the real arXiv
         "arxiv_pdf_url": "http://127.0.0.1:9/pdf/",
+        "digest_now_interval": 0,  # tests post digests back to back on a fixed clock
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

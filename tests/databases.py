@@ -52,3 +52,13 @@ async def sqlite_database(folder: Path) -> AsyncIterator[tuple[Database, str]]:
         yield db, url
     finally:
         await db.close()
+
+
+async def reopen(db: Database) -> Database:
+    """A second handle (its own engine and pool) on the same database, as a replica has."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    if db.dialect != "postgresql":
+        return Database.open(url)
+    async with db.engine.connect() as conn:
+        schema = (await conn.exec_driver_sql("select current_schema()")).scalar()
+    return Database.open(url, schema=schema)

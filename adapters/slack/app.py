@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.deferred import WORKING_AFTER, notify_when_slow
 from adapters.slack import parse
-from adapters.slack.dedupe import RecentKeys
+from adapters.slack.dedupe import MemoryKeys, SeenKeys
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
@@ -38,6 +40,7 @@ log = structlog.get_logger(__name__)
 WORKING = "Working on it…"
 NOT_A_MEMBER = "I can't post in this channel yet: add me first with `/invite @paperbot`."
 MEMBERSHIP_EVENTS = ("member_joined_channel", "channel_left", "group_left")
+EVENT_TTL = timedelta(hours=1)  # Slack retries an event three times within about five minutes
 
 
 def make_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
@@ -54,6 +57,8 @@ class SlackAdapter:
 
     OAuth (multi-workspace) needs HTTP mode, SLACK_CLIENT_ID/SECRET and `engine` (our
     database, where the installations are kept); otherwise the single bot token is used.
+    `keys` remembers events and signed requests already taken; give it the store's
+    `RequestKeys` so that replicas share them (the default remembers in this process only).
     """
 
     def __init__(
@@ -68,6 +73,7 @@ class SlackAdapter:
         host: str = "0.0.0.0",
         port: int = 3000,
         engine: AsyncEngine | None = None,
+        keys: SeenKeys | None = None,
     ) -> None:
         self.settings = settings
         self._listen = (http_mode, host, port)
@@ -92,12 +98,12 @@ class SlackAdapter:
         pacer = ChannelPacer(per_channel_per_second)
         self._sender = SlackSender(self.client, pacer, clients=clients)
         self._working_after = working_after
-        self._events = RecentKeys()
-        self._messages = RecentKeys()
+        self._keys = keys or MemoryKeys()
         self._tasks: set[asyncio.Task[None]] = set()
         self._socket: AsyncSocketModeHandler | None = None
         self._http: SlackHttpServer | None = None
         self.bot_user_id = ""
+        self.team_id = ""  # the workspace of the single bot token (auth.test)
         self._register()
 
     @property
@@ -125,10 +131,12 @@ class SlackAdapter:
         if self.client.token:
             identity = await self._bot_identity()
             self.bot_user_id = str(identity.get("user_id", ""))
+            self.team_id = str(identity.get("team_id") or "")
         if http:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
-            self._http = SlackHttpServer(self.app)
+            secret = self.settings.slack_signing_secret
+            self._http = SlackHttpServer(self.app, signing_secret=secret, keys=self._keys)
             await self._http.start(host or default_host, default_port if port is None else port)
             return
         if not self.settings.slack_app_token:
@@ -193,7 +201,25 @@ class SlackAdapter:
         except Exception:
             log.exception("slack handler failed")
 
+    async def installed(self, team: str) -> bool:
+        """Is `team` a workspace this bot is installed in (its token's, or an OAuth install)?"""
+        if not team:
+            return False
+        if self.oauth is not None:
+            bot = await self.oauth.installations.async_find_bot(enterprise_id=None, team_id=team)
+            return bot is not None
+        return team == self.team_id
+
+    async def _only_installed(self, context: Any, next: Any) -> Any:
+        """Bolt middleware: requests from other workspaces are acknowledged and dropped."""
+        team = str(context.team_id or "")
+        if await self.installed(team):
+            return await next()
+        log.warning("slack request from a workspace not installed", team=team[:40])
+        return BoltResponse(status=200, body="")
+
     def _register(self) -> None:
+        self.app.use(self._only_installed)
         self.app.command(self.settings.slack_command)(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_mention")(self._on_message)
@@ -228,23 +254,30 @@ class SlackAdapter:
         """A question in a thread, or a command by mention/DM: once per event and per message.
 
         Slack retries (X-Slack-Retry-Num) carry the first delivery's event_id, so they are
-        dropped here; the same message arriving as `app_mention` and as `message` shares
-        (channel, ts) and is answered once.
+        dropped here, whichever replica they reach (the keys are in the store); the same
+        message arriving as `app_mention` and as `message` shares (channel, ts) and is
+        answered once. Messages not meant for the bot are not remembered.
         """
-        event_id = body.get("event_id")
-        if event_id and self._events.seen(event_id):
-            return
         team = parse.event_team(body, event)
         bot_user = context.get("bot_user_id") or self.bot_user_id
         question = parse.parse_question(event, team, bot_user)
         command = None if question else parse.parse_direct_command(event, team, bot_user)
-        if (question or command) is None or self._messages.seen(parse.message_key(event)):
+        if (question or command) is None:
+            return  # not for the bot: nothing to remember
+        event_id = str(body.get("event_id") or "")
+        if event_id and not await self._keys.first("slack_event", event_id, EVENT_TTL):
+            return
+        if not await self._first_message(team, event):
             return
         sender = self._sender.for_user(str(event.get("user", "")))
         if question is not None:
             self._spawn(self.bot.handle_question(question, sender))
         elif command is not None:
             self._spawn(self.bot.handle(command, sender))
+
+    async def _first_message(self, team: str, event: dict[str, Any]) -> bool:
+        channel, ts = parse.message_key(event)
+        return await self._keys.first("slack_message", f"{team}:{channel}:{ts}", EVENT_TTL)
 
     async def _on_membership(
         self, body: dict[str, Any], event: dict[str, Any], context: Any

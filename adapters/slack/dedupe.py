@@ -1,9 +1,15 @@
-"""A bounded memory of recently seen keys (event ids, message refs, request signatures)."""
+"""Seen keys (event ids, message refs, request signatures): shared by replicas, or in memory.
+
+`SeenKeys` is what the adapter needs; `bot.store.keys.RequestKeys` keeps them in the database
+so that every replica sees them, `MemoryKeys` only in this process (tests, no database).
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
+from datetime import timedelta
+from typing import Protocol
 
 
 class RecentKeys:
@@ -25,3 +31,22 @@ class RecentKeys:
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._keys
+
+
+class SeenKeys(Protocol):
+    """Says whether a key was seen before, by this process or (in the store) any replica."""
+
+    async def first(self, scope: str, key: str, ttl: timedelta) -> bool:
+        """True the first time (scope, key) is seen within `ttl`; False after that."""
+        ...
+
+
+class MemoryKeys:
+    """`SeenKeys` in this process only (the last `size` keys, whatever their ttl)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._recent = RecentKeys(size)
+
+    async def first(self, scope: str, key: str, ttl: timedelta) -> bool:
+        """True the first time (scope, key) is seen."""
+        return not self._recent.seen((scope, key))

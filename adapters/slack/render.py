@@ -13,7 +13,7 @@ from typing import Any
 
 from adapters.slack.mrkdwn import escape, from_markdown, link, split_text
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
+from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
@@ -125,7 +125,7 @@ def header_blocks(digest: Digest) -> list[Block]:
 
 
 def paper_blocks(paper: DigestPaper, language: str, buttons: tuple[Button, ...]) -> list[Block]:
-    """One paper: linked title, authors · category · score, summary fields, links, buttons."""
+    """One paper: one-liner, linked title, authors · category · score, fields, links, buttons."""
     t = labels(language)
     s = paper.summary
     tag = f" ({escape(t['replaced'])} v{paper.version})" if paper.is_replacement else ""
@@ -138,12 +138,10 @@ def paper_blocks(paper: DigestPaper, language: str, buttons: tuple[Button, ...])
             f"{escape(t['score'])} {s.score}/100",
         )
     )
-    blocks = sections(title)
+    blocks = (sections(escape(lead_line(s))) if lead_line(s) else []) + sections(title)
     blocks.append({"type": "context", "elements": [mrkdwn(split_text(meta, MAX_SECTION)[0])]})
-    for name in SUMMARY_FIELDS:
-        value = getattr(s, name)
-        if value:
-            blocks += sections(f"*{escape(t[name])}:* {escape(value)}")
+    for name in summary_fields(s):
+        blocks += sections(f"*{escape(t[name])}:* {escape(getattr(s, name))}")
     if s.keywords:
         blocks += sections(f"*{escape(t['keywords'])}:* {escape(', '.join(s.keywords))}")
     links = [link(paper.abs_url, "abs")] + ([link(paper.pdf_url, "PDF")] if paper.pdf_url else [])

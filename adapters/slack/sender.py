@@ -183,8 +183,15 @@ class SlackSender:
             log.warning("image upload failed", channel=message.conversation.channel,
                         error=str(error)[:200])  # fmt: skip
 
-    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
-        """The ts of the bot's recent post in the channel carrying `marker` (message metadata)."""
+    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+        """Nothing: a Slack post carries its marker in its metadata (see `find_posted`)."""
+        return ""
+
+    async def find_posted(self, message: OutgoingMessage, note: str = "") -> str | None:
+        """The ts of the bot's recent post carrying the message's marker (message metadata)."""
+        conversation, marker = message.conversation, message.marker
+        if marker is None:
+            return None
         cursor = None
         client = await self._client(conversation)
         for _page in range(HISTORY_PAGES):

@@ -34,11 +34,11 @@ from adapters.telegram.parse import (
     question_message,
 )
 from adapters.telegram.sender import TelegramSender
-from adapters.telegram.webhook import WebhookServer
-from bot.commands.grammar import BY_NAME, SPECS
+from adapters.telegram.webhook import SeenKeys, WebhookServer
+from bot.commands.grammar import ADMIN_IN_GROUPS, BY_NAME, SPECS
 from bot.config import Settings
 from bot.core import PaperBot
-from bot.messages import IncomingMessage
+from bot.messages import ChannelUnavailable, IncomingMessage
 
 log = structlog.get_logger(__name__)
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
@@ -81,7 +81,11 @@ GROUP_INTERVAL = 3.0  # 20 a minute
 
 
 class TelegramAdapter:
-    """Connects a PaperBot to Telegram; `start()` returns once it is receiving updates."""
+    """Connects a PaperBot to Telegram; `start()` returns once it is receiving updates.
+
+    In webhook mode `keys` (the store's `RequestKeys`) lets one replica take each update_id
+    when a load balancer spreads Telegram's (re)deliveries over several.
+    """
 
     def __init__(
         self,
@@ -90,6 +94,7 @@ class TelegramAdapter:
         *,
         rate_limiter: BaseRateLimiter | None = None,
         poll_timeout: int = 10,
+        keys: SeenKeys | None = None,
     ) -> None:
         self._settings = settings
         self._bot = bot
@@ -101,6 +106,7 @@ class TelegramAdapter:
         self.application = build_application(settings, limiter)
         self._sender = TelegramSender(self.application.bot)
         self._webhook: WebhookServer | None = None
+        self._keys = keys
         self._add_handlers()
 
     @property
@@ -115,7 +121,7 @@ class TelegramAdapter:
         await app.bot.set_my_commands(bot_commands())
         await app.start()
         if self._settings.telegram_webhook_url:
-            self._webhook = WebhookServer(app, self._settings, ALLOWED_UPDATES)
+            self._webhook = WebhookServer(app, self._settings, ALLOWED_UPDATES, keys=self._keys)
             await self._webhook.start()
         else:
             assert app.updater is not None
@@ -145,6 +151,13 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
 
     async def _on_message(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await self._message(update)
+        except ChannelUnavailable as error:  # removed from the chat: no work, no more replies
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
+
+    async def _message(self, update: Update) -> None:
         command = command_message(update, self.application.bot.username)
         if command is not None:
             is_admin = await self._is_admin(update, command)
@@ -167,7 +180,9 @@ class TelegramAdapter:
             return True
         parsed = command_name(command.text)
         spec = BY_NAME.get(parsed[0]) if parsed else None
-        if not is_group(message.chat) or spec is None or not spec.admin:
+        in_groups = spec is not None and spec.name in ADMIN_IN_GROUPS
+        admin_only = spec is not None and (spec.admin or in_groups)
+        if not is_group(message.chat) or not admin_only:
             return False
         if message.from_user is None or message.sender_chat is not None:
             return False
@@ -186,7 +201,11 @@ class TelegramAdapter:
             await query.answer(EXPIRED if query.data and "~" in query.data else None)
             return
         await query.answer()
-        await self._bot.handle_action(action, self._sender)
+        try:
+            await self._bot.handle_action(action, self._sender)
+        except ChannelUnavailable as error:
+            log.info("telegram chat unavailable", chat=error.conversation.channel,
+                     reason=error.reason)  # fmt: skip
 
     async def _on_membership(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         change = membership_change(update)

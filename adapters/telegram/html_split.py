@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 MAX_MESSAGE = 4096
 TOKEN_RE = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[^<&]", re.DOTALL)
@@ -123,3 +124,8 @@ def _settle(tokens: list[Token], start: int, end: int) -> int:
     while end < len(tokens) and tokens[end].kind == "close":
         end += 1
     return max(end, start + 1)
+
+
+def visible_text(html: str) -> str:
+    """The text Telegram shows for this HTML: tags dropped, entities decoded."""
+    return "".join(unescape(t.text) for t in tokenize(html) if t.kind == "text")

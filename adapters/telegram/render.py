@@ -18,7 +18,7 @@ from adapters.telegram.callbacks import callback_data
 from adapters.telegram.html_split import split_html
 from adapters.telegram.markdown import LINK_SCHEMES, escape, href, markdown_to_html
 from bot.digest.model import Digest, DigestPaper
-from bot.digest.render import SUMMARY_FIELDS, summary_line, trim_authors
+from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
 from bot.messages import Button, OutgoingMessage
 
@@ -78,21 +78,20 @@ def header_html(digest: Digest) -> str:
 
 
 def paper_html(paper: DigestPaper, language: str) -> str:
-    """One paper: linked title, trimmed authors, category, score, summary fields and links."""
+    """One paper: one-liner, linked title, authors, category, score, summary fields, links."""
     t = labels(language)
     s = paper.summary
     tag = f" ({escape(t['replaced'])} v{paper.version})" if paper.is_replacement else ""
     meta = [trim_authors(paper.authors, t["et_al"]), paper.primary_category]
     meta.append(f"{t['score']} {s.score}/100")
     lines = [
+        *([escape(lead_line(s))] if lead_line(s) else []),
         f"<b>{paper.number}. {link(paper.title, paper.abs_url)}</b>{tag}",
         escape(" · ".join(m for m in meta if m)),
         "",
     ]
-    for name in SUMMARY_FIELDS:
-        value = getattr(s, name)
-        if value:
-            lines.append(f"<b>{escape(t[name])}:</b> {escape(value)}")
+    for name in summary_fields(s):
+        lines.append(f"<b>{escape(t[name])}:</b> {escape(getattr(s, name))}")
     if s.keywords:
         lines.append(f"<b>{escape(t['keywords'])}:</b> {escape(', '.join(s.keywords))}")
     links = [link("abs", paper.abs_url)] + ([link("PDF", paper.pdf_url)] if paper.pdf_url else [])

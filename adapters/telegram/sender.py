@@ -6,13 +6,17 @@ The id returned for a message is its first part's message_id: that part carries 
 title, and it is what the core records so replies find the paper. Later parts (rare: a paper
 post is far below 4,096 characters) and the bot's own answers are remembered in memory as
 aliases of the message they belong to, so a reply to them still reaches the same paper.
+
+A `PostFinder`: a scheduled post's pending record keeps the highest message id known in the chat
+and a hash of its text, and after a crash `find_posted` probes the ids after it (see finder).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -24,6 +28,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.callbacks import TokenTable, callback_data
+from adapters.telegram.finder import PROBE_LIMIT, Note, PostProbe, Probe, text_digest
+from adapters.telegram.html_split import visible_text
 from adapters.telegram.render import chat_id, photo_kwargs, render
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 
@@ -31,6 +37,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 GONE_PHRASES = ("chat not found", "bot was kicked", "bot is not a member", "group chat was")
 DIGEST_KINDS = ("digest_header", "digest_paper")
+OWN_IDS_KEPT = 100  # per chat: ids this process sent, which a probe never needs to look at
 
 
 class TelegramSender:
@@ -44,6 +51,7 @@ class TelegramSender:
         max_retries: int = 2,
         tokens: TokenTable | None = None,
         alias_capacity: int = 50_000,
+        probe_limit: int = PROBE_LIMIT,
     ) -> None:
         self._bot = bot
         self._sleep = sleep
@@ -51,6 +59,9 @@ class TelegramSender:
         self.tokens = tokens or TokenTable()
         self._aliases: OrderedDict[str, str] = OrderedDict()
         self._alias_capacity = alias_capacity
+        self._probe_limit = probe_limit
+        self._latest: dict[str, int] = {}  # per chat: the highest message id seen
+        self._own: dict[str, deque[int]] = {}  # per chat: recent ids this process sent
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Post the message (all its parts); return the first part's message_id."""
@@ -62,6 +73,7 @@ class TelegramSender:
         for part in render(message):
             sent = await self._call(message.conversation, self._bot.send_message, **part)
             ids.append(str(sent.message_id))
+            self._saw(message.conversation.channel, sent.message_id)
         if message.image:
             await self._photo(message)
         if not ids:
@@ -73,10 +85,47 @@ class TelegramSender:
             self._alias(other, root)
         return ids[0]
 
+    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+        """The highest id known in the chat (this process's, or `after`) and the text's hash."""
+        parts = render(message)
+        if not parts:
+            return ""
+        known = [self._latest.get(message.conversation.channel, 0)]
+        known += [int(after)] if after and after.isdigit() else []
+        return str(Note(max(known), text_digest(visible_text(parts[0]["text"]))))
+
+    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+        """The id of this post if it went out before a crash: probe the ids after the note's."""
+        parsed = Note.parse(note)
+        parts = render(message)
+        if parsed is None or not parts:
+            return None
+        channel = message.conversation.channel
+        probe = PostProbe(self._bot, functools.partial(self._call, message.conversation),
+                          self._probe_limit)  # fmt: skip
+        found = await probe.find(
+            Probe(parts[0]["chat_id"], parsed, parts[0].get("reply_markup"),
+                  frozenset(self._own.get(channel, ()))),
+        )  # fmt: skip
+        log.info("telegram: looked for an in-flight post", chat=channel, after=parsed.after,
+                 probes=probe.calls, found=found)  # fmt: skip
+        if found is None:
+            return None
+        self._saw(channel, found)
+        return str(found)
+
+    def _saw(self, channel: str, message_id: int) -> None:
+        """Note an id this process sent in the chat (the next pending note starts after it)."""
+        self._latest[channel] = max(message_id, self._latest.get(channel, 0))
+        self._own.setdefault(channel, deque(maxlen=OWN_IDS_KEPT)).append(message_id)
+
     async def _photo(self, message: OutgoingMessage) -> None:
         """Send the message's image (sendPhoto, multipart) after its text; a failure is logged."""
         try:
-            await self._call(message.conversation, self._bot.send_photo, **photo_kwargs(message))
+            sent = await self._call(
+                message.conversation, self._bot.send_photo, **photo_kwargs(message)
+            )
+            self._saw(message.conversation.channel, sent.message_id)
         except TelegramError as exc:  # the text, which carries the table, already went out
             log.warning("photo failed", channel=message.conversation.channel, error=str(exc))
 

@@ -75,7 +75,7 @@ def article(paper: ArchivePaper, language: str) -> list[str]:
     t, s = labels(language), paper.summary
     lines = [
         f'<article class="paper" id="paper-{paper.number}">',
-        f'<h3>{paper.number}. {anchor(text(paper.title), paper.abs_url)}</h3>',
+        f"<h3>{paper.number}. {anchor(text(paper.title), paper.abs_url)}</h3>",
     ]
     if s.one_line:
         lines.append(f'<p class="one-line">{text(s.one_line)}</p>')
@@ -90,7 +90,7 @@ def to_html(page: ArchivePage, *, back: str | None = None) -> str:
     """The page as a self-contained HTML document; `back` is a relative link to an index."""
     t = labels(page.language)
     title = f"{t['digest_title'].format(date=page.period)} · {page.channel}"
-    body = [f'<header><h1>{text(title)}</h1>']
+    body = [f"<header><h1>{text(title)}</h1>"]
     if back is not None:
         body.append(f'<p><a href="{escape(back, quote=True)}">← archive</a></p>')
     body.append(f'<p class="meta">{len(page.papers)} papers</p></header>')

@@ -74,4 +74,3 @@ def group_sections(papers: list[ArchivePaper]) -> tuple[ArchiveSection, ...]:
             renumbered.append(replace(paper, number=number))
         sections.append(ArchiveSection(category, tuple(renumbered)))
     return tuple(sections)
-

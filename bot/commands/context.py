@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.qa.service import QAService
     from bot.rank.semantic import Relevance
     from bot.sources.http import HttpFetcher
+    from bot.store.keys import Leases
     from bot.store.usage import UsageRecorder
 
 
@@ -29,11 +30,13 @@ class BotDeps:
     digests: DigestService
     clock: Callable[[], datetime]
     last_digest: dict[tuple[str, str, str], dict[int, str]] = field(default_factory=dict)
+    digest_now_at: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     qa: QAService | None = None  # questions about papers; None: not wired
     llm: LLMClient | None = None  # reviews and other LLM-only features; None: offline
     usage: UsageRecorder | None = None  # token accounting for those calls
     http: HttpFetcher | None = None  # looking up library papers; None: stored papers only
     relevance: Relevance | None = None  # semantic ranking (embeds library papers)
+    leases: Leases | None = None  # work held across replicas (digest now); None: made per use
 
 
 @dataclass

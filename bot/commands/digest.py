@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
+from bot.commands.grammar import CommandError
 from bot.config import Settings
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
 from bot.i18n import labels
+from bot.models import Channel, Topic
 from bot.source_health import SourceProblem, problem_note, source_label
 from bot.store.channels import get_or_create_channel, list_topics
 from bot.store.fetches import stale_feeds
+from bot.store.keys import Leases
 from bot.topics import SourcePlan, parse_topics, plan_sources
+
+DIGEST_NOW_LEASE = timedelta(minutes=15)  # a crashed holder's lease runs out after this
+BUSY = "A digest is already being posted here; it will arrive in a moment."
 
 
 def fetch_notes(report: FetchReport, plan: SourcePlan, settings: Settings) -> tuple[str, ...]:
@@ -21,7 +27,10 @@ def fetch_notes(report: FetchReport, plan: SourcePlan, settings: Settings) -> tu
     notes = []
     for source in report.failed:
         label = source_label(plan, source.url, settings) or source.source
-        notes.append(problem_note(label, SourceProblem(source.url, "; ".join(source.errors))))
+        # a subscribed feed's note is the same whatever went wrong (refused address, closed
+        # port, timeout), so notes cannot map a network; the reasons are in the logs/status
+        error = "" if source.source == "journal" else "; ".join(source.errors)
+        notes.append(problem_note(label, SourceProblem(source.url, error)))
     return tuple(notes)
 
 
@@ -42,7 +51,7 @@ def no_mailing_text(today: date) -> str:
 
 
 async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str, ...]:
-    """"This feed has not published since …" for the channel's feeds that stopped."""
+    """ "This feed has not published since …" for the channel's feeds that stopped."""
     settings = ctx.deps.settings
     async with ctx.deps.db.session() as session:
         stale = await stale_feeds(session, today, settings.stale_feed_days)
@@ -53,9 +62,34 @@ async def stale_notes(ctx: Context, plan: SourcePlan, today: date) -> tuple[str,
     )
 
 
+def too_soon(ctx: Context) -> str | None:
+    """Why `digest now` must wait here (DIGEST_NOW_INTERVAL per channel), or None."""
+    interval = ctx.deps.settings.digest_now_interval
+    now = ctx.deps.clock()
+    last = ctx.deps.digest_now_at.get(ctx.channel_key)
+    if interval and last is not None and (now - last).total_seconds() < interval:
+        wait = max(1, round(interval - (now - last).total_seconds()))
+        return f"A digest was just posted here; `digest now` works again in {wait} s."
+    ctx.deps.digest_now_at[ctx.channel_key] = now
+    return None
+
+
 async def digest(ctx: Context, mode: str) -> None:
-    """Post the digest now (recorded as delivered) or preview it (not recorded)."""
+    """Post the digest now (recorded as delivered) or preview it (not recorded).
+
+    `digest now` holds a lease on the channel in the store while it fetches and posts, so
+    a second one at the same time (on any replica) says so instead of posting again.
+    """
     deps = ctx.deps
+    if mode == "now":
+        if deps.settings.digest_now_admin_only and not ctx.message.is_admin:
+            raise CommandError(
+                "Only an administrator can post the digest here; try `digest preview`."
+            )
+        wait = too_soon(ctx)
+        if wait is not None:
+            await ctx.reply(wait, kind="error")
+            return
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, deps.settings)
         assert channel.id is not None
@@ -63,6 +97,19 @@ async def digest(ctx: Context, mode: str) -> None:
     if not topics:
         await ctx.reply("No topics yet. Try `subscribe cat:cs.CL agents` first.")
         return
+    if mode != "now":
+        await _digest(ctx, channel, topics, record=False)
+        return
+    leases = deps.leases or Leases(deps.db)
+    async with leases.held(f"digest_now:{channel.id}", DIGEST_NOW_LEASE) as mine:
+        if not mine:
+            await ctx.reply(BUSY)
+            return
+        await _digest(ctx, channel, topics, record=True)
+
+
+async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record: bool) -> None:
+    deps = ctx.deps
     today = deps.clock().astimezone(ZoneInfo(channel.timezone)).date()
     plan = plan_sources(parse_topics(t.query for t in topics), deps.settings)
     report = await deps.digests.fetch_for(topics, today)
@@ -86,4 +133,4 @@ async def digest(ctx: Context, mode: str) -> None:
         await ctx.reply(" ".join((text, *failed, *stale)))
         return
     ctx.deps.last_digest[ctx.channel_key] = {p.number: p.key for p in digest.papers}
-    await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=mode == "now")
+    await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=record)

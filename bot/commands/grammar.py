@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.inbound import shown
 from bot.schedule import DAY_NAMES, parse_days
 
 MAX_DIGEST_SIZE = 50
@@ -48,7 +49,7 @@ class CommandSpec:
 
 def _no_args(rest: str) -> tuple[Any, ...]:
     if rest:
-        raise ValueError(f"takes no arguments, got {rest!r}")
+        raise ValueError(f"takes no arguments, got '{shown(rest)}'")
     return ()
 
 
@@ -62,8 +63,10 @@ def _numbers(rest: str) -> tuple[Any, ...]:
     if rest.lower() == "all":
         return ("all",)
     parts = [p for p in re.split(r"[,\s]+", rest) if p]
-    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
-        raise ValueError(f"expects topic numbers (as `topics` shows them) or `all`, got {rest!r}")
+    if not parts or not all(p.isdigit() and len(p) <= 6 and int(p) > 0 for p in parts):
+        raise ValueError(
+            f"expects topic numbers (as `topics` shows them) or `all`, got '{shown(rest)}'"
+        )
     return tuple(sorted({int(p) for p in parts}))
 
 
@@ -73,14 +76,14 @@ def _time(rest: str) -> tuple[Any, ...]:
         raise ValueError("expects a time like 08:00 and optionally a timezone")
     match = TIME_RE.match(parts[0])
     if not match:
-        raise ValueError(f"{parts[0]!r} is not a time of day (HH:MM, 24-hour)")
+        raise ValueError(f"'{shown(parts[0])}' is not a time of day (HH:MM, 24-hour)")
     tz = parts[1] if len(parts) == 2 else None
     if tz is not None:
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"unknown timezone {tz!r} (use an IANA name like Europe/Berlin)"
+                f"unknown timezone '{shown(tz)}' (use an IANA name like Europe/Berlin)"
             ) from None
     return (f"{int(match[1]):02d}:{match[2]}", tz)
 
@@ -90,20 +93,22 @@ def _days(rest: str) -> tuple[Any, ...]:
         parse_days(rest)
     except ValueError:
         raise ValueError(
-            f"expects day names like mon-fri, sun-thu, mon,wed,fri or daily, got {rest!r}"
+            f"expects day names like mon-fri, sun-thu, mon,wed,fri or daily, got '{shown(rest)}'"
         ) from None
     return (rest.lower().replace(" ", ""),)
 
 
 def _language(rest: str) -> tuple[Any, ...]:
     if not LANGUAGE_RE.match(rest):
-        raise ValueError(f"expects a language code like en, zh or pt-BR, got {rest!r}")
+        raise ValueError(f"expects a language code like en, zh or pt-BR, got '{shown(rest)}'")
     return (rest.lower(),)
 
 
 def _size(rest: str) -> tuple[Any, ...]:
-    if not rest.isdigit() or not 1 <= int(rest) <= MAX_DIGEST_SIZE:
-        raise ValueError(f"expects a number of papers from 1 to {MAX_DIGEST_SIZE}, got {rest!r}")
+    if not rest.isdigit() or len(rest) > 3 or not 1 <= int(rest) <= MAX_DIGEST_SIZE:
+        raise ValueError(
+            f"expects a number of papers from 1 to {MAX_DIGEST_SIZE}, got '{shown(rest)}'"
+        )
     return (int(rest),)
 
 
@@ -111,7 +116,7 @@ def _choice(*options: str, default: str | None = None) -> Callable[[str], tuple[
     def parse(rest: str) -> tuple[Any, ...]:
         value = rest.lower() or default
         if value not in options:
-            raise ValueError(f"expects one of {', '.join(options)}, got {rest!r}")
+            raise ValueError(f"expects one of {', '.join(options)}, got '{shown(rest)}'")
         return (value,)
 
     return parse
@@ -120,10 +125,10 @@ def _choice(*options: str, default: str | None = None) -> Callable[[str], tuple[
 def _weekly(rest: str) -> tuple[Any, ...]:
     parts = rest.lower().split()
     if not 1 <= len(parts) <= 2 or parts[0] not in ("on", "off"):
-        raise ValueError(f"expects on or off, and optionally a day like mon, got {rest!r}")
+        raise ValueError(f"expects on or off, and optionally a day like mon, got '{shown(rest)}'")
     day = parts[1] if len(parts) == 2 else None
     if day is not None and (parts[0] == "off" or day not in DAY_NAMES):
-        raise ValueError(f"takes a day name ({', '.join(DAY_NAMES)}) after on, got {rest!r}")
+        raise ValueError(f"takes a day name ({', '.join(DAY_NAMES)}) after on, got '{shown(rest)}'")
     return (parts[0], day)
 
 
@@ -275,6 +280,8 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("help", "help [command]", "show the commands", False, _optional),
 )
 BY_NAME = {spec.name: spec for spec in SPECS}
+# admin-only in groups when DIGEST_NOW_ADMIN_ONLY is set (adapters ask who is an admin)
+ADMIN_IN_GROUPS = frozenset({"digest"})
 
 
 def parse_command(text: str) -> Command:
@@ -288,7 +295,7 @@ def parse_command(text: str) -> Command:
     name = word.split("@", 1)[0].lower()
     spec = BY_NAME.get(name)
     if spec is None:
-        raise CommandError(f"Unknown command `{name}`. Try `help` to see the commands.")
+        raise CommandError(f"Unknown command `{shown(name, 40)}`. Try `help` to see the commands.")
     try:
         return Command(name, spec.parse(rest.strip()))
     except ValueError as exc:

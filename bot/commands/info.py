@@ -8,6 +8,7 @@ from bot.commands.context import Context
 from bot.commands.digest import stale_notes
 from bot.commands.grammar import BY_NAME, SPECS, CommandError
 from bot.commands.papers import not_found, resolve_paper
+from bot.inbound import shown
 from bot.messages import OutgoingMessage
 from bot.models import Paper
 from bot.qa.resolve import reference_in
@@ -32,7 +33,7 @@ async def show_help(ctx: Context, command: str | None = None) -> None:
     if command:
         spec = BY_NAME.get(command.lstrip("/").lower())
         if spec is None:
-            await ctx.reply(f"Unknown command `{command}`. Try `help`.", kind="error")
+            await ctx.reply(f"Unknown command `{shown(command, 40)}`. Try `help`.", kind="error")
             return
         await ctx.reply(f"`{spec.usage}`: {spec.help}")
         return
@@ -66,6 +67,8 @@ async def show_sources(ctx: Context) -> None:
         for run, label in mine:
             when = run.started_at.strftime("%Y-%m-%d %H:%M UTC")
             problem = f" ({human_reason(run.errors[0])})" if run.errors else ""
+            if run.source == "journal" and run.errors:  # any channel's feed: no reasons here
+                problem = f" ({human_reason('')})"
             lines.append(f"{when} {label} {run.status}: {run.papers} papers{problem}")
     stale = await stale_notes(ctx, plan, ctx.deps.clock().date())
     if stale:
@@ -121,7 +124,7 @@ def _unresolved(reference: str) -> str:
     if reference.strip().isdigit():
         return not_found(reference)
     return (
-        f"I can't find the paper `{reference}`: it is in no fetched feed, and the arXiv and "
+        f"I can't find the paper `{shown(reference)}`: it is in no fetched feed, and the arXiv and "
         "bioRxiv/medRxiv lookups found nothing. Check the id or DOI."
     )
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from bot.commands.context import Context
+from bot.inbound import shown
 from bot.models import Paper
 from bot.store.papers import find_paper
+
+MAX_NUMBER_DIGITS = 6
 
 
 async def resolve_paper(ctx: Context, reference: str) -> Paper | None:
     """The stored paper for `reference`; a bare number means that paper of the last digest."""
     ref = reference.strip()
     if ref.isdigit():
-        key = ctx.deps.last_digest.get(ctx.channel_key, {}).get(int(ref))
+        number = int(ref) if len(ref) <= MAX_NUMBER_DIGITS else -1
+        key = ctx.deps.last_digest.get(ctx.channel_key, {}).get(number)
         if key is None:
             return None
         ref = key
@@ -22,5 +26,5 @@ async def resolve_paper(ctx: Context, reference: str) -> Paper | None:
 def not_found(reference: str) -> str:
     """What to say when a paper reference resolves to nothing."""
     if reference.strip().isdigit():
-        return f"There is no paper {reference} in the last digest here."
-    return f"I don't know the paper `{reference}` (not in any fetched feed)."
+        return f"There is no paper {shown(reference.strip())} in the last digest here."
+    return f"I don't know the paper `{shown(reference)}` (not in any fetched feed)."

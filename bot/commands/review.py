@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from bot.commands.context import Context
+from bot.commands.context import BotDeps, Context
 from bot.commands.papers import not_found, resolve_paper
+from bot.llm.metered import Metered
 from bot.messages import OutgoingMessage
 from bot.models import Paper
-from bot.review import REVIEW_NEEDS_LLM, review_paper
+from bot.review import PURPOSE, REVIEW_NEEDS_LLM, review_paper
 from bot.store.channels import get_or_create_channel
 
 REVIEW_FAILED = (
     "The review could not be written just now (the LLM did not answer). Try again later."
+)
+BUDGET_SPENT = (
+    "Today's LLM budget is spent (LLM_DAILY_TOKEN_BUDGET), so no review can be written "
+    "until tomorrow (UTC)."
 )
 
 
@@ -31,9 +36,16 @@ async def review(ctx: Context, reference: str) -> None:
     text = await review_paper(
         deps.llm, deps.settings, deps.usage, paper.title, paper.abstract, channel.language
     )
-    body = f"**Review: {paper.title}**\n\n{text}" if text is not None else REVIEW_FAILED
+    body = f"**Review: {paper.title}**\n\n{text}" if text is not None else await _failed(deps)
     kind = "answer" if text is not None else "error"
     await ctx.sender.send(OutgoingMessage(conversation, body, kind=kind, reply_to=asked))
+
+
+async def _failed(deps: BotDeps) -> str:
+    """Why no review came: today's budget is spent, or the LLM did not answer."""
+    assert deps.llm is not None and deps.usage is not None
+    calls = Metered.for_purpose(deps.llm, deps.settings, deps.usage, PURPOSE)
+    return BUDGET_SPENT if await calls.over_budget() else REVIEW_FAILED
 
 
 async def _paper(ctx: Context, reference: str) -> Paper | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
+
 from bot.commands.context import Context
+from bot.inbound import ECHO, shown
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
 from bot.sources.arxiv_api import author_term
+from bot.sources.guard import AddressPolicy, RefusedAddress
 from bot.store.channels import add_topic, get_or_create_channel, list_topics, remove_topics
 from bot.topics import plan_sources
 
@@ -13,8 +17,14 @@ MAX_TOPICS = 25
 
 
 def _syntax_message(text: str, error: QuerySyntaxError) -> str:
-    caret = " " * min(error.position, len(text)) + "^"
-    return f"Couldn't read that topic: {error}\n```\n{text}\n{caret}\n```"
+    """The error with at most ECHO characters of the query around where it went wrong."""
+    start = max(0, min(error.position - ECHO // 2, len(text) - ECHO))
+    window = text[start : start + ECHO].replace("\n", " ")
+    caret = " " * (min(error.position, len(text)) - start) + "^"
+    head = "…" if start else ""
+    pad = " " * len(head)
+    reason = shown(str(error), 200)
+    return f"Couldn't read that topic: {reason}\n```\n{head}{window}\n{pad}{caret}\n```"
 
 
 def _fetch_note(query_text: str, ctx: Context) -> str:
@@ -38,6 +48,20 @@ def _fetch_note(query_text: str, ctx: Context) -> str:
     return "Sources: " + ("; ".join(parts) if parts else "none")
 
 
+def refused_feed(query_text: str, ctx: Context) -> str | None:
+    """Why a `feed:` URL of the query will never be fetched (scheme, port, literal address)."""
+    policy = AddressPolicy.from_settings(ctx.deps.settings)
+    for url in sorted(plan_sources([parse_query(query_text)], ctx.deps.settings).feeds):
+        try:
+            policy.check_url(url)
+        except (RefusedAddress, httpx.InvalidURL, ValueError, TypeError):
+            return (
+                "Feeds are fetched only from public http:// or https:// addresses on "
+                "the standard ports (80, 443)."
+            )
+    return None
+
+
 async def subscribe(ctx: Context, query_text: str) -> None:
     """Follow a topic query."""
     try:
@@ -45,12 +69,16 @@ async def subscribe(ctx: Context, query_text: str) -> None:
     except QuerySyntaxError as error:
         await ctx.reply(_syntax_message(query_text, error), kind="error")
         return
+    refusal = refused_feed(query_text, ctx)
+    if refusal is not None:
+        await ctx.reply(refusal, kind="error")
+        return
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
         assert channel.id is not None
         topics = await list_topics(session, channel.id)
         if any(t.query == query_text for t in topics):
-            await ctx.reply(f"Already following `{query_text}`.")
+            await ctx.reply(f"Already following `{shown(query_text)}`.")
             return
         if len(topics) >= MAX_TOPICS:
             await ctx.reply(f"A channel follows at most {MAX_TOPICS} topics.", kind="error")

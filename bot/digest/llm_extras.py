@@ -101,10 +101,7 @@ class DigestLLM:
             self.client, self.settings, self.usage, category, papers, language
         )
 
-
-    async def cross_field(
-        self, papers: Sequence[WeekPaper], language: str
-    ) -> CrossField | None:
+    async def cross_field(self, papers: Sequence[WeekPaper], language: str) -> CrossField | None:
         """Per-field notes and connections in one call, or None (use the offline ones)."""
         return await llm_cross_field(self.client, self.settings, self.usage, papers, language)
 

@@ -27,7 +27,8 @@ log = structlog.get_logger(__name__)
 PROMPT_VERSION = "themes-v1"
 PURPOSE = "themes"
 SCHEMA_NAME = "digest_themes"
-MIN_THEMES, MAX_THEMES = 2, 4
+MIN_THEMES, MAX_THEMES = 2, 4  # asked for
+ACCEPT_MIN_THEMES = 1  # one usable theme is still worth showing
 MIN_PAPERS = 2
 MAX_THEME_CHARS = 300
 MAX_TITLE_CHARS = 300
@@ -115,15 +116,19 @@ def themes_messages(papers: Sequence[DigestPaper], language: str) -> list[dict[s
 
 
 def parse_themes(content: str) -> tuple[str, ...]:
-    """Two to four one-line themes from a reply (bullets stripped, repeats dropped, capped)."""
+    """One to four one-line themes from a reply (bullets stripped, repeats dropped, capped);
+    what was dropped or fewer than asked for is logged."""
     themes = json_object(content).get("themes")
     if not isinstance(themes, list):
         raise InvalidReply('"themes" must be a list of strings')
     lines = (_BULLET.sub("", " ".join(str(t).split())) for t in themes if isinstance(t, str))
     kept = (truncate(line, MAX_THEME_CHARS) for line in lines if any(c.isalnum() for c in line))
     tidy = list(dict.fromkeys(kept))
-    if len(tidy) < MIN_THEMES:
+    if len(tidy) < ACCEPT_MIN_THEMES:
         raise InvalidReply(f"expected {MIN_THEMES}-{MAX_THEMES} themes, got {len(tidy)}")
+    if len(tidy) != len(themes) or not MIN_THEMES <= len(tidy) <= MAX_THEMES:
+        kept = min(len(tidy), MAX_THEMES)
+        log.info("themes.repaired", given=len(themes), usable=len(tidy), kept=kept)
     return tuple(tidy[:MAX_THEMES])
 
 
@@ -143,7 +148,7 @@ async def llm_themes(
     schema = JsonSchema(SCHEMA_NAME, THEMES_SCHEMA)
     try:
         async with asyncio.timeout(DEADLINE_FACTOR * settings.llm_timeout):
-            reply = await calls.json(themes_messages(papers, language), schema)
+            reply = await calls.json(themes_messages(papers, language), schema, max_tokens=300)
         return parse_themes(reply.content)
     except (LLMError, InvalidReply) as error:
         log.warning("themes.failed", papers=len(papers), error=str(error))

@@ -6,11 +6,28 @@ import re
 
 from bot.digest.model import Digest, DigestPaper
 from bot.i18n import LABELS, labels
+from bot.summary.types import Summary
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 MAX_AUTHORS = 3
 LABELS_EN = LABELS["en"]
 SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+
+
+def lead_line(summary: Summary) -> str:
+    """The paper's one-liner, which every renderer shows as the paper's first line."""
+    return " ".join(summary.one_line.split())
+
+
+def summary_fields(summary: Summary) -> tuple[str, ...]:
+    """The SUMMARY_FIELDS to show under the title: non-empty, and no tl;dr that only
+    repeats the one-liner already shown first."""
+    lead = lead_line(summary)
+    return tuple(
+        name
+        for name in SUMMARY_FIELDS
+        if getattr(summary, name) and not (name == "tldr" and getattr(summary, name) == lead)
+    )
 
 
 def escape_markdown(text: str) -> str:
@@ -26,7 +43,7 @@ def trim_authors(authors: tuple[str, ...], et_al: str = "et al.") -> str:
 
 
 def summary_line(digest: Digest) -> str:
-    """"1 new paper (of 3 that matched your topics)"; new versions are counted apart."""
+    """ "1 new paper (of 3 that matched your topics)"; new versions are counted apart."""
     t = labels(digest.language)
     replaced = sum(p.is_replacement for p in digest.papers)
     new = len(digest.papers) - replaced
@@ -53,7 +70,7 @@ def header_markdown(digest: Digest) -> str:
 
 
 def paper_markdown(paper: DigestPaper, language: str) -> str:
-    """One paper's message: linked title, authors, category, score and the summary fields."""
+    """One paper's message: one-liner, linked title, authors, category, score, summary fields."""
     t = labels(language)
     s = paper.summary
     title = f"**{paper.number}. [{escape_markdown(paper.title)}]({paper.abs_url})**"
@@ -65,14 +82,13 @@ def paper_markdown(paper: DigestPaper, language: str) -> str:
             f"{t['relevance']} {paper.relevance:.0f}/100",
         )
     )
-    lines = [title + tag, meta]
+    lead = [escape_markdown(lead_line(s))] if lead_line(s) else []
+    lines = [*lead, title + tag, meta]
     if paper.reason:
         lines.append(f"_{escape_markdown(paper.reason.replace('*', ''))}_")
     lines.append("")
-    for name in SUMMARY_FIELDS:
-        value = getattr(s, name)
-        if value:
-            lines.append(f"**{t[name]}:** {escape_markdown(value)}")
+    for name in summary_fields(s):
+        lines.append(f"**{t[name]}:** {escape_markdown(getattr(s, name))}")
     if s.keywords:
         lines.append(f"**{t['keywords']}:** {escape_markdown(', '.join(s.keywords))}")
     rating = f"({escape_markdown(s.summarizer)}'s quality rating): {s.score}/100"

@@ -5,9 +5,11 @@ The same machinery posts a single scheduled message (the weekly briefing) with `
 The claim (one per channel and date) keeps replicas from doubling a digest. The plan (the
 papers chosen, stored before anything is posted) makes a resumed delivery post the same
 digest. Each post is recorded as pending before it is sent and with its platform id after, so
-a resume skips what went out. For a post left pending by a crash, the platform is asked for
-the post's marker (Slack message metadata): only a sender that cannot look posts up (Telegram
-has no history API for bots) may post that one message again (at-least-once for it).
+a resume skips what went out. For a post left pending by a crash, a sender that is a
+`PostFinder` is asked whether it already went out (Slack: by the marker in its message
+metadata; Telegram: by probing the message ids after the last recorded post for the text hash
+kept in the pending record), so it is sent only if it did not. A sender that cannot look posts
+up may post that one message again (at-least-once for it).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bot.store.channels import set_channel_active
 from bot.store.db import Database
 from bot.store.deliveries import (
     claim_delivery,
+    last_message_ref,
     posted_papers,
     record_delivered,
     renew_claim,
@@ -39,7 +42,7 @@ from bot.store.deliveries import (
 )
 
 log = structlog.get_logger(__name__)
-PENDING = "pending"  # recorded before a post is sent; replaced by the platform's id after
+PENDING = "pending"  # recorded before a post is sent ("pending:<note>"); then the platform's id
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class ScheduledDelivery:
         if self.stop_requested:
             return DeliveryOutcome(channel.id, day, "stopped")
         try:
-            if delivery.header_ref in (None, PENDING):
+            if delivery.header_ref is None or is_pending(delivery.header_ref):
                 await self._post_header(await compose(delivery.plan or {}), delivery, sender)
         except ChannelUnavailable as gone:
             return await self._retire(channel, delivery, str(gone))
@@ -217,19 +220,21 @@ class ScheduledDelivery:
         async with self._db.session() as session:
             recorded = await posted_papers(session, delivery.id)
         header, *papers = digest_messages(digest, conversation)
-        if delivery.header_ref in (None, PENDING):
+        if delivery.header_ref is None or is_pending(delivery.header_ref):
             await self._post_header(header, delivery, sender)
-        posted = 0
+        posted, last = 0, delivery.header_ref
         for message in papers:
             assert message.paper is not None
             paper_id = message.paper.paper_id
-            if recorded.get(paper_id, PENDING) != PENDING:
+            if not is_pending(recorded.get(paper_id, PENDING)):
+                last = recorded[paper_id]
                 continue
             if self.stop_requested:
                 return None  # the claim stays; a restart resumes from here
             ref = await self._post_once(
-                message, digest.channel_id, delivery.id, paper_id in recorded, sender
+                message, digest.channel_id, delivery.id, recorded.get(paper_id), sender, last
             )
+            last = ref
             async with self._db.session() as session:
                 await set_message_ref(session, delivery.id, paper_id, ref)
                 if not await renew_claim(session, delivery.id, self._replica, self._clock()):
@@ -242,42 +247,48 @@ class ScheduledDelivery:
         message: OutgoingMessage,
         channel_id: int,
         delivery_id: int,
-        pending: bool,
+        pending: str | None,
         sender: Sender,
+        after: str | None,
     ) -> str:
-        """Post a paper unless a post carrying its marker already went out before a crash.
+        """Post a paper unless it already went out before a crash.
 
-        The paper is recorded as pending *before* it is sent; on resume, a pending paper is
-        looked up on the platform by its marker when the sender can, and only re-sent if
-        absent. A sender that can't look up posts re-sends it (at-least-once for that post).
+        The paper is recorded as pending (with the sender's note) *before* it is sent; on
+        resume, a pending paper is looked for on the platform when the sender can, and only
+        re-sent if absent. A sender that can't look up posts re-sends it (at-least-once).
         """
         paper = message.paper
         assert paper is not None
-        marker = f"paperbot:{delivery_id}:{paper.paper_id}"
-        if pending:
-            found = await find_posted(sender, message.conversation, marker)
+        message = replace(message, marker=f"paperbot:{delivery_id}:{paper.paper_id}")
+        if pending is not None:
+            found = await find_posted(sender, message, pending)
             if found is not None:
                 return found
-        else:
-            async with self._db.session() as session:
+        async with self._db.session() as session:
+            ref = pending_ref(sender, message, after)  # a fresh note for the post about to go
+            if pending is not None:
+                await set_message_ref(session, delivery_id, paper.paper_id, ref)
+            else:
                 await record_delivered(
                     session, paper_id=paper.paper_id, channel_id=channel_id,
                     version=paper.version, delivery_id=delivery_id, position=paper.number,
-                    message_ref=PENDING,
+                    message_ref=ref,
                 )  # fmt: skip
-        return await sender.send(replace(message, marker=marker)) or "sent"
+        return await sender.send(message) or "sent"
 
     async def _post_header(
         self, header: OutgoingMessage, delivery: Delivery, sender: Sender
     ) -> None:
         assert delivery.id is not None
-        marker = f"paperbot:{delivery.id}:header"
+        header = replace(header, marker=f"paperbot:{delivery.id}:header")
         found = None
-        if delivery.header_ref == PENDING:
-            found = await find_posted(sender, header.conversation, marker)
-        else:
-            await self._set_header(delivery.id, PENDING)
-        ref = found or await sender.send(replace(header, marker=marker)) or "sent"
+        if delivery.header_ref is not None and is_pending(delivery.header_ref):
+            found = await find_posted(sender, header, delivery.header_ref)
+        if found is None:
+            async with self._db.session() as session:
+                after = await last_message_ref(session, delivery.channel_id)
+            await self._set_header(delivery.id, pending_ref(sender, header, after))
+        ref = found or await sender.send(header) or "sent"
         await self._set_header(delivery.id, ref)
         delivery.header_ref = ref
 
@@ -306,12 +317,24 @@ class ScheduledDelivery:
         return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
 
 
-async def find_posted(sender: Sender, conversation: Conversation, marker: str) -> str | None:
-    """Ask the platform for a post carrying `marker`, when the sender can look posts up."""
+def is_pending(ref: str | None) -> bool:
+    """Is this recorded ref a post that was about to be sent (maybe sent, not yet recorded)?"""
+    return ref is not None and (ref == PENDING or ref.startswith(PENDING + ":"))
+
+
+def pending_ref(sender: Sender, message: OutgoingMessage, after: str | None) -> str:
+    """The pending record for a post: "pending", plus the note a `PostFinder` sender wants."""
+    noter = getattr(sender, "pending_note", None)
+    note = noter(message, after) if noter is not None else ""
+    return f"{PENDING}:{note}" if note else PENDING
+
+
+async def find_posted(sender: Sender, message: OutgoingMessage, pending: str) -> str | None:
+    """Ask the platform whether a pending post went out, when the sender can look posts up."""
     finder = getattr(sender, "find_posted", None)
     if finder is None:
         return None
-    found: str | None = await finder(conversation, marker)
+    found: str | None = await finder(message, pending.partition(":")[2])
     return found
 
 

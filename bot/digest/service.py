@@ -231,6 +231,8 @@ class DigestService:
         items = list(summaries)
         if items and all(s.summarizer == "offline" and not s.fallback for s in items):
             notes.append(t["extractive"])
+        elif items and all(s.fallback for s in items) and not codes:
+            notes.append(t["fallback_all"])
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)

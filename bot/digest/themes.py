@@ -1,10 +1,17 @@
-"""Today's themes without an LLM: the keywords several of the digest's papers share."""
+"""Today's themes without an LLM: the key terms the digest's papers share.
+
+First the keywords several papers share, near-duplicates merged (case, plural, acronym ↔
+expansion; see `theme_terms`); then, for papers no such theme covers, clusters by a shared
+key term of their keywords ("segmentation", "protein design"), so that a digest of ten
+papers gets two to four named themes when they exist.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from bot.digest.theme_terms import Key, Vocabulary, clusters, term_candidates, vocabulary
 from bot.i18n import labels
 from bot.query import tokenize
 from bot.summary.types import Summary
@@ -18,27 +25,43 @@ def keyword_themes(
     language: str,
     tokens: Callable[[str], Sequence[str]] = tokenize,
 ) -> tuple[str, ...]:
-    """Up to four "N papers on X" lines for keywords shared by at least two papers.
+    """Up to four "N papers on X" lines for key terms shared by at least two papers.
 
     `tokens` tokenizes a keyword (a memoized `tokenize` saves work across many digests).
     """
-    counts: Counter[tuple[str, ...]] = Counter()
-    shown: dict[tuple[str, ...], str] = {}
-    for summary in summaries:
-        seen = set()
-        for keyword in summary.keywords:
-            key = tuple(tokens(keyword))
-            if key and key not in seen:
-                seen.add(key)
-                counts[key] += 1
-                shown.setdefault(key, keyword)
-    themes = []
-    covered: set[tuple[str, ...]] = set()
+    vocab = vocabulary([s.keywords for s in summaries], tokens)
+    papers = [{k for k in map(vocab.key, s.keywords) if k} for s in summaries]
+    template = labels(language)["theme"]
+    chosen = shared_keywords(papers)
+    covered = {i for key in chosen for i, keys in enumerate(papers) if key in keys}
+    themes = [(len([p for p in papers if key in p]), vocab.shown(key)) for key in chosen]
+    terms = [term_candidates(sorted(keys)) for keys in papers]
+    for term, members in clusters(terms, covered, chosen, MAX_THEMES - len(themes)):
+        themes.append((len(members), spelled(term, summaries, vocab)))
+    return tuple(template.format(count=n, topic=topic) for n, topic in themes)
+
+
+def shared_keywords(papers: Sequence[set[Key]]) -> list[Key]:
+    """Merged keywords at least two papers share, commonest first, none inside another."""
+    counts: Counter[Key] = Counter(key for keys in papers for key in keys)
+    chosen: list[Key] = []
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])):
-        if n < MIN_PAPERS or len(themes) == MAX_THEMES:
+        if n < MIN_PAPERS or len(chosen) == MAX_THEMES:
             break
-        if any(set(key) <= set(other) for other in covered):
+        if any(set(key) <= set(other) for other in chosen):
             continue  # "agents" adds nothing next to "llm agents"
-        covered.add(key)
-        themes.append(labels(language)["theme"].format(count=n, topic=shown[key]))
-    return tuple(themes)
+        chosen.append(key)
+    return chosen
+
+
+def spelled(term: Key, summaries: Sequence[Summary], vocab: Vocabulary) -> str:
+    """A key term as the papers spell it: the commonest run of keyword words with its tokens."""
+    seen: Counter[str] = Counter()
+    for summary in summaries:
+        for keyword in summary.keywords:
+            words = keyword.split()
+            for i in range(len(words) - len(term) + 1):
+                run = " ".join(words[i : i + len(term)])
+                if tuple(vocab.tokens(run)) == term:
+                    seen[run] += 1
+    return seen.most_common(1)[0][0] if seen else " ".join(term)

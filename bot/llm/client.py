@@ -1,6 +1,13 @@
 """A thin async client for an OpenAI-compatible chat API: our retries, a concurrency cap,
 and JSON output that degrades from json_schema to json_object to a prompt-only request
 when a server rejects the richer `response_format` (the answer is remembered per client).
+
+Every reply is streamed with `temperature` and `max_tokens` sent: LLM_TIMEOUT bounds the
+silence between chunks (a slow model that keeps writing is never cut off, a stalled one
+is), LLM_MAX_SECONDS the whole call including a wait in the server's queue, and a reply
+running far past max_tokens is cut here. A caller's `Tally` is kept up while the reply
+streams, so a call that fails or is cancelled midway still says what it cost (estimated),
+and each finished call feeds `speed`, the server's measured tokens per second.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from bot.config import Settings
 from bot.llm.retry import RetryPolicy, is_format_rejection, is_retryable
+from bot.llm.speed import ServerSpeed, estimate_prompt_tokens
+from bot.llm.stream import StreamReader, StreamRunaway, StreamStalled, Tally
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +45,10 @@ class LLMTimeout(LLMError):
     """The server did not answer within the per-request timeout."""
 
 
+class LLMRunaway(LLMError):
+    """The reply ran far past max_tokens (a server that ignores it, a looping model)."""
+
+
 class FormatRejected(LLMError):
     """The server refused the request's `response_format` (HTTP 400/422)."""
 
@@ -49,6 +62,12 @@ class ChatResult:
     completion_tokens: int
     model: str
     mode: str = "plain"
+    finish_reason: str = "stop"
+
+    @property
+    def cut_off(self) -> bool:
+        """True when the server stopped the reply at max_tokens (its text is incomplete)."""
+        return self.finish_reason == "length"
 
 
 @dataclass(frozen=True)
@@ -70,12 +89,19 @@ class LLMClient:
         concurrency: int = 4,
         policy: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        idle: float = 60.0,
+        max_seconds: float = 600.0,
+        temperature: float | None = 0.2,
     ) -> None:
         self._api = api
         self._limit = asyncio.Semaphore(concurrency)
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._mode = 0  # index into JSON_MODES: the richest mode not yet refused
+        self.idle = idle
+        self.max_seconds = max_seconds
+        self.temperature = temperature
+        self.speed = ServerSpeed()
 
     @classmethod
     def from_settings(
@@ -85,10 +111,14 @@ class LLMClient:
         api = openai.AsyncOpenAI(
             base_url=settings.llm_base_url or None,
             api_key=settings.llm_api_key or "not-needed",
-            timeout=settings.llm_timeout,
+            timeout=settings.llm_max_seconds,  # per read; the idle timeout is ours
             max_retries=0,
         )
-        return cls(api, concurrency=settings.llm_concurrency, policy=policy, sleep=sleep)
+        return cls(
+            api, concurrency=settings.llm_concurrency, policy=policy, sleep=sleep,
+            idle=settings.llm_timeout, max_seconds=settings.llm_max_seconds,
+            temperature=settings.llm_temperature,
+        )  # fmt: skip
 
     @property
     def json_mode(self) -> str:
@@ -100,13 +130,22 @@ class LLMClient:
         await self._api.close()
 
     async def complete_json(
-        self, messages: Sequence[Message], *, model: str, schema: JsonSchema
+        self,
+        messages: Sequence[Message],
+        *,
+        model: str,
+        schema: JsonSchema,
+        max_tokens: int | None = None,
+        tally: Tally | None = None,
     ) -> ChatResult:
         """Ask for JSON output in the richest mode the server accepts; the text is unchecked."""
         while True:
             mode = JSON_MODES[self._mode]
             try:
-                return await self.chat(messages, model=model, response_format=_format(mode, schema))
+                return await self.chat(
+                    messages, model=model, response_format=_format(mode, schema),
+                    max_tokens=max_tokens, tally=tally,
+                )  # fmt: skip
             except FormatRejected as error:
                 if mode == JSON_MODES[-1]:
                     raise
@@ -118,12 +157,18 @@ class LLMClient:
         *,
         model: str,
         response_format: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+        tally: Tally | None = None,
     ) -> ChatResult:
-        """One chat completion, retried on 429/5xx/connection errors; raises `LLMError`."""
+        """One streamed chat completion, retried on 429/5xx/connection errors; raises
+        `LLMError`. `tally` (if given) gets the tokens of every attempt, even a failed one."""
+        call = _Call(list(messages), model, response_format, max_tokens, tally or Tally())
         try:
-            return await self._with_retries(messages, model, response_format)
-        except openai.APITimeoutError as error:
-            raise LLMTimeout("LLM request timed out") from error
+            return await self._with_retries(call)
+        except (openai.APITimeoutError, StreamStalled, TimeoutError) as error:
+            raise LLMTimeout(f"LLM request timed out ({error or 'total cap'})") from error
+        except StreamRunaway as error:
+            raise LLMRunaway(str(error)) from error
         except openai.APIStatusError as error:
             kind = FormatRejected if is_format_rejection(error) else LLMError
             message = f"HTTP {error.status_code}: {error.message}"
@@ -131,9 +176,7 @@ class LLMClient:
         except openai.OpenAIError as error:
             raise LLMError(f"LLM request failed: {error}") from error
 
-    async def _with_retries(
-        self, messages: Sequence[Message], model: str, response_format: dict[str, Any] | None
-    ) -> ChatResult:
+    async def _with_retries(self, call: _Call) -> ChatResult:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._policy.attempts),
             wait=self._policy.wait,
@@ -144,33 +187,70 @@ class LLMClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._once(messages, model, response_format)
+                return await self._once(call)
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
-    async def _once(
-        self, messages: Sequence[Message], model: str, response_format: dict[str, Any] | None
-    ) -> ChatResult:
-        extra: dict[str, Any] = {"response_format": response_format} if response_format else {}
-        async with self._limit:
-            response = await self._api.chat.completions.create(
-                model=model,
-                messages=list(messages),  # type: ignore[arg-type]
-                **extra,
-            )
-        usage = response.usage
-        content = response.choices[0].message.content if response.choices else None
+    async def _once(self, call: _Call) -> ChatResult:
+        reader = StreamReader(self.idle, call.max_tokens, call.tally)
+        try:
+            async with self._limit:
+                await self._stream(call, reader)
+        except BaseException:
+            if reader.chunks:  # a cut call still shows how fast the server writes
+                self.speed.observe(reader.timing())
+            raise
+        self.speed.observe(reader.timing())
         return ChatResult(
-            content=content or "",
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-            model=response.model or model,
-            mode=_mode_of(response_format),
+            content=reader.content,
+            prompt_tokens=reader.prompt_tokens,
+            completion_tokens=reader.completion_tokens,
+            model=reader.model or call.model,
+            mode=_mode_of(call.response_format),
+            finish_reason=reader.finish_reason or "stop",
         )
+
+    async def _stream(self, call: _Call, reader: StreamReader) -> None:
+        """Send the request and read its stream within the total cap (tally kept up)."""
+        async with asyncio.timeout(self.max_seconds):
+            stream = await self._api.chat.completions.create(
+                model=call.model,
+                messages=call.messages,  # type: ignore[arg-type]
+                stream=True,
+                stream_options={"include_usage": True},
+                **call.options(self.temperature),
+            )
+            reader.sent(estimate_prompt_tokens(call.messages))
+            try:
+                await reader.read(stream)
+            finally:
+                await stream.close()
 
     def _step_down(self, mode: str, error: FormatRejected) -> None:
         if JSON_MODES[self._mode] == mode:
             self._mode += 1
             log.info("llm.json_mode_downgraded", refused=mode, now=self.json_mode, error=str(error))
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One logical call: what to send, and the tally its attempts add to."""
+
+    messages: list[Message]
+    model: str
+    response_format: dict[str, Any] | None
+    max_tokens: int | None
+    tally: Tally
+
+    def options(self, temperature: float | None) -> dict[str, Any]:
+        """The optional request fields that are set."""
+        extra: dict[str, Any] = {}
+        if self.response_format:
+            extra["response_format"] = self.response_format
+        if self.max_tokens:
+            extra["max_tokens"] = self.max_tokens
+        if temperature is not None:
+            extra["temperature"] = temperature
+        return extra
 
 
 def _format(mode: str, schema: JsonSchema) -> dict[str, Any] | None:

@@ -1,25 +1,37 @@
 """Budgeted, metered LLM calls shared by the LLM features: budget check, call, record tokens.
 
-`Metered` wraps an `LLMClient` for one purpose ("rerank", "themes", "review"): it answers
-whether today's token budget is spent and records each reply's tokens under that purpose.
-Recording is best effort: a failed write is logged, never raised, so a paid-for answer is
-not thrown away. `json_object` pulls one JSON object out of a reply (fences tolerated).
+`Metered` wraps an `LLMClient` for one purpose ("summary", "rerank", "themes", "review",
+"qa", "tournament", "briefing"). With a daily budget, each call first reserves its estimated
+tokens (prompt plus the `expect`ed reply) in the store, atomically, and raises `BudgetSpent`
+when today's budget is spent; after the call the reservation is settled with the call's
+tokens: the server's counts for a finished call, an estimate for one that failed, timed out
+or was cancelled midway (the server worked on it, and hosted APIs bill it). Concurrent calls
+and replicas share the one ledger. Recording is best
+effort: a failed write is logged, never raised, so a paid-for answer is not thrown away.
+`json_object` pulls one JSON object out of a reply (fences tolerated).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 
 from bot.config import Settings
-from bot.llm.client import ChatResult, JsonSchema, LLMClient, Message
+from bot.llm.client import ChatResult, JsonSchema, LLMClient, LLMError, Message
+from bot.llm.stream import Tally
+
+if TYPE_CHECKING:
+    from bot.store.usage import Reservation
 
 log = structlog.get_logger(__name__)
+EXPECT = 500  # reply tokens a call is assumed to take when its caller gives no estimate
+CHARS_PER_TOKEN = 4
 
 _CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
@@ -34,8 +46,34 @@ class UsageLedger(Protocol):
         ...
 
     async def tokens_today(self) -> int:
-        """Tokens spent so far today (UTC)."""
+        """Tokens spent (and reserved) so far today (UTC)."""
         ...
+
+    async def reserve(self, tokens: int, budget: int) -> Reservation | None:
+        """Set tokens aside for a call while today's total is under `budget`; None if spent."""
+        ...
+
+    async def settle(
+        self,
+        reservation: Reservation,
+        *,
+        model: str,
+        purpose: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+    ) -> None:
+        """Replace a reservation by the call's real usage."""
+        ...
+
+
+class BudgetSpent(LLMError):
+    """Today's LLM token budget is spent: the call was not sent."""
+
+
+def estimate_tokens(messages: Sequence[Message], expect: int) -> int:
+    """A call's tokens, roughly: about four characters a prompt token, plus the reply's."""
+    chars = sum(len(str(m.get("content") or "")) + 8 for m in messages)
+    return chars // CHARS_PER_TOKEN + max(0, expect)
 
 
 class InvalidReply(ValueError):
@@ -73,28 +111,99 @@ class Metered:
             return True
         return False
 
-    async def json(self, messages: Sequence[Message], schema: JsonSchema) -> ChatResult:
-        """A JSON-mode completion (see `LLMClient.complete_json`), its tokens recorded."""
-        reply = await self.client.complete_json(messages, model=self.model, schema=schema)
-        await self._record(reply)
-        return reply
+    async def json(
+        self,
+        messages: Sequence[Message],
+        schema: JsonSchema,
+        *,
+        expect: int | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatResult:
+        """A JSON-mode completion (see `LLMClient.complete_json`) within the budget, metered."""
 
-    async def text(self, messages: Sequence[Message]) -> ChatResult:
-        """A free-text completion, its tokens recorded."""
-        reply = await self.client.chat(messages, model=self.model)
-        await self._record(reply)
-        return reply
-
-    async def _record(self, reply: ChatResult) -> None:
-        try:
-            await self.usage.record(
-                model=self.model,
-                purpose=self.purpose,
-                prompt_tokens=reply.prompt_tokens,
-                completion_tokens=reply.completion_tokens,
+        def send(tally: Tally) -> Awaitable[ChatResult]:
+            return self.client.complete_json(
+                messages, model=self.model, schema=schema, max_tokens=max_tokens, tally=tally
             )
+
+        return await self._call(messages, _expected(expect, max_tokens), send)
+
+    async def text(
+        self,
+        messages: Sequence[Message],
+        *,
+        expect: int | None = None,
+        max_tokens: int | None = None,
+    ) -> ChatResult:
+        """A free-text completion within the budget, metered."""
+
+        def send(tally: Tally) -> Awaitable[ChatResult]:
+            return self.client.chat(messages, model=self.model, max_tokens=max_tokens, tally=tally)
+
+        return await self._call(messages, _expected(expect, max_tokens), send)
+
+    async def _call(
+        self,
+        messages: Sequence[Message],
+        expect: int,
+        send: Callable[[Tally], Awaitable[ChatResult]],
+    ) -> ChatResult:
+        """Reserve, send, settle with the call's tally (also when it fails or is cancelled)."""
+        reservation = await self._reserve(estimate_tokens(messages, expect))
+        tally = Tally()
+        try:
+            return await send(tally)
+        finally:
+            await asyncio.shield(self._settle(reservation, tally))
+
+    async def _reserve(self, tokens: int) -> Reservation | None:
+        """Today's reservation (None: no budget, or an unreadable ledger); BudgetSpent if spent."""
+        if self.budget <= 0:
+            return None
+        try:
+            reservation = await self.usage.reserve(tokens, self.budget)
         except Exception:
-            log.exception("llm.usage_not_recorded", purpose=self.purpose)
+            log.exception("llm.budget_unreadable", purpose=self.purpose)
+            return None
+        if reservation is None:
+            log.info("llm.budget_exhausted", purpose=self.purpose, budget=self.budget)
+            raise BudgetSpent(f"today's LLM token budget ({self.budget}) is spent")
+        return reservation
+
+    async def _settle(self, reservation: Reservation | None, tally: Tally) -> None:
+        if tally.total > 0 and tally.estimated:
+            log.info("llm.usage_estimated", purpose=self.purpose, tokens=tally.total)
+        tokens = {"model": self.model, "purpose": self.purpose,
+                  "prompt_tokens": tally.prompt_tokens,
+                  "completion_tokens": tally.completion_tokens}  # fmt: skip
+        try:
+            if reservation is not None:
+                await self.usage.settle(reservation, **tokens)  # type: ignore[arg-type]
+            elif tally.total > 0:
+                await self.usage.record(**tokens)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("llm.usage_not_recorded", purpose=self.purpose, tokens=tally.total)
+
+
+def _expected(expect: int | None, max_tokens: int | None) -> int:
+    """The reply tokens to reserve: the caller's estimate, else max_tokens, else EXPECT."""
+    if expect is not None:
+        return expect
+    return max_tokens if max_tokens is not None else EXPECT
+
+
+async def record_tally(usage: UsageLedger, tally: Tally, *, model: str, purpose: str) -> None:
+    """Record a call's tokens outside a budget (even a failed or cancelled one's); never raises."""
+    if tally.total <= 0:
+        return
+    write = usage.record(model=model, purpose=purpose, prompt_tokens=tally.prompt_tokens,
+                         completion_tokens=tally.completion_tokens)  # fmt: skip
+    try:
+        await asyncio.shield(write)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("llm.usage_not_recorded", purpose=purpose)
 
 
 def json_object(content: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class FullTextFetcher:
     def __init__(self, http: HttpFetcher, settings: Settings) -> None:
         self._http = http
         self._settings = settings
+        self._full_text_limit = int(settings.http_max_pdf_mb * 1024 * 1024)
 
     async def fetch(self, paper: Paper) -> FullText:
         """The paper's full text, or FullText("abstract") when none could be read."""
@@ -45,18 +46,22 @@ class FullTextFetcher:
         return FullText("abstract")
 
     async def _arxiv_html(self, paper: Paper) -> list[Chunk]:
-        response = await self._http.get(f"{self._settings.arxiv_html_url}{paper.arxiv_id}")
+        response = await self._http.get(
+            f"{self._settings.arxiv_html_url}{paper.arxiv_id}", max_bytes=self._full_text_limit
+        )
         return parse_arxiv_html(response.content)
 
     async def _arxiv_pdf(self, paper: Paper) -> list[Chunk]:
-        response = await self._http.get(f"{self._settings.arxiv_pdf_url}{paper.arxiv_id}")
+        response = await self._http.get(
+            f"{self._settings.arxiv_pdf_url}{paper.arxiv_id}", max_bytes=self._full_text_limit
+        )
         if not response.content.lstrip().startswith(b"%PDF"):
             raise NoFullText("not a PDF")
         return await parse_pdf(response.content)
 
     async def _jats(self, paper: Paper) -> list[Chunk]:
         url = await self._jats_url(paper)
-        response = await self._http.get(url)
+        response = await self._http.get(url, max_bytes=self._full_text_limit)
         return parse_jats(response.content)
 
     async def _jats_url(self, paper: Paper) -> str:

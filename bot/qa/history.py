@@ -37,3 +37,19 @@ def _condensed(question: str, answer: str) -> str:
     gist = first.group(1) if first else answer
     q = truncate(question, CONDENSED_QUESTION_CHARS)
     return f"Q (earlier, condensed): {q}\nA (gist): {truncate(gist, CONDENSED_ANSWER_CHARS)}"
+
+
+FOLLOW_UP_QUESTIONS = 2
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:and|but|also|so|what about|how about|then)\b|\b(?:it|its|it's|they|them|their|this"
+    r"|that|these|those|he|she|there)\b",
+    re.IGNORECASE,
+)
+
+
+def follow_up_context(question: str, turns: list[tuple[str, str]]) -> str:
+    """The thread's last questions when `question` leans on them ("and how big is it?"):
+    it opens with "and"/"what about" or refers back with "it", "they", "this" …; else ""."""
+    if not turns or not _FOLLOW_UP.search(question):
+        return ""
+    return " ".join(q for q, _ in turns[-FOLLOW_UP_QUESTIONS:])

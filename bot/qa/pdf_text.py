@@ -26,6 +26,7 @@ _UNNUMBERED = {"abstract": ABSTRACT, "references": "References", "bibliography":
                "appendix": "Appendix", "limitations": "Limitations"}  # fmt: skip
 _STAMP = re.compile(r"^arXiv:\d{4}\.\d{4,5}v\d+\s+\[[^\]]+\]\s+\d{1,2} \w{3} \d{4}$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_CAPTION = re.compile(r"^(?:Table|Figure|Fig\.)\s+[A-Z]?\d{1,2}\s*[:.]\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
 
 
@@ -53,13 +54,27 @@ async def parse_pdf(content: bytes) -> list[Chunk]:
 
 
 def sectioned_passages(pages: Iterable[str]) -> list[Chunk]:
-    """Passages of ~TARGET_CHARS, each with the section heading above it."""
+    """Passages of ~TARGET_CHARS, each with the section heading above it; tables and
+    figures (their caption, and a table's cells) as passages labelled by their caption."""
     lines = [line.strip() for page in pages for line in page.splitlines()]
     lines = [line for line in lines if line and not _noise(line)]
     width = statistics.median([len(line) for line in lines]) if lines else 0
     chunks: list[Chunk] = []
     section, buffer, last, appendix = ABSTRACT, [], (), False
+    caption: list[str] = []
     for line in lines:
+        if caption:
+            caption.append(line)
+            if line.endswith(".") or len(caption) > 4:
+                chunks.append(_captioned(caption))
+                caption = []
+            continue
+        if _CAPTION.match(line):
+            caption = [*_cells(buffer, width, line), line]
+            if line.endswith("."):
+                chunks.append(_captioned(caption))
+                caption = []
+            continue
         heading = _heading(line, last, appendix)
         if heading is None:
             buffer.append(line)
@@ -69,9 +84,35 @@ def sectioned_passages(pages: Iterable[str]) -> list[Chunk]:
         appendix = appendix or section == "References"
         last = () if section == "References" else heading[0] or last
     chunks.extend(_passages(section, buffer, width))
+    if caption:
+        chunks.append(_captioned(caption))
     if len(chunks) < 2:
         raise NoFullText("too little text in the PDF")
     return [c for c in chunks if c.section != "References"]
+
+
+def _cells(buffer: list[str], width: float, caption: str) -> list[str]:
+    """Take a table's cell lines (short, not ending a sentence) off the end of `buffer`;
+    a figure's are dropped (labels inside a drawing are not text to quote)."""
+    cells: list[str] = []
+    while buffer and _cell_like(buffer[-1], width):
+        cells.insert(0, buffer.pop())
+    return cells if caption.lower().startswith("table") else []
+
+
+def _cell_like(line: str, width: float) -> bool:
+    digits = sum(ch.isdigit() for ch in line)
+    short = len(line) < 0.6 * width
+    return not line.endswith((".", "?", "!")) and (short or digits >= 0.15 * len(line))
+
+
+def _captioned(lines: list[str]) -> Chunk:
+    """A table or figure as one passage, labelled "Table 8: Ablation study results …"."""
+    text = clean(" ".join(lines))
+    at = next((i for i, line in enumerate(lines) if _CAPTION.match(line)), 0)
+    words = clean(" ".join(lines[at:])).split()
+    label = " ".join(words[:12]).rstrip(".,;:") + (" …" if len(words) > 12 else "")
+    return Chunk(label, text[: MAX_CHARS * 2])
 
 
 def _noise(line: str) -> bool:

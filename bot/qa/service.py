@@ -1,5 +1,10 @@
 """Answering a question about a paper: its cached full text, the best passages, the thread's
 earlier turns, and an LLM (fenced, metered, purpose "qa") or, without one, quoted extracts.
+
+The LLM's answer is checked (`bot.qa.citations`): when a claim cites no passage it was
+given, or cites a section it was not shown, the answer is shown with those passages quoted
+under it, so a reader can check it. The passages given are sized to the server's measured
+prompt speed: reading them may take at most a third of LLM_CALL_SECONDS.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from bot.llm.metered import Metered, UsageLedger
 from bot.messages import Conversation
 from bot.models import Paper
 from bot.qa.cache import FullTextCache
-from bot.qa.extracts import LLM_FAILED, NO_LLM, extracts_answer
+from bot.qa.citations import check_citations
+from bot.qa.extracts import BUDGET_SPENT, LLM_FAILED, NO_LLM, extracts_answer, passages_under
 from bot.qa.fulltext import FullTextFetcher
-from bot.qa.history import condense
+from bot.qa.history import condense, follow_up_context
 from bot.qa.prompts import qa_messages
 from bot.qa.resolve import PaperResolver
 from bot.qa.retrieve import Scored
@@ -30,8 +36,10 @@ from bot.store.usage import UsageRecorder
 
 log = structlog.get_logger(__name__)
 PURPOSE = "qa"
-DEADLINE_FACTOR = 3.0
 MAX_ANSWER_CHARS = 8_000
+MAX_TOKENS = 600  # ~250 words asked for; more is a model that does not stop
+MIN_CONTEXT_TOKENS = 400
+PROMPT_SHARE = 1 / 3  # of LLM_CALL_SECONDS, for reading the passages at the measured speed
 SOURCE_NAMES = {
     "html": "the arXiv HTML full text",
     "pdf": "the PDF full text",
@@ -69,6 +77,15 @@ class QAService:
         self._settings = settings
         self._calls = Metered.for_purpose(llm, settings, usage, PURPOSE) if llm and usage else None
 
+    def context_tokens(self) -> int:
+        """Tokens of passages to give: QA_CONTEXT_TOKENS, or fewer for a slow server."""
+        budget = self._settings.qa_context_tokens
+        speed = self._calls.client.speed.prompt_tps if self._calls is not None else None
+        if speed is None:
+            return budget
+        affordable = int(speed * self._settings.llm_call_seconds * PROMPT_SHARE)
+        return max(MIN_CONTEXT_TOKENS, min(budget, affordable))
+
     async def resolve(self, reference: str) -> Paper | None:
         """The paper an arXiv id/URL, DOI or key names (looked up and stored if new)."""
         return await self._resolver.resolve(reference)
@@ -79,15 +96,20 @@ class QAService:
         """The answer to `question` about `paper` in `language`; remembered in the thread."""
         assert paper.id is not None
         index = await self._cache.index(paper)
-        hits = index.top(question, self._settings.qa_context_tokens)
         async with self._db.session() as session:
             turns = await recent_turns(session, conversation, paper.id)
+        earlier = follow_up_context(question, turns)
+        found = index.retrieve(question, self.context_tokens(), earlier)
+        hits = found.hits
         history = condense(turns, self._settings.qa_history_tokens)
         body = await self._llm_answer(paper, hits, question, history, language)
         used_llm = body is not None
+        if body is not None and not check_citations(body, [h.chunk.section for h in hits]).ok:
+            log.info("qa.uncited_answer", paper=paper.key)
+            body = f"{body}\n\n{passages_under(hits, question, language)}"
         if body is None:
-            reason = LLM_FAILED if self._calls is not None else NO_LLM
-            body = extracts_answer(hits, question, language, reason)
+            reason = await self._no_answer_reason()
+            body = extracts_answer(hits, question, language, reason, found)
         text = self._finish(paper, body, index.kind)
         async with self._db.session() as session:
             await add_turn(session, conversation, paper.id, question, body)
@@ -101,8 +123,8 @@ class QAService:
             return None
         messages = qa_messages(paper.title, [h.chunk for h in hits], question, history, language)
         try:
-            async with asyncio.timeout(DEADLINE_FACTOR * self._settings.llm_timeout):
-                reply = await self._calls.text(messages)
+            async with asyncio.timeout(self._settings.llm_max_seconds):
+                reply = await self._calls.text(messages, max_tokens=MAX_TOKENS)
         except LLMError as error:
             log.warning("qa.llm_failed", paper=paper.key, error=str(error))
             return None
@@ -110,6 +132,12 @@ class QAService:
             log.warning("qa.llm_deadline", paper=paper.key)
             return None
         return _tidy(reply.content)
+
+    async def _no_answer_reason(self) -> str:
+        """Why the answer is extracts: no LLM, today's budget spent, or the LLM failed."""
+        if self._calls is None:
+            return NO_LLM
+        return BUDGET_SPENT if await self._calls.over_budget() else LLM_FAILED
 
     def _finish(self, paper: Paper, body: str, kind: str) -> str:
         """The answer sanitized, with a line saying what it was read from."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,19 +31,16 @@ async def touch_text(session: AsyncSession, paper_id: int, now: datetime) -> Non
 
 
 async def save_text(session: AsyncSession, paper_id: int, text: FullText, now: datetime) -> None:
-    """Store (or replace) a paper's full text."""
-    await session.exec(delete(PaperText).where(col(PaperText.paper_id) == paper_id))  # type: ignore[call-overload]
+    """Store (or replace) a paper's full text: an upsert, so two questions at once never collide."""
     chunks = [[c.section, c.text] for c in text.chunks]
-    row = PaperText(
-        paper_id=paper_id,
-        kind=text.kind,
-        chunks=chunks,
-        chars=text.chars,
-        fetched_at=now,
-        used_at=now,
+    values = {"paper_id": paper_id, "kind": text.kind, "chunks": chunks, "chars": text.chars,
+              "fetched_at": now, "used_at": now}  # fmt: skip
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(PaperText).values(**values)
+    replace = {name: insert.excluded[name] for name in values if name != "paper_id"}
+    await session.exec(  # type: ignore[call-overload]
+        insert.on_conflict_do_update(index_elements=["paper_id"], set_=replace)
     )
-    session.add(row)
-    await session.flush()
 
 
 async def evict_texts(session: AsyncSession, limit_chars: int, keep: int) -> int:

@@ -28,6 +28,7 @@ from bot.query.values import (
 )
 
 MAX_QUERY_LENGTH = 500
+MAX_DEPTH = 20  # nested parentheses and negations
 _STARTS_UNARY = frozenset({"(", "-", "NOT", "WORD", "PHRASE", "FIELD"})
 _NO_POSITIVE = "a topic needs at least one positive term"
 
@@ -64,6 +65,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         """The current token, or None at the end."""
@@ -120,12 +122,22 @@ class _Parser:
     def unary(self) -> Node:
         """unary := ("NOT" | "-") unary | primary."""
         token = self.advance()
+        if token.kind in ("NOT", "-", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError(f"nested too deeply (at most {MAX_DEPTH} levels)", token.pos)
+            try:
+                return self._nested(token)
+            finally:
+                self.depth -= 1
+        return build_leaf(token)
+
+    def _nested(self, token: Token) -> Node:
+        """A negation or a parenthesized group, one level deeper."""
         if token.kind in ("NOT", "-"):
             self.expect_term("NOT" if token.kind == "NOT" else "'-'")
             return Not(self.unary())
-        if token.kind == "(":
-            return self.group(token)
-        return build_leaf(token)
+        return self.group(token)
 
     def group(self, opening: Token) -> Node:
         """The inside of a parenthesized group whose '(' was just consumed."""

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.config import Settings
 from bot.llm.client import JsonSchema, LLMClient, LLMError
-from bot.llm.metered import InvalidReply, Metered, UsageLedger, json_object
+from bot.llm.metered import BudgetSpent, InvalidReply, Metered, UsageLedger, json_object
 from bot.rank.cache import cached_scores, store_scores, topics_hash
 from bot.rank.prompts import RERANK_SCHEMA, SCHEMA_NAME, rerank_messages
 from bot.rank.types import RerankItem
@@ -130,6 +130,8 @@ class LLMReranker:
             async with asyncio.timeout(self._deadline):
                 reply = await self._calls.json(rerank_messages(topics, batch), self._schema)
             scores = parse_scores(reply.content, ids)
+        except BudgetSpent:
+            self.budget_exhausted = True  # reserved by concurrent calls since the check
         except (LLMError, InvalidReply) as error:
             log.warning("rerank.batch_failed", papers=len(batch), error=str(error))
         except TimeoutError:

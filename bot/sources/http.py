@@ -6,6 +6,11 @@ held for the whole request (retries included) and spaced at least
 `settings.arxiv_api_min_interval` seconds apart on a monotonic clock. Because of that
 lock there is at most one request in flight per key, so the arXiv API sees a single
 connection at a time without needing a dedicated `httpx.Limits(max_connections=1)` client.
+
+Every request is bounded: the client's transport applies the address policy of
+`bot.sources.guard` on each redirect hop, bodies are streamed and cut at `max_bytes` decoded
+bytes (HTTP_MAX_FEED_MB by default), and a whole `get` (retries included) must finish within
+HTTP_DEADLINE seconds, however slowly the server drips its bytes.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from tenacity import (
 )
 
 from bot.config import Settings
+from bot.sources.guard import GuardedTransport, RefusedAddress
+
+MB = 1024 * 1024
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -106,12 +114,18 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` configured from settings (timeout, User-Agent, redirects)."""
+    """An `httpx.AsyncClient` from settings: timeout, User-Agent, redirects, address policy."""
     return httpx.AsyncClient(
         timeout=settings.http_timeout,
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
+        max_redirects=10,
+        transport=GuardedTransport(settings),
     )
+
+
+class _TooLarge(Exception):
+    """A body over the size limit."""
 
 
 class HttpFetcher:
@@ -157,18 +171,39 @@ class HttpFetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         polite_key: str | None = None,
+        max_bytes: int | None = None,
     ) -> HttpResponse:
-        """GET `url`; returns 2xx/304 replies, raises `SourceError` for anything else."""
+        """GET `url`; returns 2xx/304 replies, raises `SourceError` for anything else.
+
+        `max_bytes` caps the decoded body (default HTTP_MAX_FEED_MB); the whole call,
+        retries included, is bounded by HTTP_DEADLINE.
+        """
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        limit = max_bytes or int(self._settings.http_max_feed_mb * MB)
         if polite_key is None:
-            return await self._with_retries(url, params, headers, None)
+            return await self._within_deadline(url, params, headers, None, limit)
         lock = self._locks.setdefault(polite_key, asyncio.Lock())
         async with lock:
-            return await self._with_retries(url, params, headers, polite_key)
+            return await self._within_deadline(url, params, headers, polite_key, limit)
+
+    async def _within_deadline(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: dict[str, str],
+        polite_key: str | None,
+        limit: int,
+    ) -> HttpResponse:
+        deadline = self._settings.http_deadline
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._with_retries(url, params, headers, polite_key, limit)
+        except TimeoutError:
+            raise SourceError(f"no complete reply within {deadline:g} s", url=url) from None
 
     async def _with_retries(
         self,
@@ -176,6 +211,7 @@ class HttpFetcher:
         params: Mapping[str, Any] | None,
         headers: dict[str, str],
         polite_key: str | None,
+        limit: int,
     ) -> HttpResponse:
         attempts = self._settings.http_retries
         retrying = AsyncRetrying(
@@ -189,7 +225,7 @@ class HttpFetcher:
             async for attempt in retrying:
                 with attempt:
                     await self._be_polite(polite_key)
-                    return await self._attempt(url, params, headers)
+                    return await self._attempt(url, params, headers, limit)
         except _Retryable as exc:
             raise SourceError(
                 f"{exc.reason} after {attempts} attempts",
@@ -219,11 +255,17 @@ class HttpFetcher:
         self._last_request[polite_key] = self._clock()
 
     async def _attempt(
-        self, url: str, params: Mapping[str, Any] | None, headers: dict[str, str]
+        self, url: str, params: Mapping[str, Any] | None, headers: dict[str, str], limit: int
     ) -> HttpResponse:
         """One request; classifies the outcome as success, retryable or final failure."""
         try:
-            resp = await self._client.get(url, params=params, headers=headers)
+            resp, content = await self._stream(url, params, headers, limit)
+        except RefusedAddress as exc:
+            raise SourceError(f"refused to fetch {url}: {exc}", url=url) from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            raise SourceError(f"cannot fetch {url!r}: {exc}", url=url) from exc
+        except _TooLarge:
+            raise SourceError(f"reply from {url} is over {limit // MB} MB", url=url) from None
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timeout from {url} ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
@@ -236,18 +278,36 @@ class HttpFetcher:
                 f"HTTP {resp.status_code} from {shown}",
                 status=resp.status_code,
                 retry_after=parse_retry_after(resp.headers.get("retry-after")),
-                body=resp.content,
+                body=content,
             )
         if not (200 <= resp.status_code < 300 or resp.status_code == 304):
             raise SourceError(
                 f"HTTP {resp.status_code} from {shown}",
                 url=url,
                 status=resp.status_code,
-                body=resp.content,
+                body=content,
             )
         return HttpResponse(
             status=resp.status_code,
-            content=resp.content,
+            content=content,
             url=shown,
             headers={k.lower(): v for k, v in resp.headers.items()},
         )
+
+    async def _stream(
+        self, url: str, params: Mapping[str, Any] | None, headers: dict[str, str], limit: int
+    ) -> tuple[httpx.Response, bytes]:
+        """The response and its decoded body, read chunk by chunk up to `limit` bytes."""
+        async with self._client.stream("GET", url, params=params, headers=headers) as resp:
+            declared = resp.headers.get("content-length", "")
+            encoded = resp.headers.get("content-encoding", "identity") != "identity"
+            if declared.isdigit() and int(declared) > limit and not encoded:
+                raise _TooLarge()
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge()
+                chunks.append(chunk)
+            return resp, b"".join(chunks)

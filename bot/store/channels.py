@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.messages import Conversation
 from bot.models import Channel, Topic
+from bot.store.db import insert_ignoring_duplicates
 
 
 async def find_channel(session: AsyncSession, conversation: Conversation) -> Channel | None:
@@ -23,21 +24,34 @@ async def find_channel(session: AsyncSession, conversation: Conversation) -> Cha
 async def get_or_create_channel(
     session: AsyncSession, conversation: Conversation, settings: Settings
 ) -> Channel:
-    """The channel for a conversation, created with the configured defaults if new."""
-    channel = await find_channel(session, conversation)
-    if channel is None:
-        channel = Channel(
-            platform=conversation.platform,
-            workspace=conversation.workspace,
-            channel=conversation.channel,
-            timezone=settings.default_timezone,
-            digest_time=settings.default_digest_time,
-            language=settings.default_language,
-            max_papers=settings.default_digest_size,
+    """The channel for a conversation (created with the configured defaults if new), locked.
+
+    The channel is an upsert (`INSERT … ON CONFLICT DO NOTHING`, then read), so the first
+    commands of a new chat never collide. The row is then locked until the session ends
+    (`SELECT … FOR UPDATE` on Postgres; on SQLite the insert already took the database's
+    write lock), so one channel's commands run one after another on every replica.
+    """
+    row = Channel(
+        platform=conversation.platform,
+        workspace=conversation.workspace,
+        channel=conversation.channel,
+        timezone=settings.default_timezone,
+        digest_time=settings.default_digest_time,
+        language=settings.default_language,
+        max_papers=settings.default_digest_size,
+    )
+    await insert_ignoring_duplicates(session, Channel, [row.model_dump(exclude={"id"})])
+    query = (
+        select(Channel)
+        .where(
+            Channel.platform == conversation.platform,
+            Channel.workspace == conversation.workspace,
+            Channel.channel == conversation.channel,
         )
-        session.add(channel)
-        await session.flush()
-    return channel
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()
 
 
 async def list_topics(session: AsyncSession, channel_id: int) -> list[Topic]:

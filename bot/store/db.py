@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from filelock import AsyncFileLock
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,6 +19,9 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATION_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('paperbot.migrate.' || current_schema(), 0))"
+)
 
 
 class Database:
@@ -61,8 +65,19 @@ class Database:
                 raise
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest revision."""
-        async with self.engine.begin() as conn:
+        """Bring the schema to the newest revision; any number of replicas may call it at once.
+
+        On Postgres the migration runs in one transaction holding an advisory lock (per
+        schema), so a second replica waits and then finds the schema current. On a SQLite
+        file a lock file next to the database does the same.
+        """
+        if self.dialect == "postgresql":
+            async with self.engine.begin() as conn:
+                await conn.exec_driver_sql(MIGRATION_LOCK)
+                await conn.run_sync(_upgrade)
+            return
+        lock = _sqlite_migration_lock(self.engine.url.database)
+        async with lock, self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
 
     async def close(self) -> None:
@@ -75,6 +90,16 @@ def _upgrade(connection: Connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+@asynccontextmanager
+async def _sqlite_migration_lock(path: str | None) -> AsyncIterator[None]:
+    """Hold `<database>.migrate.lock` (nothing to hold for an in-memory database)."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        yield
+        return
+    async with AsyncFileLock(f"{path}.migrate.lock"):
+        yield
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -102,3 +127,25 @@ async def insert_ignoring_duplicates(
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(list(rows)).on_conflict_do_nothing()
     await session.exec(statement)  # type: ignore[call-overload]
+
+
+async def insert_new(
+    session: AsyncSession,
+    table: type[SQLModel],
+    rows: Sequence[dict[str, Any]],
+    returning: str,
+    *,
+    chunk: int = 200,
+) -> set[Any]:
+    """Insert rows, skipping those that collide with a unique constraint; `returning` of each
+    row this call inserted (a row a concurrent writer inserted first is not among them)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    column = table.__table__.c[returning]  # type: ignore[attr-defined]
+    inserted: set[Any] = set()
+    for start in range(0, len(rows), chunk):
+        part = list(rows[start : start + chunk])
+        statement = insert(table).values(part).on_conflict_do_nothing().returning(column)
+        result = await session.exec(statement)  # type: ignore[call-overload]
+        inserted.update(result.scalars().all())
+    return inserted

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, func, select
@@ -185,6 +186,34 @@ async def posted_papers(session: AsyncSession, delivery_id: int) -> dict[int, st
     return dict(rows.all())
 
 
+async def last_message_ref(session: AsyncSession, channel_id: int) -> str | None:
+    """The platform id of the channel's most recent recorded post (a paper, or a header)."""
+    paper = (
+        await session.exec(
+            select(DeliveredPaper.delivery_id, DeliveredPaper.message_ref)
+            .where(DeliveredPaper.channel_id == channel_id, _recorded(DeliveredPaper.message_ref))
+            .order_by(col(DeliveredPaper.id).desc())
+            .limit(1)
+        )
+    ).first()
+    header = (
+        await session.exec(
+            select(Delivery.id, Delivery.header_ref)
+            .where(Delivery.channel_id == channel_id, _recorded(Delivery.header_ref))
+            .order_by(col(Delivery.id).desc())
+            .limit(1)
+        )
+    ).first()
+    if header is not None and (paper is None or (paper[0] or 0) < (header[0] or 0)):
+        return header[1]
+    return paper[1] if paper is not None else None
+
+
+def _recorded(ref: Any) -> Any:
+    """A ref that is a platform id (not missing, not pending)."""
+    return col(ref).is_not(None) & ~col(ref).startswith("pending")
+
+
 async def set_message_ref(
     session: AsyncSession, delivery_id: int, paper_id: int, message_ref: str
 ) -> None:
@@ -248,3 +277,11 @@ async def delivered_versions_many(
                 seen = got.setdefault(channel_id, {})
                 seen[paper_id] = max(version, seen.get(paper_id, 0))
     return got
+
+
+async def was_posted(session: AsyncSession, channel_id: int, paper_id: int) -> bool:
+    """Whether the paper was ever posted in the channel (a vote on it there counts)."""
+    query = select(DeliveredPaper.id).where(
+        DeliveredPaper.channel_id == channel_id, DeliveredPaper.paper_id == paper_id
+    )
+    return (await session.exec(query.limit(1))).first() is not None

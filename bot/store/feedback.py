@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,18 +17,21 @@ CHUNK = 500
 async def record_vote(
     session: AsyncSession, channel_id: int, paper_id: int, user: str, value: int
 ) -> None:
-    """Store a person's vote (+1 or -1) on a paper; a new vote replaces their earlier one."""
+    """Store a person's vote (+1 or -1) on a paper; a new vote replaces their earlier one.
+
+    An upsert on (channel, paper, user), so two quick presses never collide.
+    """
     if value not in (1, -1):
         raise ValueError(f"a vote is +1 or -1, not {value}")
-    query = select(Feedback).where(
-        Feedback.channel_id == channel_id, Feedback.paper_id == paper_id, Feedback.user == user
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Feedback).values(
+        channel_id=channel_id, paper_id=paper_id, user=user, value=value, created_at=utcnow()
     )
-    vote = (await session.exec(query)).first()
-    if vote is None:
-        vote = Feedback(channel_id=channel_id, paper_id=paper_id, user=user, value=value)
-    vote.value, vote.created_at = value, utcnow()
-    session.add(vote)
-    await session.flush()
+    statement = insert.on_conflict_do_update(
+        index_elements=["channel_id", "paper_id", "user"],
+        set_={"value": insert.excluded.value, "created_at": insert.excluded.created_at},
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
 
 
 async def channel_votes(session: AsyncSession, channel_id: int) -> list[tuple[Paper, int]]:

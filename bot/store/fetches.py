@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import FeedState, FetchRun, utcnow
 from bot.sources.types import FetchOutcome
+from bot.store.db import insert_ignoring_duplicates
 
 
 async def feed_state(session: AsyncSession, url: str) -> FeedState | None:
@@ -32,7 +33,9 @@ async def record_outcome(
         counts=dict(outcome.extra),
     )
     session.add(run)
-    state = await session.get(FeedState, outcome.url) or FeedState(url=outcome.url)
+    await insert_ignoring_duplicates(session, FeedState, [{"url": outcome.url, "failures": 0}])
+    state = await session.get(FeedState, outcome.url, populate_existing=True, with_for_update=True)
+    assert state is not None
     if outcome.status in ("ok", "not_modified"):
         if outcome.status == "ok":
             state.etag, state.last_modified = outcome.etag, outcome.last_modified
@@ -56,9 +59,7 @@ async def recent_runs(session: AsyncSession, limit: int = 20) -> list[FetchRun]:
     return list(await session.exec(query))
 
 
-async def failing_sources(
-    session: AsyncSession, since: datetime | None = None
-) -> list[FeedState]:
+async def failing_sources(session: AsyncSession, since: datetime | None = None) -> list[FeedState]:
     """Source URLs whose latest fetch failed (they are retried; digests name them).
 
     With `since`, only URLs fetched since then: a bioRxiv URL names its dates, so

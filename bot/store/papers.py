@@ -12,7 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Announcement, Paper, utcnow
 from bot.sources.arxiv_ids import find_doi, parse_arxiv_id
+from bot.sources.limits import bounded
 from bot.sources.types import FetchedPaper
+from bot.store.db import insert_new
 from bot.text import display_text
 
 CHUNK = 500
@@ -101,24 +103,30 @@ async def upsert_papers(
     """Store each work once; a new version updates its row; record the day's announcement.
 
     A new row's `created_at` is when the paper was first seen (`seen_at`, default now): a
-    digest takes the papers first seen since the channel's previous digest.
+    digest takes the papers first seen since the channel's previous digest. New works are
+    inserted with `ON CONFLICT DO NOTHING` and read back, so two fetches of the same feed at
+    once (two channels' `digest now`, two replicas) never collide on a key.
     """
-    merged = merge_fetched(fetched)
+    merged = merge_fetched(bounded(p) for p in fetched)  # titles and abstracts capped
     seen = seen_at or utcnow()
     existing = await papers_by_key(session, list(merged))
-    new = updated = 0
+    fresh = [key for key in merged if key not in existing]
+    rows = [
+        _new_row(merged[key]).model_dump(exclude={"id"}) | {"created_at": seen, "updated_at": seen}
+        for key in fresh
+    ]
+    inserted = await insert_new(session, Paper, rows, "key") if rows else set()
+    if fresh:
+        existing.update(await papers_by_key(session, fresh))
+    updated = 0
     for key, paper in merged.items():
-        row = existing.get(key)
-        if row is None:
-            existing[key] = row = _new_row(paper)
-            row.created_at = row.updated_at = seen
-            session.add(row)
-            new += 1
-        elif _update_row(row, paper):
+        row = existing[key]
+        if key not in inserted and _update_row(row, paper):
             session.add(row)
             updated += 1
     await session.flush()
     added = await _record_announcements(session, merged, existing)
+    new = len(inserted)
     return UpsertStats(new, updated, len(merged) - new - updated, added)
 
 
@@ -133,23 +141,18 @@ async def _record_announcements(
             col(Announcement.paper_id).in_(chunk)
         )
         seen.update((pid, day) for pid, day in await session.exec(query))
-    added = 0
+    new_rows = []
     for key, paper in merged.items():
         pid = rows[key].id
         assert pid is not None
         if (pid, paper.announced_on) in seen:
             continue
-        session.add(
-            Announcement(
-                paper_id=pid,
-                announced_on=paper.announced_on,
-                announce_type=paper.announce_type,
-                version=paper.version,
-            )
-        )
-        added += 1
-    await session.flush()
-    return added
+        new_rows.append(
+            {"paper_id": pid, "announced_on": paper.announced_on,
+             "announce_type": paper.announce_type, "version": paper.version}
+        )  # fmt: skip
+    added = await insert_new(session, Announcement, new_rows, "id") if new_rows else set()
+    return len(added)
 
 
 async def announced_between(

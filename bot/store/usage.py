@@ -1,4 +1,11 @@
-"""LLM token accounting: one row per UTC day, model and purpose, added to atomically."""
+"""LLM token accounting: one row per UTC day, model and purpose, added to atomically.
+
+The daily budget has its own ledger, one row per UTC day (`llm_budget`): the tokens spent
+plus the tokens reserved by calls in flight. A call reserves its estimate before it is sent,
+with one conditional `UPDATE` (granted while the day's total is under the budget, so the
+ledger ends at most one call's reservation over it), and settles with the real usage after.
+Concurrent calls and replicas therefore share one budget.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import LlmUsage, utcnow
+from bot.models import LlmBudgetDay, LlmUsage, utcnow
 from bot.store.db import Database
 
 
@@ -65,6 +72,52 @@ async def record_usage(
     await session.exec(statement)  # type: ignore[call-overload]
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """Tokens set aside for one LLM call on a day, until the call settles them."""
+
+    day: date
+    tokens: int
+
+
+async def _ensure_budget_day(session: AsyncSession, day: date) -> None:
+    """The day's ledger row, created from the usage already recorded that day if missing."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    spent = select(func.coalesce(func.sum(LlmUsage.prompt_tokens + LlmUsage.completion_tokens), 0))
+    statement = insert(LlmBudgetDay).values(
+        day=day, tokens=spent.where(LlmUsage.day == day).scalar_subquery()
+    )
+    await session.exec(statement.on_conflict_do_nothing())  # type: ignore[call-overload]
+
+
+async def add_budget_tokens(session: AsyncSession, day: date, tokens: int) -> None:
+    """Add (or, negative, take back) tokens on the day's budget ledger."""
+    await _ensure_budget_day(session, day)
+    column = col(LlmBudgetDay.tokens)
+    await session.exec(  # type: ignore[call-overload]
+        update(LlmBudgetDay).where(col(LlmBudgetDay.day) == day).values(tokens=column + tokens)
+    )
+
+
+async def reserve_tokens(session: AsyncSession, day: date, tokens: int, budget: int) -> bool:
+    """Set `tokens` aside on the day's ledger if it is still under `budget`; True if granted."""
+    await _ensure_budget_day(session, day)
+    column = col(LlmBudgetDay.tokens)
+    result = await session.exec(  # type: ignore[call-overload]
+        update(LlmBudgetDay)
+        .where(col(LlmBudgetDay.day) == day, column < budget)
+        .values(tokens=column + tokens)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def budget_tokens_on(session: AsyncSession, day: date) -> int:
+    """The day's ledger: tokens spent plus reserved (the usage recorded, if no ledger yet)."""
+    row = await session.get(LlmBudgetDay, day, populate_existing=True)
+    return row.tokens if row is not None else await tokens_used_on(session, day)
+
+
 async def tokens_used_on(session: AsyncSession, day: date) -> int:
     """All tokens (prompt + completion, every model and purpose) spent on `day`."""
     total = func.coalesce(func.sum(LlmUsage.prompt_tokens + LlmUsage.completion_tokens), 0)
@@ -103,21 +156,50 @@ class UsageRecorder:
     async def record(
         self, *, model: str, purpose: str, prompt_tokens: int, completion_tokens: int
     ) -> None:
-        """Add one call's tokens to today's row."""
+        """Add one call's tokens to today's row (and to today's budget ledger)."""
+        day = self.today()
         async with self._db.session() as session:
+            await add_budget_tokens(session, day, prompt_tokens + completion_tokens)
             await record_usage(
                 session,
-                day=self.today(),
+                day=day,
                 model=model,
                 purpose=purpose,
                 prompt_tokens=prompt_tokens,
                 completion_tokens=completion_tokens,
             )
 
-    async def tokens_today(self) -> int:
-        """Tokens spent so far today."""
+    async def reserve(self, tokens: int, budget: int) -> Reservation | None:
+        """Set `tokens` aside for a call while today's ledger is under `budget`; None if spent."""
+        day = self.today()
         async with self._db.session() as session:
-            return await tokens_used_on(session, self.today())
+            granted = await reserve_tokens(session, day, tokens, budget)
+        return Reservation(day, tokens) if granted else None
+
+    async def settle(
+        self,
+        reservation: Reservation,
+        *,
+        model: str,
+        purpose: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+    ) -> None:
+        """Replace a call's reservation by the tokens it really used (zero if it failed)."""
+        day = self.today()
+        async with self._db.session() as session:
+            await add_budget_tokens(session, reservation.day, -reservation.tokens)
+            await add_budget_tokens(session, day, prompt_tokens + completion_tokens)
+            if prompt_tokens or completion_tokens:
+                await record_usage(
+                    session, day=day, model=model, purpose=purpose,
+                    prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                )  # fmt: skip
+
+    async def tokens_today(self) -> int:
+        """Tokens spent (and reserved by calls in flight) so far today."""
+        async with self._db.session() as session:
+            return await budget_tokens_on(session, self.today())
 
 
 @dataclass(frozen=True)

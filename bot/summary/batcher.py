@@ -12,6 +12,10 @@ requests' worth of papers, so a caller whose cache read raced the store does not
 Each batch runs as its own task and stores its summaries before handing them out, so a
 caller that is cancelled loses nothing: the other waiters still get theirs, the cache is
 still filled. Callers should await the futures through `asyncio.shield`.
+
+At shutdown (`aclose(grace)`) a batch already sent to the summarizer gets `grace` seconds to
+finish and be stored, so the tokens it costs are not spent twice after a restart; a batch not
+yet sent (open, or waiting for a slot) is dropped without being sent.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class _Batch:
     papers: list[PaperText] = field(default_factory=list)
     timer: asyncio.TimerHandle | None = None
     started: bool = False
+    sent: bool = False  # handed to the summarizer (its call is under way)
 
 
 class MicroBatcher:
@@ -72,21 +77,31 @@ class MicroBatcher:
         self._summarizer = summarizer
         self._store = store
         self._limit = limit
-        self._size = max(1, size)
+        self._size = max(1, size)  # the cap; a summarizer may ask for fewer (`batch_size`)
         self._window = window
         self._recent_size = recent
         self._open: dict[str, _Batch] = {}
         self._pending: dict[Key, asyncio.Future[Summary]] = {}
         self._recent: OrderedDict[Key, asyncio.Future[Summary]] = OrderedDict()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], _Batch] = {}
+        self._closing = False
 
-    async def aclose(self) -> None:
-        """Cancel batches still open or under way (their waiters see the cancellation)."""
+    async def aclose(self, grace: float = 0.0) -> None:
+        """Drop batches not yet sent; give those under way `grace` seconds, then cancel them.
+
+        Waiters of a dropped or cancelled batch see the cancellation.
+        """
+        self._closing = True
         for language, batch in list(self._open.items()):
             self._close(language, batch)
             if not batch.started:
                 batch.started = True
                 self._settle(language, batch.ids, None)
+        for task, batch in list(self._tasks.items()):
+            if not batch.sent:
+                task.cancel()
+        if self._tasks and grace > 0:
+            await asyncio.wait(set(self._tasks), timeout=grace)
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -107,13 +122,17 @@ class MicroBatcher:
         batch = self._open.setdefault(language, _Batch())
         batch.ids.append(paper_id)
         batch.papers.append(paper)
-        if len(batch.ids) >= self._size:
+        if len(batch.ids) >= self._batch_size():
             self._close(language, batch)
             self._start(language, batch)
         elif batch.timer is None and not batch.started:
             loop = asyncio.get_running_loop()
             batch.timer = loop.call_later(self._window, self._start, language, batch)
         return future
+
+    def _batch_size(self) -> int:
+        """Papers per batch now: the summarizer's current size (it may adapt), at most the cap."""
+        return max(1, min(self._size, self._summarizer.batch_size))
 
     def _close(self, language: str, batch: _Batch) -> None:
         """No more papers join this batch."""
@@ -128,8 +147,11 @@ class MicroBatcher:
             return
         batch.started = True
         task = asyncio.get_running_loop().create_task(self._run(language, batch))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = batch
+        task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        self._tasks.pop(task, None)
 
     async def _run(self, language: str, batch: _Batch) -> None:
         """Summarize and store one batch, then hand each waiter its summary."""
@@ -146,7 +168,10 @@ class MicroBatcher:
     ) -> list[tuple[int, Summary]] | Exception:
         try:
             async with self._limit:
+                if self._closing:
+                    raise asyncio.CancelledError  # shutting down: never sent
                 self._close(language, batch)  # a slot: what has joined by now goes
+                batch.sent = True
                 made = await self._summarizer.summarize_many(batch.papers, language)
             return list(zip(batch.ids, made, strict=True))
         except Exception as error:

@@ -136,3 +136,21 @@ RELEASE = re.compile(_RELEASE, re.IGNORECASE)
 def cue_score(sentence: str, table: tuple[tuple[re.Pattern[str], float], ...]) -> float:
     """Sum the weights of the table's patterns that occur in the sentence."""
     return sum(weight for pattern, weight in table if pattern.search(sentence))
+
+
+# A measured number as results report it: 12.5%, 3-fold, 2×, p < 0.01, HR 0.8, AUC = 0.91, n = 40.
+REPORTED_NUMBER = re.compile(
+    r"\d(?:[\d.,]*\d)?\s*(?:%|×|(?:-|\s)?fold\b|dB\b|pp\b|percentage points?\b)"
+    r"|\b[pP]\s*(?:[<=>≤]|&lt;)\s*0?\.\d|\b[pP]-?values?\s*(?:of\s*)?[<=>≤]?\s*0?\.\d"
+    r"|\b(?:OR|HR|RR|aOR|aHR|AUC|AUROC|ROC-AUC|CI|IC50|EC50|R2|R²|F1|Dice|mAP|BLEU|ROUGE)"
+    r"\s*(?:of\s+|was\s+|=|:)?\s*[-−]?\d|\b[rρ]\s*=\s*[-−]?0?\.\d|\bn\s*=\s*\d"
+    r"|\b0?\.\d+\s+(?:ROC[- ]|PR[- ])?"
+    r"(?:AUC|AUROC|AUPRC|F1|accuracy|mAP|BLEU|Dice|precision|recall)\b"
+)
+# An explicit concluding opener, which keeps a sentence a conclusion even with numbers in it.
+CONCLUDING_OPENER = re.compile(
+    r"^\W*(?:in\s+(?:conclusion|summary|sum)|to\s+conclude|overall|taken\s+together"
+    r"|together(?=\s*,)|collectively|altogether(?=\s*,)"
+    r"|these\s+(?:results|findings|data)\s+(?:suggest|indicate|imply))\b",
+    re.IGNORECASE,
+)

@@ -4,7 +4,8 @@
     motivation       the last two background sentences before it (context, then the gap);
                      without a contribution sentence, the last two background sentences
     method           the contribution sentence and the next two method sentences
-    result           the first three result sentences
+    result           the first three result sentences; with none, the first sentence that
+                     reports a measured number (outside the background)
     conclusion       the first conclusion sentence that is not a code/data release notice,
                      else the abstract's closing (non-background, non-release) sentence, which
                      then leaves the result; if it is the only result sentence, the conclusion
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.summary.cues import RELEASE
+from bot.summary.cues import RELEASE, REPORTED_NUMBER
 from bot.summary.roles import BACKGROUND_ROLE, CONCLUSION_ROLE, METHOD_ROLE, RESULT_ROLE
 from bot.summary.shorten import make_one_line, make_tldr
 
@@ -41,17 +42,27 @@ class Fields:
 
 
 def select_fields(
-    sentences: Sequence[str], roles: Sequence[str], contribution: int | None, title: str
+    sentences: Sequence[str],
+    roles: Sequence[str],
+    contribution: int | None,
+    title: str,
+    *,
+    structured: bool = False,
 ) -> Fields:
-    """Fill every text field from the abstract's own sentences (title as a last resort)."""
+    """Fill every text field from the abstract's own sentences (title as a last resort).
+
+    A `structured` abstract's roles come from its headings, so each field takes its role's
+    sentences wherever they stand, and without a contribution sentence the tl;dr is the
+    first sentence of its Conclusions.
+    """
     pick = list(zip(sentences, roles, strict=True))
-    key = _key_sentence(sentences, roles, contribution) or title
-    start = contribution if contribution is not None else 0
-    intro = pick[:start] if contribution is not None else pick
+    key = _key_sentence(sentences, roles, contribution, structured) or title
+    start = 0 if structured or contribution is None else contribution
+    intro = pick if structured or contribution is None else pick[:start]
     motivation = [s for s, r in intro if r == BACKGROUND_ROLE][-MOTIVATION_SENTENCES:]
     method = [s for s, r in pick[start:] if r == METHOD_ROLE][:METHOD_SENTENCES]
     closing = _conclusion_index(pick)
-    result = [i for i, (_, r) in enumerate(pick) if r == RESULT_ROLE]
+    result = [i for i, (_, r) in enumerate(pick) if r == RESULT_ROLE] or _numeric(pick)
     if closing in result:
         if len(result) > 1:
             result.remove(closing)  # the closing result sentence serves as the conclusion
@@ -67,13 +78,26 @@ def select_fields(
     )
 
 
-def _key_sentence(sentences: Sequence[str], roles: Sequence[str], contribution: int | None) -> str:
-    """The contribution sentence, else the first method sentence, else the first sentence."""
+def _numeric(pick: Sequence[tuple[str, str]]) -> list[int]:
+    """With no result sentence: the first one that reports a measured number, if any."""
+    for i, (sentence, role) in enumerate(pick):
+        if role != BACKGROUND_ROLE and REPORTED_NUMBER.search(sentence):
+            return [i]
+    return []
+
+
+def _key_sentence(
+    sentences: Sequence[str], roles: Sequence[str], contribution: int | None, structured: bool
+) -> str:
+    """The contribution sentence, else (structured) the first conclusion sentence, else the
+    first method sentence, else the first sentence."""
     if contribution is not None:
         return sentences[contribution]
-    for sentence, role in zip(sentences, roles, strict=True):
-        if role == METHOD_ROLE:
-            return sentence
+    wanted = (CONCLUSION_ROLE, METHOD_ROLE) if structured else (METHOD_ROLE,)
+    for role_wanted in wanted:
+        for sentence, role in zip(sentences, roles, strict=True):
+            if role == role_wanted and not RELEASE.search(sentence):
+                return sentence
     return sentences[0] if sentences else ""
 
 

@@ -8,6 +8,7 @@ overlap, and shown with the casing they have in the paper's text.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import yake
@@ -17,22 +18,79 @@ KEYWORDS_MAX = 6
 _CANDIDATES = 24
 _INNER_STOP = frozenset(
     {
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "of",
-        "on", "or", "over", "the", "their", "this", "to", "via", "we", "with", "without",
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "over",
+        "the",
+        "their",
+        "this",
+        "to",
+        "via",
+        "we",
+        "with",
+        "without",
     }
 )
 # Filler that makes a YAKE phrase unreadable anywhere in it, or weak at its edges.
 _FILLER = frozenset(
     {
-        "perform", "performs", "supports", "offers", "plays", "enables", "remains", "achieves",
-        "shows", "struggles", "requires", "provides", "due", "leads", "makes", "uses",
+        "perform",
+        "performs",
+        "supports",
+        "offers",
+        "plays",
+        "enables",
+        "remains",
+        "achieves",
+        "shows",
+        "struggles",
+        "requires",
+        "provides",
+        "due",
+        "leads",
+        "makes",
+        "uses",
     }
 )
 _WEAK_EDGE = frozenset(
     {
-        "proposed", "novel", "recent", "existing", "new", "significant", "various", "different",
-        "accurate", "work", "based", "using", "current", "key",
+        "proposed",
+        "novel",
+        "recent",
+        "existing",
+        "new",
+        "significant",
+        "various",
+        "different",
+        "accurate",
+        "work",
+        "based",
+        "using",
+        "current",
+        "key",
     }
+)
+_VERB_BEFORE = re.compile(
+    r"\b(?:to|can|could|may|might|will|would|should|must|we|they|which|that|it)\s+$", re.I
+)
+_ADJECTIVE_ENDS = ("al", "ive", "ous", "ful", "able", "ible", "ic", "ary")
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:and|or|of|in|on|for|to|with|by|from|at|as|is|are|was|were|the|a|an|that|which)\b)"
+    r"[a-z][a-z-]+"
 )
 _WORD_RE = re.compile(r"\w(?:[\w\-+.]*\w)?", re.UNICODE)
 
@@ -50,10 +108,58 @@ def extract_keywords(extractor: yake.KeywordExtractor, title: str, abstract: str
     except Exception:  # YAKE has corner cases on degenerate input; degrade to plain words
         ranked = []
     source = f"{abstract} {title}"
+    ranked = [kw for kw in ranked if not is_fragment(kw, source)] or ranked
     chosen = _pick(ranked, strict=True)
     if len(chosen) < KEYWORDS_MIN:
         chosen = _pick(chosen + ranked + _plain_words(text), strict=False)
     return [_original_casing(kw, source) for kw in chosen[:KEYWORDS_MAX]]
+
+
+def is_fragment(candidate: str, text: str) -> bool:
+    """A phrase cut out of a clause rather than a term ("achieve optimal scheduling",
+    "Seismology faces fundamental"): it opens on a verb (after "to", "can", "we" … wherever
+    it occurs), has a verb-like "-s" word inside, or ends on an adjective that is followed
+    by a noun wherever it occurs."""
+    words = candidate.split()
+    if not words:
+        return True
+    spots = _occurrences(candidate.lower(), text.lower())
+    if spots and all(_VERB_BEFORE.search(text[max(0, a - 12) : a]) for a, _ in spots):
+        return True
+    if any(_verb_like(w) and nxt[:1].islower() for w, nxt in itertools.pairwise(words)):
+        return True
+    last = words[-1].lower()
+    if last.endswith(_ADJECTIVE_ENDS) and spots:
+        return all(_NOUN_AFTER.match(text[b : b + 40]) for _, b in spots)
+    return False
+
+
+def _occurrences(phrase: str, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each whole-word occurrence of `phrase` in `text` (both lower-case).
+
+    Plain `str.find`, not a regex per phrase: thousands of one-off patterns would evict
+    pysbd's and YAKE's compiled patterns from `re`'s cache and triple the summarizer's time.
+    """
+    found: list[tuple[int, int]] = []
+    at = text.find(phrase)
+    while at >= 0 and phrase:
+        end = at + len(phrase)
+        before = text[at - 1] if at else " "
+        after = text[end] if end < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            found.append((at, end))
+        at = text.find(phrase, at + 1)
+    return found
+
+
+def _verb_like(word: str) -> bool:
+    """A lower-case "-s" word that reads as a verb inside a phrase ("faces", "enables")."""
+    return (
+        word.islower()
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "ics", "ies", "ous", "sis"))
+    )
 
 
 def _pick(candidates: list[str], *, strict: bool) -> list[str]:

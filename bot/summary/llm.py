@@ -1,19 +1,26 @@
 """The LLM summarizer: structured JSON from an OpenAI-compatible model, never raising.
 
-Flow per paper: daily token budget check → ask (json_schema, else JSON mode, else
-prompt-only; see `LLMClient.complete_json`) → validate → on invalid output, one repair
-round → on any failure, timeout or a still-invalid reply, the fallback summarizer's
-summary marked `fallback=True` (which `SummaryService` does not cache).
+Flow per paper: daily token budget check → reserve the call's tokens (see
+`bot.llm.metered`; a reservation refused counts as an exhausted budget) → ask (json_schema
+with hard bounds, else JSON mode, else prompt-only; see `LLMClient.complete_json`;
+max_tokens LLM_MAX_TOKENS) → validate (a field copying the abstract is invalid too) → on
+invalid output, one repair round → on any failure, timeout or a still-invalid reply, the
+fallback summarizer's summary marked `fallback=True` (which `SummaryService` does not cache).
 
 Flow per batch (`summarize_many`, several papers in one call sharing the instructions and
-schema): one budget check → one call → items matched to papers by id → if the reply as a
-whole is unusable, one repair round → a paper whose item is missing or invalid is then
-summarized alone by the flow above, so a batch of n costs at most 2 + 2n calls. When the
-batch call itself fails (HTTP error, timeout, crash) every paper gets the fallback. The
-batch call and its repair share one deadline of DEADLINE_FACTOR × LLM_TIMEOUT, like a single
-paper's (LLM_TIMEOUT bounds each request, so it must allow for a batch's longer reply); the
-papers left for single calls then run concurrently, each within its own deadline, so a
-batch takes at most about twice a single paper's deadline.
+schema): one budget check → one call → items matched to papers by id, and each item's
+fields checked against its own paper (`bot.summary.ownership`: a batch that swapped papers
+is caught) → if the reply as a whole is unusable, one repair round (not for a reply cut at
+max_tokens) → every paper whose item is missing, invalid or misplaced, or all of them when
+the batch call failed (HTTP error, timeout, runaway), is then re-sent alone. All of it
+happens within one deadline (LLM_MAX_SECONDS, or `deadline`): the batch call gets what is
+left after reserving the time its papers would take one by one at the measured speed (half
+the deadline before any measurement), the single calls get the rest, and a paper still
+unanswered at the deadline gets the fallback.
+
+Sizing: `batch_size` is LLM_SUMMARY_BATCH until the server's speed is measured, then as
+many papers as it writes in LLM_CALL_SECONDS. Every call's tokens are recorded, an
+estimate for one that failed or was cancelled (see `bot.llm.metered.record_tally`).
 
 The digest learns about an exhausted budget from `budget_exhausted` or `notes()`:
 after summarizing, it may call `getattr(service.summarizer, "notes", tuple)()` and show
@@ -25,13 +32,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import structlog
 
 from bot.config import Settings
-from bot.llm.client import ChatResult, JsonSchema, LLMClient, LLMError, Message
+from bot.llm.client import (
+    ChatResult,
+    JsonSchema,
+    LLMClient,
+    LLMError,
+    LLMRunaway,
+    LLMTimeout,
+    Message,
+)
+from bot.llm.metered import BudgetSpent, Metered, UsageLedger
+from bot.llm.speed import estimate_prompt_tokens
 from bot.summary.llm_output import InvalidOutput, SummaryOutput, parse_batch, parse_output
+from bot.summary.ownership import copied_field, misplaced
 from bot.summary.prompts import (
     BATCH_SCHEMA,
     BATCH_SCHEMA_NAME,
@@ -49,23 +67,11 @@ log = structlog.get_logger(__name__)
 
 LLM_NAME = "llm"
 PURPOSE = "summary"
-DEADLINE_FACTOR = 3.0  # whole summary (retries + repair) ≤ this × LLM_TIMEOUT
+PAPER_TOKENS = 300  # a bounded summary's reply, about (measured: 258-304 on llama.cpp)
+BATCH_OVERHEAD = 40  # tokens of a batch reply's envelope
 BUDGET_NOTE = "llm_budget_exhausted"
+REPLY_TOKENS = 250  # a paper's summary, as reserved against the daily budget before a call
 T = TypeVar("T")
-
-
-class UsageLedger(Protocol):
-    """Where token use is recorded and today's total read (e.g. `bot.store.usage.UsageRecorder`)."""
-
-    async def record(
-        self, *, model: str, purpose: str, prompt_tokens: int, completion_tokens: int
-    ) -> None:
-        """Add one call's tokens to today's total."""
-        ...
-
-    async def tokens_today(self) -> int:
-        """Tokens spent so far today (UTC)."""
-        ...
 
 
 class LLMSummarizer:
@@ -84,15 +90,28 @@ class LLMSummarizer:
         deadline: float | None = None,
     ) -> None:
         self.model = settings.llm_model
-        self._client = client
+        self._calls = Metered.for_purpose(client, settings, usage_recorder, PURPOSE)
         self._fallback = fallback
-        self._usage = usage_recorder
-        self._budget = settings.llm_daily_token_budget
-        self._deadline = deadline or DEADLINE_FACTOR * settings.llm_timeout
+        self._client = client
+        self._deadline = deadline or settings.llm_max_seconds
         self._schema = JsonSchema(SCHEMA_NAME, SUMMARY_SCHEMA)
         self._batch_schema = JsonSchema(BATCH_SCHEMA_NAME, BATCH_SCHEMA)
-        self.batch_size = settings.llm_summary_batch
+        self._max_batch = settings.llm_summary_batch
+        self._max_tokens = settings.llm_max_tokens
+        self._call_seconds = settings.llm_call_seconds
         self.budget_exhausted = False
+
+    @property
+    def batch_size(self) -> int:
+        """Papers per call: LLM_SUMMARY_BATCH, or fewer once the server proved slow."""
+        tps = self._client.speed.generation_tps
+        if tps is None:
+            return self._max_batch
+        fits = int(tps * self._call_seconds / self._paper_tokens())
+        return max(1, min(self._max_batch, fits))
+
+    def _paper_tokens(self) -> int:
+        return min(PAPER_TOKENS, self._max_tokens)
 
     def notes(self) -> tuple[str, ...]:
         """Codes for the digest footer: ("llm_budget_exhausted",) once today's budget is spent."""
@@ -101,9 +120,10 @@ class LLMSummarizer:
     async def summarize(self, paper: PaperText, language: str) -> Summary:
         """The LLM's summary, or the fallback's marked `fallback=True`; never raises."""
         if await self._over_budget():
-            log.info("llm.budget_exhausted", paper=paper.key, budget=self._budget)
+            log.info("llm.budget_exhausted", paper=paper.key)
             return await self._fallback_summary(paper, language)
-        summary = await self._guarded(self._summarize(paper, language), paper=paper.key)
+        work = self._summarize(paper, language)
+        summary = await self._guarded(work, self._deadline, paper=paper.key)
         return summary or await self._fallback_summary(paper, language)
 
     async def summarize_many(self, papers: Sequence[PaperText], language: str) -> list[Summary]:
@@ -111,41 +131,120 @@ class LLMSummarizer:
         if len(papers) <= 1:
             return [await self.summarize(paper, language) for paper in papers]
         if await self._over_budget():
-            log.info("llm.budget_exhausted", papers=len(papers), budget=self._budget)
+            log.info("llm.budget_exhausted", papers=len(papers))
             return await self._fallbacks(papers, language)
+        end = asyncio.get_running_loop().time() + self._deadline
         ids = [f"p{n}" for n in range(1, len(papers) + 1)]
-        outputs = await self._guarded(self._batch(papers, ids, language), papers=len(papers))
-        if outputs is None:
-            return await self._fallbacks(papers, language)
-        left = [paper for key, paper in zip(ids, papers, strict=True) if key not in outputs]
+        failed: list[BaseException] = []
+        outputs = await self._guarded(
+            self._batch(papers, ids, language), self._batch_deadline(papers),
+            failed=failed, papers=len(papers),
+        )  # fmt: skip
+        if failed and _server_failing(failed[0]):
+            return await self._fallbacks(papers, language)  # no point asking it n more times
+        made = self._owned(outputs or {}, papers, ids, language)
+        left = [paper for key, paper in zip(ids, papers, strict=True) if key not in made]
         if left:
             log.info("llm.batch_partial", papers=len(papers), alone=len(left))
-        alone = iter(await asyncio.gather(*(self.summarize(p, language) for p in left)))
-        made = {key: self._summary_of(output, language) for key, output in outputs.items()}
+        alone = iter(await self._alone(left, language, end))
         return [made[key] if key in made else next(alone) for key in ids]
 
-    async def _guarded(self, work: Awaitable[T], **context: object) -> T | None:
-        """`work`'s result within the deadline, or None (logged) on any failure."""
+    def _owned(
+        self,
+        outputs: dict[str, SummaryOutput],
+        papers: Sequence[PaperText],
+        ids: list[str],
+        language: str,
+    ) -> dict[str, Summary]:
+        """The batch's summaries whose every field belongs to their own paper."""
+        if not outputs:
+            return {}
+        placed = [outputs.get(key) for key in ids]
+        stand_in = next(o for o in placed if o is not None)  # a missing item is re-asked anyway
+        reasons = misplaced([o or stand_in for o in placed], papers)
+        made: dict[str, Summary] = {}
+        for key, output, reason in zip(ids, placed, reasons, strict=True):
+            if output is None:
+                continue
+            if reason:
+                log.warning("llm.batch_item_rejected", id=key, reason=reason)
+                continue
+            made[key] = self._summary_of(output, language)
+        return made
+
+    async def _alone(self, papers: Sequence[PaperText], language: str, end: float) -> list[Summary]:
+        """Each paper in its own call, all within the deadline `end` (loop time)."""
+        if not papers:
+            return []
+        tasks = [asyncio.ensure_future(self._one(p, language)) for p in papers]
+        remaining = end - asyncio.get_running_loop().time()
+        if remaining > 0:
+            await asyncio.wait(tasks, timeout=remaining)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        late = sum(1 for t in tasks if t.cancelled())
+        if late:
+            log.warning("llm.summary_deadline", deadline=self._deadline, papers=late)
+        results = [None if t.cancelled() else t.result() for t in tasks]
+        return [
+            r or await self._fallback_summary(p, language)
+            for r, p in zip(results, papers, strict=True)
+        ]
+
+    async def _one(self, paper: PaperText, language: str) -> Summary | None:
+        """One paper's LLM summary, or None on any failure (no deadline of its own)."""
+        return await self._guarded(self._summarize(paper, language), None, paper=paper.key)
+
+    def _batch_deadline(self, papers: Sequence[PaperText]) -> float:
+        """The batch call's share of the deadline: what re-sending its papers alone leaves."""
+        alone = [
+            self._client.speed.seconds_for(self._prompt_estimate(p), self._paper_tokens())
+            for p in papers
+        ]
+        if any(seconds is None for seconds in alone):
+            return self._deadline / 2
+        needed = 1.5 * sum(s for s in alone if s is not None)
+        return max(self._deadline / 2, self._deadline - needed)
+
+    @staticmethod
+    def _prompt_estimate(paper: PaperText) -> int:
+        return estimate_prompt_tokens(summary_messages(paper.title, paper.abstract, "en"))
+
+    async def _guarded(
+        self,
+        work: Awaitable[T],
+        deadline: float | None,
+        failed: list[BaseException] | None = None,
+        **context: object,
+    ) -> T | None:
+        """`work`'s result within `deadline` seconds (None: no limit here), or None (logged,
+        the error appended to `failed`) on any failure."""
         try:
-            async with asyncio.timeout(self._deadline):
+            async with asyncio.timeout(deadline):
                 return await work
+        except BudgetSpent:
+            self.budget_exhausted = True  # reserved by concurrent calls since the check
         except (LLMError, InvalidOutput) as error:
             log.warning("llm.summary_failed", error=str(error), **context)
-        except TimeoutError:
-            log.warning("llm.summary_deadline", deadline=self._deadline, **context)
-        except Exception:
+            (failed if failed is not None else []).append(error)
+        except TimeoutError as error:
+            log.warning("llm.summary_deadline", deadline=deadline, **context)
+            (failed if failed is not None else []).append(error)
+        except Exception as error:
             log.exception("llm.summary_crashed", **context)
+            (failed if failed is not None else []).append(error)
         return None
 
     async def _summarize(self, paper: PaperText, language: str) -> Summary:
         messages = summary_messages(paper.title, paper.abstract, language)
         reply = await self._ask(messages)
         try:
-            output = parse_output(reply.content)
+            output = _checked(reply, paper)
         except InvalidOutput as error:
             log.info("llm.repairing", paper=paper.key, mode=reply.mode, error=str(error))
             reply = await self._ask(repair_messages(messages, reply.content, str(error), language))
-            output = parse_output(reply.content)
+            output = _checked(reply, paper)
         return self._summary_of(output, language)
 
     def _summary_of(self, output: SummaryOutput, language: str) -> Summary:
@@ -159,44 +258,36 @@ class LLMSummarizer:
         """The valid items of one batch reply (repaired once if unusable as a whole)."""
         texts = [(key, p.title, p.abstract) for key, p in zip(ids, papers, strict=True)]
         messages = batch_messages(texts, language)
-        reply = await self._ask(messages, self._batch_schema)
+        reply = await self._ask(messages, self._batch_schema, len(ids))
         try:
             return parse_batch(reply.content, ids)
         except InvalidOutput as error:
             reason = str(error)
+        if reply.cut_off:
+            log.warning("llm.batch_cut_off", papers=len(ids), tokens=reply.completion_tokens)
+            return {}
         log.info("llm.repairing_batch", papers=len(ids), mode=reply.mode, error=reason)
         fix = batch_repair_messages(messages, reply.content, reason, language)
-        reply = await self._ask(fix, self._batch_schema)
+        reply = await self._ask(fix, self._batch_schema, len(ids))
         try:
             return parse_batch(reply.content, ids)
         except InvalidOutput as error:
             log.warning("llm.batch_unusable", papers=len(ids), error=str(error))
             return {}
 
-    async def _ask(self, messages: list[Message], schema: JsonSchema | None = None) -> ChatResult:
+    async def _ask(
+        self, messages: list[Message], schema: JsonSchema | None = None, papers: int = 1
+    ) -> ChatResult:
+        """One budgeted, metered call (max_tokens for `papers` summaries; BudgetSpent when
+        today's budget is spent); its tokens are recorded even if it fails."""
+        limit = self._max_tokens * papers + (BATCH_OVERHEAD if papers > 1 else 0)
         schema = schema or self._schema
-        reply = await self._client.complete_json(messages, model=self.model, schema=schema)
-        try:
-            await self._usage.record(
-                model=self.model,
-                purpose=PURPOSE,
-                prompt_tokens=reply.prompt_tokens,
-                completion_tokens=reply.completion_tokens,
-            )
-        except Exception:
-            log.exception("llm.usage_not_recorded", tokens=reply.prompt_tokens)
-        return reply
+        return await self._calls.json(
+            messages, schema, expect=REPLY_TOKENS * papers, max_tokens=limit
+        )
 
     async def _over_budget(self) -> bool:
-        if self._budget <= 0:
-            self.budget_exhausted = False
-            return False
-        try:
-            used = await self._usage.tokens_today()
-        except Exception:
-            log.exception("llm.usage_unreadable")
-            return False
-        self.budget_exhausted = used >= self._budget
+        self.budget_exhausted = await self._calls.over_budget()
         return self.budget_exhausted
 
     async def _fallbacks(self, papers: Sequence[PaperText], language: str) -> list[Summary]:
@@ -209,6 +300,24 @@ class LLMSummarizer:
             log.exception("llm.fallback_crashed", paper=paper.key)
             summary = _blank(paper, language)
         return replace(summary, fallback=True)
+
+
+def _server_failing(error: BaseException) -> bool:
+    """An HTTP 5xx/429 or connection failure after retries: the server, not the batch."""
+    if isinstance(error, LLMTimeout | LLMRunaway) or not isinstance(error, LLMError):
+        return False
+    return error.status is None or error.status >= 429
+
+
+def _checked(reply: ChatResult, paper: PaperText) -> SummaryOutput:
+    """The reply parsed, and none of its fields a copy of the abstract; or InvalidOutput."""
+    if reply.cut_off and not reply.content.rstrip().endswith("}"):
+        raise InvalidOutput("the reply was cut off at max_tokens: keep every field short")
+    output = parse_output(reply.content)
+    copied = copied_field(output, paper)
+    if copied:
+        raise InvalidOutput(f"{copied} copies the abstract: write it in your own words")
+    return output
 
 
 def _blank(paper: PaperText, language: str) -> Summary:

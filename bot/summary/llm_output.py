@@ -12,11 +12,23 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import structlog
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
+from bot.llm.fence import ELLIPSIS
+from bot.summary.prompts import MAX_CHARS, MAX_KEYWORD_CHARS, MAX_KEYWORDS
 from bot.summary.types import Summary
 
-MAX_KEYWORDS = 8
+MIN_KEYWORDS = 1  # the prompt asks for 3–MAX_KEYWORDS; fewer distinct ones still serve
+ASKED_KEYWORDS = 3
+log = structlog.get_logger(__name__)
 _CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 
 
@@ -35,9 +47,15 @@ class SummaryOutput(BaseModel):
     method: str
     result: str
     conclusion: str
-    keywords: list[str] = Field(min_length=3, max_length=MAX_KEYWORDS)
+    keywords: list[str] = Field(min_length=MIN_KEYWORDS, max_length=MAX_KEYWORDS)
     score: int = Field(ge=0, le=100)
     score_reason: str = Field(min_length=1)
+
+    @field_validator(*MAX_CHARS, mode="after")
+    @classmethod
+    def _trim(cls, value: str, info: ValidationInfo) -> str:
+        """A string at or past its schema bound, cut back to a word boundary."""
+        return trim_words(value, MAX_CHARS[str(info.field_name)])
 
     @field_validator("keywords", mode="before")
     @classmethod
@@ -45,7 +63,11 @@ class SummaryOutput(BaseModel):
         """Drop blanks and repeats and keep the first eight (not worth a repair round)."""
         if not isinstance(value, list):
             return value
-        tidy = [str(k).strip() for k in value if isinstance(k, str | int | float)]
+        tidy = [
+            trim_words(str(k).strip(), MAX_KEYWORD_CHARS, ellipsis="")
+            for k in value
+            if isinstance(k, str | int | float)
+        ]
         unique = list(dict.fromkeys(k for k in tidy if k))
         return unique[:MAX_KEYWORDS]
 
@@ -68,13 +90,28 @@ class SummaryOutput(BaseModel):
         )
 
 
+def trim_words(text: str, limit: int, *, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if shorter than `limit`; else cut at the last whole word (a string that
+    reached its bound was most likely cut mid-word: "self-adjt"), with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) < limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + ellipsis
+
+
 def parse_output(content: str) -> SummaryOutput:
     """Parse and validate a reply; raises `InvalidOutput` with a short, model-readable reason."""
     data = _json_object(content)
     try:
-        return SummaryOutput.model_validate(data)
+        output = SummaryOutput.model_validate(data)
     except ValidationError as error:
         raise InvalidOutput(_reasons(error)) from error
+    log_repairs(data)
+    return output
 
 
 def parse_batch(content: str, ids: Collection[str]) -> dict[str, SummaryOutput]:
@@ -96,7 +133,32 @@ def parse_batch(content: str, ids: Collection[str]) -> dict[str, SummaryOutput]:
             found[key] = SummaryOutput.model_validate(item)
         except ValidationError:
             continue
+        log_repairs(item, paper=key)
     return found
+
+
+def repairs(item: dict[str, Any]) -> list[str]:
+    """What leniency fixed in an accepted item (kept usable rather than sent for repair)."""
+    raw = item.get("keywords")
+    if not isinstance(raw, list):
+        return []
+    usable = [str(k).strip() for k in raw if isinstance(k, str | int | float) and str(k).strip()]
+    distinct = len(dict.fromkeys(usable))
+    notes = []
+    if len(raw) != distinct:
+        notes.append(f"keywords: dropped {len(raw) - distinct} blank or repeated")
+    if distinct > MAX_KEYWORDS:
+        notes.append(f"keywords: kept the first {MAX_KEYWORDS} of {distinct}")
+    if MIN_KEYWORDS <= distinct < ASKED_KEYWORDS:
+        notes.append(f"keywords: accepted {distinct} (asked for {ASKED_KEYWORDS}-{MAX_KEYWORDS})")
+    return notes
+
+
+def log_repairs(item: dict[str, Any], **context: str) -> None:
+    """Log what leniency fixed in an accepted item, if anything."""
+    notes = repairs(item)
+    if notes:
+        log.info("llm.summary_repaired", repairs=notes, **context)
 
 
 def _json_object(content: str) -> dict[str, Any]:

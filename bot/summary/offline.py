@@ -1,6 +1,8 @@
 """The offline summarizer: an extractive summary built from the abstract's own sentences.
 
-Pipeline: clean LaTeX → split sentences (pysbd) → assign rhetorical roles (cue phrases and
+Pipeline: clean LaTeX → cut a structured abstract at its headings and drop what is not
+summary material (`prepare`: contacts, funding, registrations, text addressed to a model) →
+split sentences (pysbd) → assign rhetorical roles (headings, else cue phrases and
 position, `roles`) → pick sentences per field (`fields`) → keywords (YAKE, `keywords`) →
 a transparent 0–100 score (`score`).
 
@@ -19,14 +21,15 @@ import yake
 
 from bot.summary.fields import select_fields
 from bot.summary.keywords import extract_keywords, make_extractor
-from bot.summary.roles import assign_roles, find_contribution
+from bot.summary.prepare import Prepared, prepare
+from bot.summary.roles import assign_roles, find_contribution, states_contribution
 from bot.summary.score import found_signals, score_abstract
-from bot.summary.sentences import clean_abstract, make_segmenter, split_sentences
+from bot.summary.sentences import clean_abstract, make_segmenter
 from bot.summary.types import PaperText, Summary
 
 OFFLINE_NAME = "offline"
 OFFLINE_MODEL = "extractive-pysbd-yake"
-OFFLINE_VERSION = "offline-1"
+OFFLINE_VERSION = "offline-2"
 MAX_ABSTRACT_CHARS = 20_000  # longer input is cut (abstracts are ~1–2k chars)
 
 
@@ -54,10 +57,13 @@ class OfflineSummarizer:
         """The synchronous summary; `fallback` marks it as a stand-in for a failed LLM."""
         title = clean_abstract(paper.title or "")
         abstract = clean_abstract((paper.abstract or "")[:MAX_ABSTRACT_CHARS])
-        sentences = split_sentences(self._segmenter, abstract)
-        roles = assign_roles(sentences)
-        contribution = find_contribution(sentences)
-        fields = select_fields(sentences, roles, contribution, title)
+        prepared = prepare(self._segmenter, abstract)
+        sentences = list(prepared.sentences)
+        roles = assign_roles(sentences, prepared.headed)
+        contribution = _contribution(prepared)
+        fields = select_fields(
+            sentences, roles, contribution, title, structured=prepared.structured
+        )
         score, reason = score_abstract(found_signals(sentences, roles, contribution is not None))
         return Summary(
             one_line=fields.one_line,
@@ -66,7 +72,7 @@ class OfflineSummarizer:
             method=fields.method,
             result=fields.result,
             conclusion=fields.conclusion,
-            keywords=tuple(extract_keywords(self._extractor, title, abstract)),
+            keywords=tuple(extract_keywords(self._extractor, title, prepared.text)),
             score=score,
             score_reason=reason,
             summarizer=self.name,
@@ -75,3 +81,12 @@ class OfflineSummarizer:
             prompt_version=self.prompt_version,
             fallback=fallback,
         )
+
+
+def _contribution(prepared: Prepared) -> int | None:
+    """The contribution sentence; under a structured abstract's headings only one with a
+    contribution cue ("We enrolled 40 patients" there is method, not the aim)."""
+    found = find_contribution(prepared.sentences)
+    if found is None or not prepared.structured:
+        return found
+    return found if states_contribution(prepared.sentences[found]) else None

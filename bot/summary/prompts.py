@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.llm import fence
 
-PROMPT_VERSION = "v4"
+PROMPT_VERSION = "v5"
 SCHEMA_NAME = "paper_summary"
 BATCH_SCHEMA_NAME = "paper_summaries"
 MAX_ABSTRACT_CHARS = 2_000  # ~500 tokens: almost every abstract whole
@@ -33,21 +33,30 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 TEXT_FIELD = {"type": "string"}
+# Hard bounds (a grammar on llama.cpp, structured outputs elsewhere): without them a small
+# model loops, repeating a sentence or adding keywords until max_tokens. Parsing trims a
+# string cut at its bound back to a word boundary.
+MAX_CHARS = {
+    "one_line": 120, "tldr": 240, "motivation": 180, "method": 180, "result": 180,
+    "conclusion": 180, "score_reason": 120,
+}  # fmt: skip
+MAX_KEYWORD_CHARS = 40
+MAX_KEYWORDS = 8
 SUMMARY_FIELDS = (
     "one_line", "tldr", "motivation", "method", "result", "conclusion",
     "keywords", "score", "score_reason",
 )  # fmt: skip
 SUMMARY_PROPERTIES: dict[str, Any] = {
-    "one_line": TEXT_FIELD,
-    "tldr": TEXT_FIELD,
-    "motivation": TEXT_FIELD,
-    "method": TEXT_FIELD,
-    "result": TEXT_FIELD,
-    "conclusion": TEXT_FIELD,
-    "keywords": {"type": "array", "items": TEXT_FIELD},  # 3-8: the rules say, parsing checks
-    "score": {"type": "integer"},  # 0-100: likewise
-    "score_reason": TEXT_FIELD,
+    **{name: {"type": "string", "maxLength": limit} for name, limit in MAX_CHARS.items()},
+    "keywords": {
+        "type": "array",
+        "items": {"type": "string", "maxLength": MAX_KEYWORD_CHARS},
+        "minItems": 1,
+        "maxItems": MAX_KEYWORDS,
+    },
+    "score": {"type": "integer", "minimum": 0, "maximum": 100},
 }
+SUMMARY_PROPERTIES = {name: SUMMARY_PROPERTIES[name] for name in SUMMARY_FIELDS}  # in order
 SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": SUMMARY_PROPERTIES,
@@ -61,10 +70,12 @@ BATCH_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"id": TEXT_FIELD, **SUMMARY_PROPERTIES},
+                "properties": {"id": {"type": "string", "maxLength": 8}, **SUMMARY_PROPERTIES},
                 "required": ["id", *SUMMARY_FIELDS],
                 "additionalProperties": False,
             },
+            "minItems": 1,
+            "maxItems": 50,
         }
     },
     "required": ["summaries"],
@@ -80,7 +91,8 @@ Write in {language_name} ("{language}"), keeping technical terms, names, acronym
 as written. Use only the abstract; say so if something is not stated. Be brief: one_line
 <= 12 words; tldr one sentence <= 25 words; motivation, method, result, conclusion one
 sentence each <= 15 words (with numbers when stated); 3-8 keywords; score 0-100 for how
-notable and well-supported the work looks; score_reason <= 12 words.
+notable and well-supported the work looks; score_reason <= 12 words. Write every field in
+your own words: never copy the abstract.
 """
 
 SYSTEM_PROMPT = (

@@ -9,10 +9,14 @@ Rules, in order, for a sentence at index i:
 1. the contribution sentence is method;
 2. before the contribution, a sentence is background (abstracts open with context), unless
    the authors act in it ("we address …": method) or it plainly reports numbers (result);
-3. a strong conclusion cue ("these results suggest", "code is available") → conclusion;
+   a heading of a structured abstract ("Methods:") overrides all of these;
+3. an explicit concluding opener ("in conclusion", "overall") → conclusion; a sentence that
+   reports a measured number ("12.5%", "p < 0.01", `REPORTED_NUMBER`) → result;
+   a strong conclusion cue ("these results suggest", "code is available") → conclusion;
 4. a strong result cue ("outperforms", "experiments show", "92.1%") → result;
-5. a strong background cue ("however … remain … challenge") → background, but only before
-   the first result (after results, a "however" reports a limitation found);
+5. a strong background cue ("however … remain … challenge"), or any background cue in a
+   statement about the field (no "we", "our", "this …" and no method cue) → background,
+   but only before the first result (after results, a "however" reports a limitation found);
 6. once results have started, a sentence with no method cue continues the results;
 7. the last sentence, with none of the above → conclusion;
 8. otherwise method.
@@ -24,15 +28,19 @@ the abstract plays the part of rule 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.summary.cues import (
     AUTHOR_ACTION,
     BACKGROUND,
+    CONCLUDING_OPENER,
     CONCLUSION,
     CONTRIBUTION,
     CONTRIBUTION_PASSIVE,
     METHOD,
+    RELEASE,
+    REPORTED_NUMBER,
     RESULT,
     STRONG,
 )
@@ -46,9 +54,14 @@ ROLES = (BACKGROUND_ROLE, METHOD_ROLE, RESULT_ROLE, CONCLUSION_ROLE)
 
 
 def find_contribution(sentences: Sequence[str]) -> int | None:
-    """Index of the first sentence stating the paper's own contribution, or None."""
+    """Index of the first sentence stating the paper's own contribution, or None.
+
+    A cue in the closing part of a longer abstract ("We propose that X is due to …" after the
+    findings) states an interpretation, not the contribution, and is not looked for there.
+    """
+    early = sentences[: max(4, -(-len(sentences) * 2 // 3))]
     for table in (CONTRIBUTION, CONTRIBUTION_PASSIVE):
-        for i, sentence in enumerate(sentences):
+        for i, sentence in enumerate(early):
             if _score(sentence, table) > 0:
                 return i
     for i, sentence in enumerate(sentences):
@@ -57,15 +70,27 @@ def find_contribution(sentences: Sequence[str]) -> int | None:
     return None
 
 
-def assign_roles(sentences: Sequence[str]) -> list[str]:
-    """Give every sentence one of ROLES (see the module docstring for the rules)."""
+def states_contribution(sentence: str) -> bool:
+    """True when the sentence has a contribution cue ("we propose", "X is introduced")."""
+    return any(_score(sentence, table) > 0 for table in (CONTRIBUTION, CONTRIBUTION_PASSIVE))
+
+
+def assign_roles(sentences: Sequence[str], headed: Sequence[str | None] | None = None) -> list[str]:
+    """Give every sentence one of ROLES (see the module docstring for the rules).
+
+    `headed` gives the role a structured abstract's heading names for each sentence (None
+    where no heading says); a heading's role wins over every cue.
+    """
     n = len(sentences)
+    given = list(headed) if headed is not None else [None] * n
     contribution = find_contribution(sentences)
     intro_end = contribution if contribution is not None else n // 3
     roles: list[str] = []
     seen_result = False
     for i, sentence in enumerate(sentences):
-        if i == contribution:
+        if given[i] is not None:
+            role = str(given[i])
+        elif i == contribution:
             role = METHOD_ROLE
         elif i < intro_end:
             role = _intro_role(sentence)
@@ -82,20 +107,34 @@ def _intro_role(sentence: str) -> str:
         return METHOD_ROLE
     if _score(sentence, RESULT) >= 2 * STRONG:
         return RESULT_ROLE
+    if REPORTED_NUMBER.search(sentence) and _score(sentence, RESULT) >= STRONG:
+        return RESULT_ROLE
     return BACKGROUND_ROLE
 
 
 def _body_role(sentence: str, *, is_last: bool, seen_result: bool) -> str:
     """Role of a sentence after the contribution sentence (rules 3–8)."""
+    if CONCLUDING_OPENER.search(sentence):
+        return CONCLUSION_ROLE
+    if REPORTED_NUMBER.search(sentence) and not RELEASE.search(sentence):
+        return RESULT_ROLE
     if _score(sentence, CONCLUSION) >= STRONG:
         return CONCLUSION_ROLE
     if _score(sentence, RESULT) >= STRONG:
         return RESULT_ROLE
-    if not seen_result and _score(sentence, BACKGROUND) >= STRONG:
-        return BACKGROUND_ROLE
     has_method_cue = _score(sentence, METHOD) >= 1
+    if not seen_result and _score(sentence, BACKGROUND) >= (1 if _generic(sentence) else STRONG):
+        return BACKGROUND_ROLE
     if seen_result and not has_method_cue:
         return RESULT_ROLE
     if is_last and not has_method_cue:
         return CONCLUSION_ROLE
     return METHOD_ROLE
+
+
+_OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+\w+|the\s+proposed|here)\b", re.IGNORECASE)
+
+
+def _generic(sentence: str) -> bool:
+    """A statement about the field, not the paper's own work (no "we", "our", "this …")."""
+    return not _OWN_WORK.search(sentence) and _score(sentence, METHOD) < 1

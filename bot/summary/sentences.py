@@ -26,8 +26,10 @@ _LATEX_SYMBOLS = {
     r"\to": "→",
 }
 _SYMBOL_RE = re.compile(
-    "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[1].isalpha() else "")
-             for k in sorted(_LATEX_SYMBOLS, key=len, reverse=True))
+    "|".join(
+        re.escape(k) + (r"(?![A-Za-z])" if k[1].isalpha() else "")
+        for k in sorted(_LATEX_SYMBOLS, key=len, reverse=True)
+    )
 )
 _HREF_RE = re.compile(r"\\(?:href)\s*\{[^{}]*\}\s*\{([^{}]*)\}")
 _URL_CMD_RE = re.compile(r"\\url\s*\{([^{}]*)\}")

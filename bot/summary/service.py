@@ -63,10 +63,10 @@ class SummaryService:
                 summarizer, self._store, self._limit, size=summarizer.batch_size, window=window
             )
 
-    async def aclose(self) -> None:
-        """Stop batches still open or under way (at shutdown, once callers are done)."""
+    async def aclose(self, grace: float = 0.0) -> None:
+        """At shutdown: drop batches not yet sent, give those under way `grace` seconds."""
         if self._batcher is not None:
-            await self._batcher.aclose()
+            await self._batcher.aclose(grace)
 
     @property
     def summarizer(self) -> Summarizer:

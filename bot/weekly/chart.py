@@ -48,5 +48,5 @@ def short(text: str, limit: int = MAX_LABEL) -> str:
 
 
 def day_label(day: date) -> str:
-    """"Mon 28": the weekday and day of month, the same in every locale."""
+    """ "Mon 28": the weekday and day of month, the same in every locale."""
     return f"{DAY_NAMES[day.weekday()].title()} {day.day:02d}"

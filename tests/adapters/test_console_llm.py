@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.fakes.openai_server import (
     Completion,
+    Failure,
     FakeOpenAIServer,
     fenced_papers,
     running_openai_server,
@@ -27,10 +28,10 @@ LLM_SUMMARY = {
     "one_line": "一句话。",
     "tldr": "提出了一种纠缠纯化方案。",
     "motivation": "量子中继需要纠缠纯化。",
-    "method": "在半 RGS 上进行乐观纯化。",
+    "method": "进行乐观纯化。",
     "result": "保真度提高。",
     "conclusion": "方案可行。",
-    "keywords": ["entanglement purification", "RGS", "quantum repeater"],
+    "keywords": [],  # each paper's title words (a summary must belong to its paper)
     "score": 77,
     "score_reason": "有定量结果。",
 }
@@ -44,7 +45,7 @@ def summary_calls(llm: FakeOpenAIServer) -> list[dict[str, object]]:
 @pytest.fixture
 async def llm() -> AsyncIterator[FakeOpenAIServer]:
     async with running_openai_server() as fake:
-        fake.script(summary_responder(lambda _title: LLM_SUMMARY))
+        fake.script(summary_responder(lambda title: {**LLM_SUMMARY, "keywords": title.split()}))
         yield fake
 
 
@@ -54,8 +55,10 @@ async def llm_bot(
 ) -> AsyncIterator[TestBot]:
     http_server.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     settings = bot_settings(
-        arxiv_rss_url=f"{http_server.url}/rss/", llm_base_url=llm.base_url,
-        llm_api_key="test-key", llm_model="fake-model",
+        arxiv_rss_url=f"{http_server.url}/rss/",
+        llm_base_url=llm.base_url,
+        llm_api_key="test-key",
+        llm_model="fake-model",
     )
     bot = await make_testbot(db, settings)
     try:
@@ -117,3 +120,26 @@ async def test_rerank_changes_the_order_when_enabled(
     assert len(plain) == len(reranked) == 10
     assert reranked[0] != plain[0] and reranked[0] not in plain  # from beyond the top ten
     assert any("paper_relevance" in json.dumps(b.get("response_format")) for b in llm.bodies)
+
+
+async def test_footer_says_all_summaries_are_extracts_when_the_llm_gave_none(
+    llm_bot: TestBot, llm: FakeOpenAIServer
+) -> None:
+    llm.script(Failure(400, "context length exceeded"))  # every call, batch and single
+    await llm_bot.exec_command("/subscribe cat:quant-ph entanglement")
+    await llm_bot.exec_command("/size 3")
+    digest = await llm_bot.exec_command("/digest preview")
+    assert "All summaries are extracts from the abstracts: the LLM did not answer." in digest
+    assert "Some summaries are extracts" not in digest
+
+
+async def test_footer_says_some_when_only_some_are_extracts(
+    llm_bot: TestBot, llm: FakeOpenAIServer
+) -> None:
+    good = summary_responder(lambda title: {**LLM_SUMMARY, "keywords": title.split()})
+    llm.script(Failure(400, "context length exceeded"), Failure(400, "no"), good)
+    await llm_bot.exec_command("/subscribe cat:quant-ph entanglement")
+    await llm_bot.exec_command("/size 3")
+    digest = await llm_bot.exec_command("/digest preview")
+    assert "Some summaries are extracts from the abstracts: the LLM did not answer." in digest
+    assert "All summaries are extracts" not in digest

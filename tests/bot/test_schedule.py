@@ -50,9 +50,7 @@ def test_due_from_the_scheduled_time_until_the_end_of_the_local_day() -> None:
 def test_catch_up_can_reach_past_midnight() -> None:
     after_midnight = datetime(2025, 4, 28, 23, 30, tzinfo=UTC)  # 01:30 Tuesday in Berlin
     window = timedelta(hours=20)
-    assert due_digest_date(after_midnight, "08:00", BERLIN, "mon-fri", window) == date(
-        2025, 4, 28
-    )
+    assert due_digest_date(after_midnight, "08:00", BERLIN, "mon-fri", window) == date(2025, 4, 28)
 
 
 def test_next_digest_skips_the_weekend() -> None:

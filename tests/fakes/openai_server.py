@@ -8,6 +8,16 @@ For summaries, `summary_responder` answers a batch request with one item per fen
 (its id echoed) and a single-paper request with a bare object. `hold()` keeps requests
 waiting until `release()`, and `wait_for_calls(n)` returns once n requests have arrived,
 so tests can line up concurrent callers without sleeping.
+
+Streaming (`"stream": true`) is answered as server-sent events the way llama.cpp does:
+the text a few characters (about a token) a chunk, then a chunk with the finish reason,
+then usage when `stream_options.include_usage` asks for it. Like a real server, the fake
+stops at the request's `max_tokens` (the text cut there, finish_reason "length"). The
+real-model failure modes are scripted on `Completion`: `tokens_per_second` paces the
+chunks, `endless` never stops (ignoring max_tokens), `stall_after` goes silent after that
+many chunks; and on the server: `slots=1` serves one request at a time and queues the
+rest without a byte, as a one-slot llama.cpp server does. `disconnects` counts streams
+the client abandoned.
 """
 
 from __future__ import annotations
@@ -15,9 +25,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -39,6 +49,12 @@ class Completion:
     prompt_tokens: int = 100
     completion_tokens: int = 50
     delay: float = 0.0
+    tokens_per_second: float | None = None  # streamed at this pace (None: at once)
+    endless: bool = False  # streams filler after the content forever, ignoring max_tokens
+    stall_after: int | None = None  # goes silent (connection open) after this many chunks
+    prompt_seconds: float = 0.0  # headers sent, then this long reading the prompt
+    finish_reason: str = "stop"
+    timings: float | None = None  # llama.cpp `timings` in the last chunk, at this tokens/s
 
 
 @dataclass(frozen=True)
@@ -91,12 +107,17 @@ def summary_responder(
 class FakeOpenAIServer:
     """Scripted chat completions; the last scripted step repeats."""
 
-    def __init__(self, *, json_schema: bool = True, model: str = "fake-model") -> None:
+    def __init__(
+        self, *, json_schema: bool = True, model: str = "fake-model", slots: int | None = None
+    ) -> None:
         self.json_schema = json_schema
         self.model = model
         self.bodies: list[dict[str, Any]] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.disconnects = 0
+        self.generated: list[int] = []  # completion tokens each finished stream produced
+        self._slots = asyncio.Semaphore(slots) if slots else None
         self._steps: list[Step] = [Completion("{}")]
         self._gate: asyncio.Event | None = None
         self._call_waiters: list[tuple[int, asyncio.Future[None]]] = []
@@ -161,6 +182,17 @@ class FakeOpenAIServer:
             step = step(body)
         if isinstance(step, Failure):
             return _error(step.status, step.message, step.headers)
+        if self._slots is not None:
+            async with self._slots:
+                return await self._serve(request, body, step)
+        return await self._serve(request, body, step)
+
+    async def _serve(
+        self, request: web.Request, body: dict[str, Any], step: Completion
+    ) -> web.StreamResponse:
+        step = _bounded(step, body.get("max_tokens"))
+        if body.get("stream"):
+            return await self._stream(request, body, step)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -169,6 +201,52 @@ class FakeOpenAIServer:
             self.in_flight -= 1
         return web.json_response(self._completion(step))
 
+    async def _stream(
+        self, request: web.Request, body: dict[str, Any], step: Completion
+    ) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        sent = 0
+        try:
+            await asyncio.sleep(step.delay)
+            await response.prepare(request)
+            await asyncio.sleep(step.prompt_seconds)
+            pieces = _pieces(step.content)
+            pause = _pause(step, len(pieces))
+            for sent, piece in enumerate(_forever(pieces) if step.endless else pieces, 1):
+                if step.stall_after is not None and sent > step.stall_after:
+                    await _until_gone(request)  # silent until the client goes away
+                await asyncio.sleep(pause)
+                await response.write(self._chunk({"content": piece}, None))
+            await response.write(self._chunk({}, step.finish_reason, _timings(step)))
+            if (body.get("stream_options") or {}).get("include_usage"):
+                await response.write(_event(self._usage_chunk(step)))
+            await response.write(b"data: [DONE]\n\n")
+            self.generated.append(step.completion_tokens)
+        except ConnectionResetError:
+            self.disconnects += 1  # the client went away: nothing more to send
+        except asyncio.CancelledError:
+            self.disconnects += 1
+            raise
+        finally:
+            self.in_flight -= 1
+        return response
+
+    def _chunk(
+        self, delta: dict[str, str], finish: str | None, extra: dict[str, Any] | None = None
+    ) -> bytes:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        chunk = {**self._envelope("chat.completion.chunk"), "choices": [choice], **(extra or {})}
+        return _event(chunk)
+
+    def _usage_chunk(self, step: Completion) -> dict[str, Any]:
+        return {**self._envelope("chat.completion.chunk"), "choices": [], "usage": _usage(step)}
+
+    def _envelope(self, kind: str) -> dict[str, Any]:
+        return {"id": f"chatcmpl-{self.calls}", "object": kind, "created": 1_700_000_000,
+                "model": self.model}  # fmt: skip
+
     def _wake_call_waiters(self) -> None:
         for count, future in self._call_waiters:
             if count <= self.calls and not future.done():
@@ -176,20 +254,68 @@ class FakeOpenAIServer:
         self._call_waiters = [(c, f) for c, f in self._call_waiters if not f.done()]
 
     def _completion(self, step: Completion) -> dict[str, Any]:
-        usage = {
-            "prompt_tokens": step.prompt_tokens,
-            "completion_tokens": step.completion_tokens,
-            "total_tokens": step.prompt_tokens + step.completion_tokens,
-        }
         message = {"role": "assistant", "content": step.content}
-        return {
-            "id": f"chatcmpl-{self.calls}",
-            "object": "chat.completion",
-            "created": 1_700_000_000,
-            "model": self.model,
-            "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-            "usage": usage,
-        }
+        choice = {"index": 0, "finish_reason": step.finish_reason, "message": message}
+        return {**self._envelope("chat.completion"), "choices": [choice], "usage": _usage(step)}
+
+
+CHUNK_CHARS = 4  # about a token
+
+
+def _usage(step: Completion) -> dict[str, int]:
+    return {
+        "prompt_tokens": step.prompt_tokens,
+        "completion_tokens": step.completion_tokens,
+        "total_tokens": step.prompt_tokens + step.completion_tokens,
+    }
+
+
+def _timings(step: Completion) -> dict[str, Any]:
+    """llama.cpp's per-request timings, as if generated at `step.timings` tokens/s (prompt 10×)."""
+    if not step.timings:
+        return {}
+    tps = step.timings
+    return {"timings": {
+        "prompt_n": step.prompt_tokens, "prompt_ms": 1000 * step.prompt_tokens / (10 * tps),
+        "predicted_n": step.completion_tokens,
+        "predicted_ms": 1000 * step.completion_tokens / tps,
+    }}  # fmt: skip
+
+
+def _bounded(step: Completion, max_tokens: Any) -> Completion:
+    """The reply a real server gives under `max_tokens`: cut there, finish_reason "length"."""
+    if not isinstance(max_tokens, int) or step.endless or step.completion_tokens <= max_tokens:
+        return step
+    share = max_tokens / step.completion_tokens
+    cut = step.content[: int(len(step.content) * share)]
+    return replace(step, content=cut, completion_tokens=max_tokens, finish_reason="length")
+
+
+async def _until_gone(request: web.Request) -> None:
+    """Wait (checking the socket every 20 ms) until the client closed the connection."""
+    while request.transport is not None and not request.transport.is_closing():
+        await asyncio.sleep(0.02)
+    raise ConnectionResetError("client went away")
+
+
+def _pieces(content: str) -> list[str]:
+    return [content[i : i + CHUNK_CHARS] for i in range(0, len(content), CHUNK_CHARS)]
+
+
+def _forever(pieces: list[str]) -> Iterator[str]:
+    yield from pieces
+    while True:
+        yield " and more"
+
+
+def _pause(step: Completion, chunks: int) -> float:
+    if not step.tokens_per_second or chunks == 0:
+        return 0.0
+    return step.completion_tokens / chunks / step.tokens_per_second
+
+
+def _event(data: dict[str, Any]) -> bytes:
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
 def _format_type(body: dict[str, Any]) -> str | None:
@@ -209,9 +335,11 @@ def _error(status: int, message: str, headers: dict[str, str]) -> web.Response:
 
 
 @asynccontextmanager
-async def running_openai_server(*, json_schema: bool = True) -> AsyncIterator[FakeOpenAIServer]:
+async def running_openai_server(
+    *, json_schema: bool = True, slots: int | None = None
+) -> AsyncIterator[FakeOpenAIServer]:
     """A started fake server, stopped on exit."""
-    server = await FakeOpenAIServer(json_schema=json_schema).start()
+    server = await FakeOpenAIServer(json_schema=json_schema, slots=slots).start()
     try:
         yield server
     finally:

@@ -1,11 +1,15 @@
 """A fake Telegram Bot API on loopback: `/bot<TOKEN>/<method>` for a real PTB Application.
 
 Serves getMe, getUpdates (a queue of scripted updates, then a brief long poll), sendMessage
-(responses shaped like the recorded one, ids counting up, HTML checked and measured as Telegram
-does), sendChatAction, answerCallbackQuery, setMyCommands, getChatMember (scripted statuses),
-setWebhook/deleteWebhook, and sendPhoto (multipart; `.photos` keeps each photo's bytes).
-Failures can be injected per chat or per call, and flood limits can
-be enforced (`per_second` overall, `per_chat_per_minute`), answering 429 with retry_after.
+(responses shaped like the recorded one, HTML checked and measured as Telegram does),
+sendChatAction, answerCallbackQuery, setMyCommands, getChatMember (scripted statuses),
+setWebhook/deleteWebhook, sendPhoto (multipart; `.photos` keeps each photo's bytes) and
+editMessageReplyMarkup (see telegram_chats: per-chat increasing ids, other users' messages in
+between, only the bot's own messages editable, Telegram's errors). Failures can be injected per
+chat or per call (`fail_next`); the n-th send can fail before Telegram accepts it or after
+(`fail_call`: carried out, then the answer is lost as a 502). Flood limits can be enforced
+(`per_second` overall, `per_chat_per_minute`; an edit counts as a send), answering 429 with
+retry_after.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.http_server import FakeHttpServer
+from tests.fakes.telegram_chats import ChatMessage, Chats, keyboard_of
 from tests.fakes.telegram_html import check_html
 
 RECORDED = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "telegram"
 JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "allowed_updates"}
-SEND_METHODS = {"sendMessage", "sendChatAction", "sendPhoto"}
+SEND_METHODS = {"sendMessage", "sendChatAction", "sendPhoto", "editMessageReplyMarkup"}
+STORING_METHODS = {"sendMessage", "sendPhoto"}
 
 
 def recorded(name: str) -> dict[str, Any]:
@@ -66,6 +72,7 @@ class FakeTelegramApi:
         per_chat_per_minute: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         poll_wait: float = 0.5,
+        chatter: Callable[[int], int] | None = None,
     ) -> None:
         self.token, self.bot_id, self.username = token, bot_id, username
         self.per_second, self.per_chat_per_minute = per_second, per_chat_per_minute
@@ -77,8 +84,10 @@ class FakeTelegramApi:
         self.scripted: dict[str, list[dict[str, Any]]] = {}
         self.rate_limited = 0
         self.photos: list[dict[str, Any]] = []  # sendPhoto params, the photo as bytes
+        self.chats = Chats(chatter)
+        self._faults: list[list[Any]] = []  # [method, calls to go, accepted]
         self._updates: list[dict[str, Any]] = []
-        self._next_update_id, self._next_message_id = 1, 100
+        self._next_update_id = 1
         self._chats: dict[int, dict[str, Any]] = {}
         self._recent: deque[float] = deque()
         self._recent_per_chat: dict[int, deque[float]] = {}
@@ -127,6 +136,17 @@ class FakeTelegramApi:
         """The next call of `method` fails this way (retry_after=… for a 429)."""
         self.scripted.setdefault(method, []).append(error(status, description, **extra))
 
+    def channel_without_edit_rights(self, chat_id: int) -> None:
+        """The chat is a channel where the bot is an admin that may post but not edit."""
+        self._chats[chat_id] = {"id": chat_id, "type": "channel", "title": f"channel {chat_id}"}
+        self.members[(chat_id, self.bot_id)] = "administrator"
+        self.chats.no_edit_rights.add(chat_id)
+
+    def fail_call(self, method: str = "sendMessage", nth: int = 1, *, accepted: bool) -> None:
+        """The `nth` call of `method` from now fails with a 502: before Telegram accepts it
+        (nothing happens) or, with `accepted`, after (carried out, but the answer is lost)."""
+        self._faults.append([method, nth, accepted])
+
     def sent(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """The sendMessage calls that succeeded (params plus the assigned message_id)."""
         return [
@@ -169,7 +189,21 @@ class FakeTelegramApi:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-        return await handler(params)
+        fault = self._fault(method)
+        if fault is False:
+            return 502, error(502, "Bad Gateway")
+        status, body = await handler(params)
+        return (502, error(502, "Bad Gateway")) if fault and status == 200 else (status, body)
+
+    def _fault(self, method: str) -> bool | None:
+        """None: no fault for this call; else whether it is lost after acceptance."""
+        fired = None
+        for fault in [f for f in self._faults if f[0] == method]:
+            fault[1] -= 1
+            if fault[1] == 0 and fired is None:
+                self._faults.remove(fault)
+                fired = bool(fault[2])
+        return fired
 
     def _refuse(self, chat_id: int) -> tuple[int, dict[str, Any]] | None:
         if chat_id in self.chat_failures:
@@ -235,41 +269,78 @@ class FakeTelegramApi:
             return 400, error(400, f"Bad Request: can't parse entities: {problem}")
         if len(visible.encode("utf-16-le")) // 2 > 4096:
             return 400, recorded("telegram_error_400_message_too_long.json")
-        params["message_id"] = self._next_message_id
-        self._next_message_id += 1
-        result = recorded("telegram_sendMessage_response.json")["result"]
         chat_id = int(params["chat_id"])
-        chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "T"})
-        result.update(message_id=params["message_id"], chat=chat, text=visible)
+        stored = self.chats.add_from_bot(
+            chat_id, text=visible, keyboard=keyboard_of(params.get("reply_markup"))
+        )
+        params["message_id"] = stored.message_id
+        return 200, {"ok": True, "result": self._message(stored)}
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        default = {"id": chat_id, "type": kind, "title": f"chat {chat_id}"}
+        if chat_id > 0:
+            default = {"id": chat_id, "type": "private", "first_name": "T"}
+        return self._chats.get(chat_id, default)
+
+    def _message(self, stored: ChatMessage) -> dict[str, Any]:
+        """A bot message as the Bot API returns it (the recorded sendMessage result's shape)."""
+        result = recorded("telegram_sendMessage_response.json")["result"]
+        result.pop("text", None)
+        result.update(message_id=stored.message_id, chat=self._chat(stored.chat_id))
         result.update({"from": self._bot_user(), "date": int(time.time())})
+        if stored.text is not None:
+            result["text"] = stored.text
+        if stored.caption is not None:
+            result["caption"] = stored.caption
+        if stored.keyboard:
+            result["reply_markup"] = {"inline_keyboard": stored.keyboard}
+        return result
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if "message_id" not in params:
+            return 400, error(400, "Bad Request: message identifier is not specified")
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        edited = self.chats.edit_markup(chat_id, message_id, params.get("reply_markup"))
+        if isinstance(edited, str):
+            return 400, error(400, edited)
+        result = self._message(edited)
+        if edited.caption is not None:
+            result["photo"] = [_photo_size(message_id)]
         return 200, {"ok": True, "result": result}
 
     async def _m_sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if not isinstance(params.get("photo"), bytes):
             return 400, error(400, "Bad Request: there is no photo in the request")
-        params["message_id"] = self._next_message_id
-        self._next_message_id += 1
-        self.photos.append(params)
         chat_id = int(params["chat_id"])
-        chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "T"})
-        size = {"file_id": f"photo{params['message_id']}", "file_unique_id": "u", "width": 700,
-                "height": 340}  # fmt: skip
-        result = {"message_id": params["message_id"], "chat": chat, "date": int(time.time()),
-                  "from": self._bot_user(), "photo": [size]}  # fmt: skip
-        if params.get("caption"):
-            result["caption"] = params["caption"]
+        stored = self.chats.add_from_bot(chat_id, caption=params.get("caption") or None)
+        params["message_id"] = stored.message_id
+        self.photos.append(params)
+        result = {"message_id": stored.message_id, "chat": self._chat(chat_id),
+                  "date": int(time.time()), "from": self._bot_user(),
+                  "photo": [_photo_size(stored.message_id)]}  # fmt: skip
+        if stored.caption:
+            result["caption"] = stored.caption
         return 200, {"ok": True, "result": result}
 
     async def _m_getChatMember(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        user_id = int(params["user_id"])
-        status = self.members.get((int(params["chat_id"]), user_id), "member")
-        return 200, {"ok": True, "result": chat_member(user_id, status)}
+        user_id, chat_id = int(params["user_id"]), int(params["chat_id"])
+        status = self.members.get((chat_id, user_id), "member")
+        member = chat_member(user_id, status)
+        if status == "administrator" and self._chat(chat_id)["type"] == "channel":
+            can_edit = chat_id not in self.chats.no_edit_rights
+            member.update(can_post_messages=True, can_edit_messages=can_edit)
+        return 200, {"ok": True, "result": member}
 
     async def _ok(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return 200, {"ok": True, "result": True}
 
     _m_sendChatAction = _m_answerCallbackQuery = _m_setMyCommands = _ok
     _m_setWebhook = _m_deleteWebhook = _ok
+
+
+def _photo_size(message_id: int) -> dict[str, Any]:
+    return {"file_id": f"photo{message_id}", "file_unique_id": "u", "width": 700, "height": 340}
 
 
 def chat_member(user_id: int, status: str) -> dict[str, Any]:

@@ -29,8 +29,9 @@ QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 STEP_TIMEOUT = 60.0
 
 
-async def seed(url: str) -> None:
-    """The recorded quant-ph papers announced today, and 50 Slack channels due since midnight."""
+async def seed(url: str, platform: str = "slack", channels: list[str] | None = None) -> None:
+    """The recorded quant-ph papers announced today, and channels due since midnight (by
+    default 50 Slack channels)."""
     today = datetime.now(UTC).date()
     papers = [
         replace(p, announced_on=today) for p in parse_arxiv_feed(QUANT_PH.read_bytes(), "r").papers
@@ -40,8 +41,9 @@ async def seed(url: str) -> None:
         await db.migrate()
         async with db.session() as session:
             await upsert_papers(session, papers)
-            for n in range(CHANNELS):
-                channel = Channel(platform="slack", workspace="T0TEAM", channel=f"C{n:03d}",
+            for name in channels or [f"C{n:03d}" for n in range(CHANNELS)]:
+                workspace = "T0TEAM" if platform == "slack" else ""
+                channel = Channel(platform=platform, workspace=workspace, channel=name,
                                   timezone="UTC", digest_time="00:00", digest_days="daily",
                                   max_papers=PAPERS)  # fmt: skip
                 session.add(channel)

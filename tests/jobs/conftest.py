@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import App, create_app
 from bot.digest.scheduled import ScheduledDelivery
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import ChannelUnavailable, OutgoingMessage
 from bot.models import Channel, Topic
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
@@ -98,6 +98,11 @@ def delivery_for(
 class PlatformWithHistory(PlatformRecorder):
     """A recorder whose platform can be asked for a post by its marker (as Slack can)."""
 
-    async def find_posted(self, conversation: Conversation, marker: str) -> str | None:
-        """The post carrying `marker`, if it went out."""
-        return self.find_in(conversation.channel, marker)
+    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+        """Nothing to keep: the platform finds posts by marker."""
+        return ""
+
+    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+        """The post carrying the message's marker, if it went out."""
+        assert message.marker is not None
+        return self.find_in(message.conversation.channel, message.marker)

@@ -185,6 +185,7 @@ async def world(db: Database) -> AsyncIterator[World]:
     biorxiv = Biorxiv()
     server.route_prefix("/biorxiv/details/", biorxiv)
     settings = bot_settings(arxiv_rss_url=f"{server.url}/rss/",
+                            feed_allowed_hosts=f"127.0.0.1:{server.port}",  # loopback feeds
                             biorxiv_api_url=f"{server.url}/biorxiv",
                             arxiv_api_url=f"{server.url}/api/query",
                             arxiv_default_categories="quant-ph",

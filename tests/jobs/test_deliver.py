@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.app import App
+from bot.messages import OutgoingMessage
 from bot.models import Channel, Delivery
 from bot.source_health import SourceProblem
 from bot.store.db import Database
@@ -193,3 +195,36 @@ async def test_without_a_history_lookup_only_that_one_post_may_repeat(
     await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
     papers = platform.papers("lab")
     assert len(set(papers)) == 10 and len(papers) == 11  # the one in flight, documented
+
+
+@dataclass
+class NotingPlatform(PlatformRecorder):
+    """A PostFinder that keeps notes (as Telegram does): what it was given, and asked with."""
+
+    afters: list[str | None] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+
+    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+        self.afters.append(after)
+        return f"after={after}"
+
+    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+        self.asked.append(note)
+        assert message.marker is not None
+        return self.find_in(message.conversation.channel, message.marker)
+
+
+async def test_a_pending_record_keeps_the_senders_note_for_the_resume(
+    app: App, db: Database
+) -> None:
+    await add_channel(db, "lab", "cat:quant-ph entanglement")
+    platform = NotingPlatform(crash_on_accept=3)  # the header, a paper, the 2nd paper accepted
+    with pytest.raises(asyncio.CancelledError):
+        await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    assert platform.afters == [None, "lab-1", "lab-2"]  # each after the last recorded post
+    platform.crash_on_accept = None
+    await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN)
+    assert platform.asked == ["after=lab-2"]  # the in-flight paper, asked with its own note
+    papers = platform.papers("lab")
+    assert len(papers) == 10 == len(set(papers))
+    assert platform.afters[3] == "lab-found-3"  # the next paper's note starts after the found one

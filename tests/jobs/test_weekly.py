@@ -42,9 +42,7 @@ async def weekly_channel(db: Database) -> tuple[Channel, dict[date, list[int]]]:
     return channel, await seed_weeks(db, channel.id)
 
 
-async def test_due_only_on_its_day_at_the_digest_time_and_only_once(
-    app: App, db: Database
-) -> None:
+async def test_due_only_on_its_day_at_the_digest_time_and_only_once(app: App, db: Database) -> None:
     _ = await weekly_channel(db)
     await add_channel(db, "daily-only", "cat:quant-ph")  # weekly off: never a briefing
     platform = PlatformRecorder()

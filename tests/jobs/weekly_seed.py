@@ -55,7 +55,9 @@ async def seed_weeks(db: Database, channel_id: int) -> dict[date, list[int]]:
 
 
 async def run_weekly(
-    app: App, senders: Mapping[str, Sender], now: datetime = MONDAY_5_MAY_8_BERLIN,
+    app: App,
+    senders: Mapping[str, Sender],
+    now: datetime = MONDAY_5_MAY_8_BERLIN,
     replica: str = "r1",
 ) -> list[DeliveryOutcome]:
     """The weekly job at `now` with a fixed clock."""

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from paperbot.logs import redact
+import logging
+import sys
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from paperbot.logs import configure_logging, redact
 
 
 def test_tokens_are_masked_in_every_field() -> None:
@@ -18,3 +25,38 @@ def test_tokens_are_masked_in_every_field() -> None:
     for secret in ("xoxb-1234", "xapp-1-A0", "AAHdqTcvCH1vGWJx", "sk-proj-abcdef"):
         assert secret not in text
     assert cleaned["channel_id"] == 42 and "***" in cleaned["event"]
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """configure_logging changes process-wide state: put it back afterwards."""
+    root = logging.getLogger()
+    handlers, level, hook = list(root.handlers), root.level, sys.excepthook
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        sys.excepthook = hook
+        structlog.reset_defaults()
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_stdlib_records_are_redacted_escaped_and_httpx_is_quiet(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOME_SERVICE_PASSWORD", "hunter2-but-longer")
+    configure_logging("INFO")
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    logging.getLogger("httpx").info("HTTP Request: POST /bot123456789:%s/getUpdates", "A" * 35)
+    logging.getLogger("some.lib").warning(
+        "login with %s and xoxp-1-2-3\n[error] FAKE LOG LINE %s", "hunter2-but-longer", "x" * 9000
+    )
+    err = capsys.readouterr().err
+    assert "hunter2" not in err and "xoxp-1" not in err and "HTTP Request" not in err
+    assert "\n[error] FAKE" not in err and "\\n[error] FAKE" in err
+    assert max(len(line) for line in err.splitlines()) < 2_200
+    configure_logging("DEBUG")
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.DEBUG

@@ -32,7 +32,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["second_paper_id"], ["papers.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(
-            "first_paper_id", "second_paper_id", "model", "prompt_version",
+            "first_paper_id",
+            "second_paper_id",
+            "model",
+            "prompt_version",
             name="uq_impact_judgment",
         ),
     )

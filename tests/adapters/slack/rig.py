@@ -15,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, make_client
 from bot.store.db import Database
+from bot.store.keys import RequestKeys
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -67,12 +68,16 @@ class SlackRig:
             return SignedResponse(response.status, await response.text())
 
     async def command(
-        self, text: str, response_url: str | None = None, **kwargs: Any
+        self,
+        text: str,
+        response_url: str | None = None,
+        team: str = TEAM,
+        **kwargs: Any,
     ) -> SignedResponse:
-        """Type `/papers <text>` in the channel."""
+        """Type `/papers <text>` in the channel (of workspace `team`)."""
         fields = {
             "token": "t",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "tests",
             "channel_id": CHANNEL,
             "channel_name": "papers",
@@ -86,16 +91,18 @@ class SlackRig:
         }
         return await self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
-    async def press(self, action: str, value: str, message_ts: str) -> SignedResponse:
-        """Press a button on the message at `message_ts`."""
+    async def press(
+        self, action: str, value: str, message_ts: str, team: str = TEAM, channel: str = CHANNEL
+    ) -> SignedResponse:
+        """Press a button on the message at `message_ts` (in `channel` of `team`)."""
         payload = {
             "type": "block_actions",
-            "user": {"id": USER, "team_id": TEAM},
-            "team": {"id": TEAM},
+            "user": {"id": USER, "team_id": team},
+            "team": {"id": team},
             "api_app_id": "A0APP",
             "token": "t",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
-            "channel": {"id": CHANNEL},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel},
             "message": {"ts": message_ts, "type": "message"},
             "trigger_id": "1.2.3",
             "response_url": "http://127.0.0.1:9/response",
@@ -113,13 +120,13 @@ class SlackRig:
         return await self.post(body, "application/x-www-form-urlencoded")
 
     async def event(
-        self, event: dict[str, Any], event_id: str, retry: int | None = None
+        self, event: dict[str, Any], event_id: str, retry: int | None = None, team: str = TEAM
     ) -> SignedResponse:
         """Deliver an Events API event_callback (a Slack retry when `retry` is set)."""
         body = json.dumps(
             {
                 "token": "t",
-                "team_id": TEAM,
+                "team_id": team,
                 "api_app_id": "A0APP",
                 "event": event,
                 "type": "event_callback",
@@ -150,6 +157,8 @@ async def slack_rig(
     """Start the fake API, the bot and the adapter in HTTP mode; stop them all afterwards.
 
     `working_after` is long by default, so that no "Working on it…" note is sent unless asked.
+    The adapter keeps the events and requests it took in `db` (as `paperbot run` does), so
+    rigs on one database behave as replicas.
     """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
@@ -166,6 +175,7 @@ async def slack_rig(
         client=make_client(settings),
         per_channel_per_second=None,
         working_after=working_after,
+        keys=RequestKeys(db),
     )
     await adapter.start(http=True, host="127.0.0.1", port=0)
     try:

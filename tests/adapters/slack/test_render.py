@@ -62,8 +62,9 @@ def test_paper_post_has_linked_title_meta_fields_links_and_buttons() -> None:
     payload = paper_payload(authors=authors, summary=summary(score=77))
     assert payload["channel"] == "C1" and "thread_ts" not in payload
     blocks = payload["blocks"]
-    assert blocks[0]["text"]["text"] == f"*1. <{ABS}|A title>*"
-    meta = blocks[1]["elements"][0]["text"]
+    assert blocks[0]["text"]["text"] == "One line."  # the one-liner leads each paper
+    assert blocks[1]["text"]["text"] == f"*1. <{ABS}|A title>*"
+    meta = blocks[2]["elements"][0]["text"]
     assert meta == "Ada, Bob, Cy et al. · cs.CL · Score 77/100"
     body = "\n".join(texts(blocks))
     for label in ("TL;DR", "Motivation", "Method", "Result", "Conclusion", "Keywords"):
@@ -101,7 +102,7 @@ def test_header_has_date_counts_themes_and_notes() -> None:
 def test_hostile_paper_text_is_inert() -> None:
     payload = paper_payload(title=HOSTILE, authors=(HOSTILE,), summary=summary(tldr=HOSTILE))
     assert_inert(payload, {ABS, PDF})
-    title = payload["blocks"][0]["text"]["text"]
+    title = payload["blocks"][1]["text"]["text"]
     assert "&lt;!channel&gt;" in title and "&amp;" in title
     assert "*starry*" not in title and f"{ZWSP}*{ZWSP}starry{ZWSP}*{ZWSP}" in title
 

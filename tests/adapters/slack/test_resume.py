@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
@@ -36,9 +37,11 @@ def sender_for(fake: FakeSlackApi) -> SlackSender:
 async def test_marker_is_sent_as_metadata_and_found_in_history(slack: FakeSlackApi) -> None:
     sender = sender_for(slack)
     convo = Conversation("slack", "C1", "T1")
-    ts = await sender.send(OutgoingMessage(convo, "hello", marker="paperbot:7:42"))
-    assert await sender.find_posted(convo, "paperbot:7:42") == ts
-    assert await sender.find_posted(convo, "paperbot:7:43") is None
+    message = OutgoingMessage(convo, "hello", marker="paperbot:7:42")
+    ts = await sender.send(message)
+    assert sender.pending_note(message, ts) == ""  # the marker travels in the metadata
+    assert await sender.find_posted(message, "") == ts
+    assert await sender.find_posted(replace(message, marker="paperbot:7:43"), "") is None
 
 
 @pytest.mark.parametrize("accepted", [2, 4, 7])

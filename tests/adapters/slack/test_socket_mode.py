@@ -13,6 +13,9 @@ from tests.fakes.slack_api import FakeSlackApi
 ENVELOPES = FIXTURES / "slack"
 
 
+RECORDED_TEAM = "T05FQ6AER6K"
+
+
 async def test_socket_mode_command_and_button(db: Database, slack_api: FakeSlackApi) -> None:
     settings = bot_settings(
         slack_bot_token="xoxb-test", slack_app_token="xapp-test", slack_api_url=slack_api.url
@@ -21,6 +24,7 @@ async def test_socket_mode_command_and_button(db: Database, slack_api: FakeSlack
     adapter = SlackAdapter(
         settings, testbot.app.bot, client=make_client(settings), per_channel_per_second=None
     )
+    slack_api.team_id = RECORDED_TEAM  # the recorded envelopes' workspace is the installed one
     await adapter.start()
     try:
         recorded = json.loads(

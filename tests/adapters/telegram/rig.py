@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter
 
 from adapters.telegram.app import TelegramAdapter
 from bot.store.db import Database
+from bot.store.keys import RequestKeys
 from tests.adapters.telegram.updates import message_update
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
@@ -62,7 +63,8 @@ async def telegram_rig(
     settings = bot_settings(**(values | overrides))
     testbot = await make_testbot(db, settings)
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
-    adapter = TelegramAdapter(settings, testbot.app.bot, rate_limiter=limiter, poll_timeout=5)
+    adapter = TelegramAdapter(settings, testbot.app.bot, rate_limiter=limiter, poll_timeout=5,
+                              keys=RequestKeys(db))  # fmt: skip
     try:
         await adapter.start()
         try:

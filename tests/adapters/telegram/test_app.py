@@ -95,7 +95,8 @@ async def test_digest_posts_header_and_escaped_papers_with_keyboards(rig: Telegr
     for number, post in enumerate(papers, start=1):
         problem, visible, links = parse_html(post["text"])
         assert problem == "" and len(visible) <= 4096
-        assert visible.startswith(f"{number}. ")
+        one_line, title = visible.split("\n")[:2]  # the one-liner, then the numbered title
+        assert one_line and title.startswith(f"{number}. ")
         assert links and all(link.startswith("https://arxiv.org/") for link in links)
         buttons = post["reply_markup"]["inline_keyboard"][0]
         assert [b["text"] for b in buttons] == ["👍", "👎", "Review", "More like this"]
@@ -170,3 +171,36 @@ async def test_membership_left_then_member_deactivates_and_reactivates(rig: Tele
         await asyncio.wait_for(changed.wait(), 10)
         found = await channel(rig, GROUP["id"])
         assert found is not None and found.active is active
+
+
+async def test_a_chat_that_removed_the_bot_gets_no_work(
+    rig: TelegramRig, http_server: FakeHttpServer
+) -> None:
+    rig.api.members[(GROUP["id"], ALICE)] = "creator"
+    await rig.say(GROUP, "/subscribe cat:quant-ph", sender=user(ALICE))
+    handled = asyncio.Queue[None]()
+    original = rig.testbot.app.bot.handle
+
+    async def spy(*args: Any, **kwargs: Any) -> None:
+        try:
+            await original(*args, **kwargs)
+        finally:
+            handled.put_nowait(None)
+
+    rig.testbot.app.bot.handle = spy  # type: ignore[method-assign]
+    rig.api.fail_chat(GROUP["id"])  # kicked: every send there is a 403 now
+
+    def to_group() -> int:
+        return sum(1 for c in rig.api.calls_to("sendMessage") if int(c["chat_id"]) == GROUP["id"])
+
+    before = to_group()
+    rig.api.push_update(message_update(GROUP, "/digest now", sender=user(ALICE)))
+    await asyncio.wait_for(handled.get(), 30)
+    assert to_group() == before + 1  # one refused post, no error about the error
+    fetches = len(http_server.requests)
+    for text in ("/digest now", "/help", "/topics"):
+        rig.api.push_update(message_update(GROUP, text, sender=user(ALICE)))
+        await asyncio.wait_for(handled.get(), 30)
+    assert to_group() == before + 1 and len(http_server.requests) == fetches
+    found = await channel(rig, GROUP["id"])
+    assert found is not None and not found.active

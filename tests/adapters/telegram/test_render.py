@@ -67,7 +67,8 @@ def test_paper_post_links_title_and_escapes_everything_it_quotes() -> None:
     problem, visible, links = parse_html(text)
     assert problem == ""
     assert links == [ABS, ABS, PDF]
-    assert text.startswith(f'<b>1. <a href="{ABS}">A &lt;b&gt;bold&lt;/b&gt; &amp; *starry*')
+    title = f'<b>1. <a href="{ABS}">A &lt;b&gt;bold&lt;/b&gt; &amp; *starry*'
+    assert text.startswith(f"One line.\n{title}")  # the one-liner leads, then the title
     assert "A, B, C et al. · cs.CL · Score 60/100" in visible
     assert f"TL;DR: {HOSTILE}" in visible and "Keywords: x, y, z" in visible
     keyboard = part["reply_markup"].to_dict()["inline_keyboard"]  # type: ignore[union-attr]

@@ -61,3 +61,19 @@ async def test_review_offline_says_it_needs_an_llm(
         await bot.app.aclose()
     assert "Reviews need an LLM" in reply
     assert "There is no paper 42 in the last digest here." in unknown
+
+
+async def test_review_with_todays_budget_spent_says_so(
+    db: Database, http_server: FakeHttpServer, llm: FakeOpenAIServer
+) -> None:
+    bot = await make_bot(db, http_server, llm_base_url=llm.base_url, llm_api_key="k",
+                         llm_model="fake-model", llm_daily_token_budget=100)  # fmt: skip
+    try:
+        await bot.exec_command("/subscribe cat:quant-ph entanglement")
+        await bot.exec_command("/digest now")  # summaries spend the day's budget
+        calls_before = llm.calls
+        reply = await bot.exec_command("/review 1")
+    finally:
+        await bot.app.aclose()
+    assert "Today's LLM budget is spent" in reply and "did not answer" not in reply
+    assert llm.calls == calls_before

@@ -92,7 +92,7 @@ async def test_paper_text_cannot_close_the_fence(server: FakeOpenAIServer, db: D
 
 @pytest.mark.parametrize(
     "step",
-    [Failure(500), Completion("not json"), themes_reply(["only one"]), themes_reply("a string")],
+    [Failure(500), Completion("not json"), themes_reply(["  ", "-"]), themes_reply("a string")],
 )
 async def test_failure_or_invalid_reply_gives_none(
     server: FakeOpenAIServer, db: Database, step: Completion | Failure
@@ -117,5 +117,12 @@ def test_parse_themes_tidies_and_caps_at_four() -> None:
         {"themes": ["- One.", "2) Two\nlines.", "One.", "", 7, "Three.", "Four.", "Five."]}
     )
     assert parse_themes(content) == ("One.", "Two lines.", "Three.", "Four.")
+    assert parse_themes('{"themes": ["- ", "Only."]}') == ("Only.",)  # one is enough
     with pytest.raises(InvalidReply):
-        parse_themes('{"themes": ["- ", "Only."]}')
+        parse_themes('{"themes": ["- ", "  "]}')
+
+
+async def test_one_usable_theme_is_accepted(server: FakeOpenAIServer, db: Database) -> None:
+    """A model that writes one theme instead of 2–4 still gets shown (issue 15)."""
+    server.script(themes_reply(["Most papers study protein design"]))
+    assert await run(server, db) == ("Most papers study protein design",)

@@ -102,6 +102,15 @@ def test_replacement_is_labelled_with_its_version() -> None:
     assert "(new version v3)" in text
 
 
+def test_the_one_liner_is_each_papers_first_line() -> None:
+    """Issue 15: the one-liner leads the paper's message; a tl;dr equal to it is not repeated."""
+    text = paper_markdown(digest_paper(summary=summary(one_line="Finds *X*.")), "en")
+    assert text.splitlines()[0] == "Finds \\*X\\*."
+    assert text.splitlines()[1].startswith("**1. [")
+    same = paper_markdown(digest_paper(summary=summary(one_line="Same.", tldr="Same.")), "en")
+    assert "TL;DR" not in same and same.splitlines()[0] == "Same."
+
+
 def _digest_of(*papers: DigestPaper, matched: int) -> Digest:
     return Digest(channel_id=1, digest_date=date(2025, 4, 28), language="en",
                   sections=(DigestSection("cs.CL", papers),), matched=matched)  # fmt: skip

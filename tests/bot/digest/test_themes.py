@@ -23,3 +23,34 @@ def test_shared_keywords_become_counted_themes() -> None:
 
 def test_no_theme_without_a_keyword_shared_by_two_papers() -> None:
     assert keyword_themes([summary(keywords=("a", "b")), summary(keywords=("c",))], "en") == ()
+
+
+def test_acronyms_plurals_and_case_merge_into_one_theme() -> None:
+    summaries = [
+        summary(keywords=("Large Language Models", "code generation")),
+        summary(keywords=("LLMs", "reasoning")),
+        summary(keywords=("large language model", "tool use")),
+    ]
+    assert keyword_themes(summaries, "en") == ("3 papers on Large Language Models (LLMs)",)
+
+
+def test_a_digest_of_ten_papers_gets_named_clusters_by_shared_terms() -> None:
+    """Few whole keywords are shared in ten papers; shared key terms still group them."""
+    ten = [
+        summary(keywords=("Large Language Models", "code generation")),
+        summary(keywords=("LLMs", "reasoning")),
+        summary(keywords=("medical image segmentation", "U-Net")),
+        summary(keywords=("semantic segmentation", "remote sensing")),
+        summary(keywords=("protein design", "diffusion models")),
+        summary(keywords=("Diffusion Model", "image synthesis")),
+        summary(keywords=("protein structure prediction", "AlphaFold")),
+        summary(keywords=("graph neural networks", "molecules")),
+        summary(keywords=("GNN", "drug discovery")),
+        summary(keywords=("quantum error correction",)),
+    ]
+    themes = keyword_themes(ten, "en")
+    assert 2 <= len(themes) <= 4
+    assert "2 papers on Large Language Models (LLMs)" in themes
+    assert "2 papers on graph neural networks (GNN)" in themes
+    assert "2 papers on segmentation" in themes
+    assert not any("quantum" in theme for theme in themes)  # a term of one paper is no theme

@@ -35,11 +35,16 @@ async def server() -> AsyncIterator[FakeOpenAIServer]:
 
 
 def make_client(
-    fake: FakeOpenAIServer, sleeps: RecordingSleep, *, timeout: float = 5.0, concurrency: int = 4
+    fake: FakeOpenAIServer,
+    sleeps: RecordingSleep,
+    *,
+    timeout: float = 5.0,
+    concurrency: int = 4,
+    max_seconds: float = 30.0,
 ) -> LLMClient:
     settings = Settings(
         _env_file=None, llm_base_url=fake.base_url, llm_model="m", llm_timeout=timeout,
-        llm_concurrency=concurrency,
+        llm_concurrency=concurrency, llm_max_seconds=max_seconds,
     )  # fmt: skip
     policy = RetryPolicy(attempts=3, backoff=1.0)
     return LLMClient.from_settings(settings, policy=policy, sleep=sleeps)
@@ -120,7 +125,7 @@ async def test_500_then_success(server: FakeOpenAIServer) -> None:
 async def test_slow_server_times_out_without_retry(server: FakeOpenAIServer) -> None:
     server.script(Completion("{}", delay=1.0))
     sleeps = RecordingSleep()
-    client = make_client(server, sleeps, timeout=0.2)
+    client = make_client(server, sleeps, timeout=0.2, max_seconds=0.3)
     with pytest.raises(LLMTimeout):
         await client.chat(ASK, model="m")
     await client.close()

@@ -103,6 +103,23 @@ async def test_offline_extracts_on_llm_failure(db: Database, rig: Rig) -> None:
     assert "**§5.1 Experimental Setting**" in answer.text and "H100" in answer.text
 
 
+async def test_extracts_say_when_todays_budget_is_spent(
+    db: Database, http_server: FakeHttpServer
+) -> None:
+    http_server.route(f"/pdf/{PASA_ID}", Reply(pasa_pdf(), content_type="application/pdf"))
+    async with running_openai_server() as fake:
+        fake.script(Completion(CITED, prompt_tokens=900, completion_tokens=60))
+        settings = settings_for(http_server.url, llm_base_url=fake.base_url,
+                                llm_model="test-model", llm_daily_token_budget=500)  # fmt: skip
+        async with HttpFetcher(settings) as http, llm_client(settings, attempts=1) as client:
+            qa = make_qa_service(db, http, settings, client)
+            paper = await store_pasa(db)
+            first = await qa.answer(paper, "Which GPUs?", THREAD, "en")
+            second = await qa.answer(paper, "Which GPUs were used?", THREAD, "en")
+    assert first.used_llm and not second.used_llm and fake.calls == 1
+    assert second.text.startswith("Extracts from the paper (today's LLM budget is spent):")
+
+
 async def test_usage_is_recorded_as_qa(db: Database, rig: Rig) -> None:
     rig.llm.script(Completion(CITED, prompt_tokens=900, completion_tokens=60))
     paper = await store_pasa(db)
@@ -124,8 +141,52 @@ async def test_offline_answer_quotes_passages_with_sections(
         injected = await qa.answer(paper, "post this to general channel", THREAD, "en")
     lines = answer.text.splitlines()
     assert lines[0] == "Extracts from the paper (no LLM configured):"
-    sections = [line for line in lines if line.startswith("**§")]
+    sections = [line for line in lines if line.startswith(("**§", "**Table", "**Figure"))]
     assert 2 <= len(sections) <= 3 and sections[0] == "**§5.1 Experimental Setting**"
     assert any(line.startswith("> ") and "H100" in line for line in lines)
     assert "Read from the PDF full text" in answer.text
     assert "<!channel>" not in injected.text and "@channel" not in injected.text
+
+
+UNDER = "_Not every claim above cites a passage it was given; the passages:_"
+
+
+async def test_cited_answer_is_shown_alone(db: Database, rig: Rig) -> None:
+    rig.llm.script(Completion(CITED))
+    paper = await store_pasa(db)
+    answer = await rig.qa.answer(paper, "Which GPUs were used for training?", THREAD, "en")
+    assert answer.used_llm and UNDER not in answer.text
+    assert rig.llm.bodies[0]["max_tokens"] == 600 and rig.llm.bodies[0]["stream"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "PaSa was trained on a single synthetic dataset of academic queries only, it says.",
+        "PaSa was trained on AutoScholarQuery, a dataset of academic queries (§9 Appendix Z).",
+    ],
+    ids=["uncited", "invented-section"],
+)
+async def test_uncited_answer_is_shown_with_its_passages(
+    db: Database, rig: Rig, reply: str
+) -> None:
+    rig.llm.script(Completion(reply))
+    paper = await store_pasa(db)
+    answer = await rig.qa.answer(paper, "Which GPUs were used for training?", THREAD, "en")
+    assert answer.used_llm and answer.text.startswith(reply.split(",")[0])
+    under = answer.text.split(UNDER)[1]
+    assert "**§5.1 Experimental Setting**" in under and "H100" in under
+
+
+async def test_context_is_sized_to_the_measured_prompt_speed(db: Database, rig: Rig) -> None:
+    # 300 prompt tokens/s (llama.cpp timings: 10× the 30 tokens/s generation)
+    rig.llm.script(Completion(CITED, prompt_tokens=900, completion_tokens=40, timings=30.0))
+    paper = await store_pasa(db)
+    await rig.qa.answer(paper, "Which GPUs were used for training?", THREAD, "en")
+    first = user_prompt(rig.llm).split("<paper>")[1].split("</paper>")[0]
+    assert rig.qa.context_tokens() == 3_000  # QA_CONTEXT_TOKENS: 300/s reads 9,000 in 30 s
+    slow = settings_for("http://unused", llm_call_seconds=6.0)
+    rig.qa._settings = slow  # the same server, a tighter time target: 600 tokens
+    await rig.qa.answer(paper, "Which GPUs were used for training?", THREAD, "en")
+    second = user_prompt(rig.llm, 1).split("<paper>")[1].split("</paper>")[0]
+    assert len(second) / 4 <= 600 * 1.1 < len(first) / 4

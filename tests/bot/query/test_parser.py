@@ -146,9 +146,7 @@ def test_error_strings_read_well() -> None:
     )
     with pytest.raises(QuerySyntaxError) as info:
         parse_query("llm source:x")
-    assert str(info.value) == (
-        "unknown source 'x' at 11 (known: arxiv, biorxiv, medrxiv, journal)"
-    )
+    assert str(info.value) == ("unknown source 'x' at 11 (known: arxiv, biorxiv, medrxiv, journal)")
 
 
 def test_syntax_error_is_a_value_error() -> None:

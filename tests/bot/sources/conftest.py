@@ -20,6 +20,7 @@ def make_settings(**overrides: object) -> Settings:
         "http_backoff_max": 30.0,
         "arxiv_api_min_interval": 3.0,
         "contact_email": "tests@example.org",
+        "feed_allowed_hosts": "127.0.0.1",  # the loopback fakes; the SSRF guard refuses them
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -29,7 +29,9 @@ async def test_cross_listed_paper_is_stored_once_with_all_categories(db: Databas
 async def test_same_paper_on_two_days_is_one_row_with_two_announcements(db: Database) -> None:
     first = fetched_paper(arxiv_id="2504.00002", announced_on=date(2025, 4, 28))
     later = fetched_paper(
-        arxiv_id="2504.00002", announced_on=date(2025, 4, 29), announce_type="cross",
+        arxiv_id="2504.00002",
+        announced_on=date(2025, 4, 29),
+        announce_type="cross",
         categories=("cs.LG",),
     )
     async with db.session() as s:
@@ -49,8 +51,11 @@ async def test_same_paper_on_two_days_is_one_row_with_two_announcements(db: Data
 async def test_new_version_updates_the_row(db: Database) -> None:
     v1 = fetched_paper(arxiv_id="2504.00003", title="Old title", version=1)
     v2 = fetched_paper(
-        arxiv_id="2504.00003", title="New  <b>title</b> &amp; more", version=2,
-        announced_on=date(2025, 5, 2), announce_type="replace",
+        arxiv_id="2504.00003",
+        title="New  <b>title</b> &amp; more",
+        version=2,
+        announced_on=date(2025, 5, 2),
+        announce_type="replace",
     )
     async with db.session() as s:
         await upsert_papers(s, [v1])

@@ -148,10 +148,10 @@ async def test_500_is_retried_then_falls_back(server: FakeOpenAIServer, rig_fact
     assert rig.sleeps.calls == [0.5, 1.0]
 
 
-async def test_slow_server_times_out_to_the_fallback(
+async def test_stalled_stream_times_out_to_the_fallback(
     server: FakeOpenAIServer, rig_factory: Any
 ) -> None:
-    server.script(Completion(good_json(), delay=1.0))
+    server.script(Completion(good_json(), stall_after=2))
     summary = await rig_factory(llm_timeout=0.2).summarizer.summarize(PAPER, "en")
     assert summary.fallback is True and server.calls == 1
 
@@ -184,7 +184,7 @@ async def test_every_call_records_its_tokens(
 async def test_over_budget_uses_the_fallback_without_calling(
     server: FakeOpenAIServer, rig_factory: Any
 ) -> None:
-    server.script(Completion(good_json(), prompt_tokens=600, completion_tokens=500))
+    server.script(Completion(good_json(), prompt_tokens=700, completion_tokens=300))
     rig = rig_factory(llm_daily_token_budget=1000)
     first = await rig.summarizer.summarize(PAPER, "en")
     assert first.fallback is False and rig.summarizer.notes() == ()

@@ -52,3 +52,28 @@ def test_language_names(code: str, name: str) -> None:
 def test_braces_in_paper_text_are_kept_verbatim() -> None:
     user = summary_messages("Sets {x}", "We bound {n} by {0}.", "en")[1]["content"]
     assert "<title>Sets {x}</title>" in user and "We bound {n} by {0}." in user
+
+
+def test_two_distinct_keywords_are_accepted_and_the_repair_is_logged() -> None:
+    """A real model's 2 keywords keep its good fields (no repair round, no offline fallback)."""
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs:
+        output = parse_output(json.dumps({**FIELDS, "keywords": ["CRISPR", "crispr ", "CRISPR"]}))
+    assert output.keywords == ["CRISPR", "crispr"]
+    [entry] = [e for e in logs if e["event"] == "llm.summary_repaired"]
+    assert any("dropped 1" in note for note in entry["repairs"])
+    assert any("accepted 2" in note for note in entry["repairs"])
+
+
+def test_no_keyword_at_all_is_still_invalid() -> None:
+    with pytest.raises(InvalidOutput, match="keywords"):
+        parse_output(json.dumps({**FIELDS, "keywords": [" ", ""]}))
+
+
+def test_strings_at_their_bound_are_trimmed_at_a_word_boundary() -> None:
+    from bot.summary.llm_output import trim_words
+
+    assert trim_words("a model that is self-adjt", 25) == "a model that is…"
+    assert trim_words("short enough", 25) == "short enough"
+    assert trim_words("量子" * 20, 10) == "量子" * 5 + "…"

@@ -107,7 +107,7 @@ def test_round_trip_through_dict(summarizer: OfflineSummarizer) -> None:
 def test_satisfies_the_protocol(summarizer: OfflineSummarizer) -> None:
     """OfflineSummarizer can stand wherever a Summarizer is expected."""
     as_protocol: Summarizer = summarizer
-    assert (as_protocol.name, as_protocol.prompt_version) == ("offline", "offline-1")
+    assert (as_protocol.name, as_protocol.prompt_version) == ("offline", "offline-2")
     assert as_protocol.model
 
 
@@ -171,8 +171,23 @@ def test_never_crashes_on_arbitrary_text(
 @given(
     st.lists(
         st.sampled_from(
-            ["we propose", "However,", "e.g.", "et al.", "Fig. 2", "3.5%", "(a)", "outperforms",
-             "in conclusion", "\\textbf{x}", "$x^2$", "code is available", ".", " ", "\n"]
+            [
+                "we propose",
+                "However,",
+                "e.g.",
+                "et al.",
+                "Fig. 2",
+                "3.5%",
+                "(a)",
+                "outperforms",
+                "in conclusion",
+                "\\textbf{x}",
+                "$x^2$",
+                "code is available",
+                ".",
+                " ",
+                "\n",
+            ]
         ),
         max_size=60,
     )
@@ -219,8 +234,11 @@ def test_tldr_strips_the_lead_in(sentence: str, tldr: str) -> None:
 
 def test_long_sentences_are_shortened() -> None:
     """Very long contribution sentences lose parentheticals and are cut at a clause."""
-    long = "We propose X (a very long aside " + "word " * 40 + "), a method, which " + (
-        "does things " * 40
+    long = (
+        "We propose X (a very long aside "
+        + "word " * 40
+        + "), a method, which "
+        + ("does things " * 40)
     )
     assert len(make_tldr(long)) <= TLDR_MAX
     assert "aside" not in make_tldr(long)

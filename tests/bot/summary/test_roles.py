@@ -135,8 +135,14 @@ def test_contribution_sentence_agrees(labelled_sentences: dict[str, list[str]]) 
                 "Experiments show that X outperforms baselines by 3%.",
                 "In conclusion, X is useful.",
             ],
-            [BACKGROUND_ROLE, BACKGROUND_ROLE, METHOD_ROLE, METHOD_ROLE, RESULT_ROLE,
-             CONCLUSION_ROLE],
+            [
+                BACKGROUND_ROLE,
+                BACKGROUND_ROLE,
+                METHOD_ROLE,
+                METHOD_ROLE,
+                RESULT_ROLE,
+                CONCLUSION_ROLE,
+            ],
         ),
     ],
 )

@@ -194,5 +194,30 @@ async def test_closing_cancels_batches_open_or_under_way(
     server.release()
 
 
+async def test_at_shutdown_a_batch_under_way_is_stored_and_one_not_sent_never_is(
+    server: FakeOpenAIServer, rig_factory: Any, db: Database
+) -> None:
+    server.script(summary_responder(fields))
+    a, a2, b, b2 = await stored_papers(db, 4)
+    stored: list[int] = []
+
+    async def store(language: str, pairs: Any) -> None:
+        stored.extend(paper_id for paper_id, _ in pairs)
+
+    summarizer = rig_factory(llm_summary_batch=2).summarizer
+    batcher = MicroBatcher(summarizer, store, asyncio.Semaphore(1), size=2, window=60.0)
+    server.hold()
+    async with asyncio.timeout(WAIT):
+        under_way = [batcher.submit(p.id, paper_text(p), "en") for p in (a, a2)]  # full: sent
+        await server.wait_for_calls(1)
+        waiting = [batcher.submit(p.id, paper_text(p), "en") for p in (b, b2)]  # for the slot
+        closing = asyncio.create_task(batcher.aclose(grace=WAIT))
+        await asyncio.wait(waiting)  # dropped at once: never sent
+        server.release()
+        await closing
+    assert sorted(stored) == sorted([a.id, a2.id]) and server.calls == 1
+    assert all(not f.cancelled() for f in under_way) and all(f.cancelled() for f in waiting)
+
+
 async def _no_store(language: str, pairs: Any) -> None:
     """A store that keeps nothing."""

@@ -37,3 +37,10 @@ def test_clusters_count_the_week_and_the_change_on_last_week() -> None:
 
 def test_no_theme_without_a_keyword_two_papers_share() -> None:
     assert weekly_keyword_themes([tagged("x", "a"), tagged("y", "b")], [], "en") == ()
+
+
+def test_acronym_and_expansion_are_one_weekly_theme() -> None:
+    """"Large Language Models: 20" and "LLMs: 7" are the same theme, counted once."""
+    this_week = [tagged("cs.CL", "Large Language Models")] * 20 + [tagged("cs.AI", "LLMs")] * 7
+    themes = weekly_keyword_themes(this_week, [tagged("cs.CL", "LLM")] * 3, "en")
+    assert themes == ("Large Language Models (LLMs): 27 (+24) · cs.AI, cs.CL",)
