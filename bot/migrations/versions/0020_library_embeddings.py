@@ -1,7 +1,7 @@
 """seed libraries, paper embeddings and a per-channel minimum score
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
