@@ -53,7 +53,7 @@ class AddressPolicy:
         """The policy of SOURCE URLs and FEED_ALLOWED_HOSTS."""
         trusted = (
             settings.arxiv_rss_url, settings.arxiv_api_url, settings.arxiv_html_url,
-            settings.arxiv_pdf_url, settings.biorxiv_api_url,
+            settings.arxiv_pdf_url, settings.biorxiv_api_url, settings.crossref_api_url,
         )  # fmt: skip
         return cls(trusted, settings.feed_allowed_hosts.split(","))
 

@@ -142,7 +142,7 @@ def test_error_strings_read_well() -> None:
     with pytest.raises(QuerySyntaxError) as info:
         parse_query("foo:bar")
     assert str(info.value) == (
-        "unknown field 'foo:' at 0 (known: cat, author, title, abs, source, subject, feed)"
+        "unknown field 'foo:' at 0 (known: cat, author, title, abs, source, subject, feed, similar)"
     )
     with pytest.raises(QuerySyntaxError) as info:
         parse_query("llm source:x")
