@@ -153,7 +153,7 @@ def _rank(rest: str) -> tuple[Any, ...]:
         or len(parts) > 2
         or parts[1:] not in ([], ["week"], ["today"])
     ):
-        raise ValueError(f"expects impact, then optionally week or today, got {rest!r}")
+        raise ValueError(f"expects impact, then optionally week or today, got '{shown(rest)}'")
     return (parts[1] if len(parts) == 2 else "week",)
 
 
@@ -161,19 +161,19 @@ def _library(rest: str) -> tuple[Any, ...]:
     word, _, tail = rest.partition(" ")
     action, tail = (word.lower() or "list"), tail.strip()
     if action not in ("list", "add", "remove", "clear"):
-        raise ValueError(f"expects add, remove or clear (or nothing, to list), got {word!r}")
+        raise ValueError(f"expects add, remove or clear (or nothing, to list), got '{shown(word)}'")
     if action == "add" and not tail:
         raise ValueError("add needs arXiv ids, DOIs or paper URLs")
     if action == "remove" and len(tail.split()) != 1:
         raise ValueError("remove needs one paper: its number in `library` or its id")
     if action in ("list", "clear") and tail:
-        raise ValueError(f"{action} takes nothing after it, got {tail!r}")
+        raise ValueError(f"{action} takes nothing after it, got '{shown(tail)}'")
     return (action, tail)
 
 
 def _score(rest: str) -> tuple[Any, ...]:
     if not rest.isdigit() or not 0 <= int(rest) <= 100:
-        raise ValueError(f"expects a relevance from 0 (off) to 100, got {rest!r}")
+        raise ValueError(f"expects a relevance from 0 (off) to 100, got '{shown(rest)}'")
     return (int(rest),)
 
 
