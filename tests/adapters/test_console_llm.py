@@ -76,7 +76,7 @@ async def test_digest_uses_llm_summaries_in_the_channel_language(
     digest = await llm_bot.exec_command("/digest preview")
     assert "=== 2025-04-28 论文速递 ===" in digest
     assert "要点: 提出了一种纠缠纯化方案。" in digest
-    assert "评分 77/100" in digest
+    assert "评分 (llm's quality rating): 77/100" in digest
     [batch] = summary_calls(llm)  # the digest's three papers in one call
     assert [i for i, _ in fenced_papers(batch)] == ["p1", "p2", "p3"]
     assert 2 <= len(llm.bodies) <= 4  # and one themes call per category of the three papers
