@@ -9,9 +9,9 @@ import numpy as np
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import Paper, PaperEmbedding
+from bot.models import Paper, PaperEmbedding, utcnow
 from bot.rank.embed import Embedder, paper_text
-from bot.store.db import Database
+from bot.store.db import Database, insert_ignoring_duplicates
 
 CHUNK = 500
 
@@ -47,14 +47,12 @@ async def embed_papers(
             papers = [p for p in rows if p.id is not None]
         texts = [paper_text(p.title, p.abstract) for p in papers]
         vectors = await asyncio.to_thread(embedder.encode, texts)
-        async with db.session() as session:
-            again = await stored_vectors(session, embedder.name, [p.id or 0 for p in papers])
-            for paper, vector in zip(papers, vectors, strict=True):
-                if paper.id in again:
-                    continue  # another replica (or task) embedded it meanwhile
-                session.add(PaperEmbedding(
-                    paper_id=paper.id, model=embedder.name, dims=len(vector),
-                    vector=np.asarray(vector, dtype=np.float32).tobytes(),
-                ))  # fmt: skip
-                done += 1
+        rows_new = [
+            {"paper_id": paper.id, "model": embedder.name, "dims": len(vector),
+             "vector": np.asarray(vector, dtype=np.float32).tobytes(), "created_at": utcnow()}
+            for paper, vector in zip(papers, vectors, strict=True)
+        ]  # fmt: skip
+        async with db.session() as session:  # another replica or task may have embedded some
+            await insert_ignoring_duplicates(session, PaperEmbedding, rows_new)
+        done += len(rows_new)
     return done
