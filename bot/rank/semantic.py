@@ -35,6 +35,8 @@ class Relevance:
     state: EmbedderState | None = None
     _vectors: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _embedded: set[int] = field(default_factory=set, repr=False)  # known stored, this process
+    _embedding: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @classmethod
     def of(cls, db: Database, settings: Settings) -> Relevance:
@@ -72,13 +74,23 @@ class Relevance:
         return self.state.embedder if self.state else None
 
     async def embed(self, paper_ids: Sequence[int]) -> int:
-        """Embed (once) the papers not embedded yet; how many were."""
-        if not paper_ids:
+        """Embed (once) the papers not embedded yet; how many were.
+
+        One embedding run at a time: digests composed together wait for it instead of each
+        encoding the same papers, and papers known stored are not looked up again.
+        """
+        if not any(pid not in self._embedded for pid in paper_ids):
             return 0
         embedder = (await self.load()).embedder
         if embedder is None:
             return 0
-        return await embed_papers(self.db, embedder, paper_ids, self.batch)
+        async with self._embedding:
+            todo = [pid for pid in dict.fromkeys(paper_ids) if pid not in self._embedded]
+            if not todo:
+                return 0
+            done = await embed_papers(self.db, embedder, todo, self.batch)
+            self._embedded.update(todo)
+            return done
 
     async def semantic(
         self, session: AsyncSession, channel_id: int, paper_ids: Sequence[int]
