@@ -24,8 +24,11 @@ async def test_each_paper_is_sent_once_and_themes_do_not_grow_with_channels(
     for report in (few, many):
         assert report.digests > 0 and report.batch == 8
         # each pair once, except the few whose batch item the ownership check re-asks alone
-        # (about 1 in 140 reference summaries has a field closer to another paper's words)
-        assert 0 < report.unique_summaries <= report.pairs_sent <= 1.02 * report.unique_summaries
+        # (about 1 in 140 reference summaries has a field closer to another paper's words;
+        # which ones depends on how concurrent digests fill the batches, so allow a few)
+        re_asked = report.pairs_sent - report.unique_summaries
+        assert report.unique_summaries > 0
+        assert 0 <= re_asked <= max(3, report.unique_summaries // 25)
         assert report.most_sends <= 2
         assert report.summary_calls < report.unique_summaries  # several papers per call
         assert 0 < report.spent["themes"].calls <= report.categories  # per (category, language)
