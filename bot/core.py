@@ -13,6 +13,7 @@ from bot.commands import feedback, feeds, impact, info, library, review, setting
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
+from bot.commands.papers import numbered_papers
 from bot.inbound import MAX_TEXT, clean_action, clean_conversation, clean_message
 from bot.inflight import InFlight, Reply
 from bot.messages import (
@@ -27,6 +28,7 @@ from bot.models import Paper
 from bot.store.channels import find_channel, set_channel_active
 from bot.store.deliveries import paper_for_message, was_posted
 from bot.store.papers import find_paper
+from bot.store.positions import positions
 
 log = structlog.get_logger(__name__)
 Handler = Callable[..., Awaitable[None]]
@@ -175,7 +177,7 @@ class PaperBot:
 
     async def _posted_here(self, action: IncomingAction) -> bool:
         """A button counts only in a channel the bot posts in, on a paper it posted there
-        (in a recorded digest, or in this process's last digest or preview there)."""
+        (in a recorded digest, or in the last digest or preview there)."""
         async with self.deps.db.session() as session:
             channel = await find_channel(session, action.conversation)
             if channel is None or channel.id is None or not channel.active:
@@ -183,9 +185,7 @@ class PaperBot:
             paper = await find_paper(session, action.value)
             if paper is None or paper.id is None:
                 return False
-            c = action.conversation
-            shown_here = self.deps.last_digest.get((c.platform, c.workspace, c.channel), {})
-            if paper.key in shown_here.values():
+            if paper.key in (await positions(session, channel.id)).values():
                 return True
             return await was_posted(session, channel.id, paper.id)
 
@@ -224,7 +224,7 @@ class PaperBot:
         await HANDLERS[command.name](ctx, *args)
 
     async def _question(self, ctx: Context, number: int, question: str) -> None:
-        papers = self.deps.last_digest.get(ctx.channel_key, {})
+        papers = await numbered_papers(ctx)
         if number not in papers:
             raise CommandError(
                 f"There is no paper {number} in the last digest here."

@@ -353,3 +353,13 @@ class PaperEmbedding(SQLModel, table=True):
     dims: int = 0
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestPosition(SQLModel, table=True):
+    """Paper N of the channel's most recent digest, for `>N`, `ask N`, `like N` on any replica."""
+
+    __tablename__ = "digest_positions"
+
+    channel_id: int = Field(foreign_key="channels.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    paper_id: int = Field(foreign_key="papers.id")

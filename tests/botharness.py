@@ -13,7 +13,10 @@ from bot.app import App, create_app
 from bot.config import Settings
 from bot.messages import Conversation
 from bot.sources.http import HttpFetcher
+from bot.store.channels import get_or_create_channel
 from bot.store.db import Database
+from bot.store.papers import find_paper
+from bot.store.positions import positions, set_positions
 
 
 def bot_settings(**overrides: Any) -> Settings:
@@ -48,6 +51,21 @@ class TestBot:
         sender = ConsoleSender(out)
         await handle_line(self.app.bot, sender, conversation or self.conversation, line, out)
         return out.getvalue()
+
+    async def numbered(self) -> dict[int, str]:
+        """Number → paper key of the console channel's last digest, as stored."""
+        async with self.app.bot.deps.db.session() as session:
+            channel = await get_or_create_channel(session, self.conversation, bot_settings())
+            assert channel.id is not None
+            return await positions(session, channel.id)
+
+    async def set_numbered(self, keys: dict[int, str]) -> None:
+        """Store `keys` as the console channel's last digest numbers."""
+        async with self.app.bot.deps.db.session() as session:
+            channel = await get_or_create_channel(session, self.conversation, bot_settings())
+            assert channel.id is not None
+            ids = {n: (await find_paper(session, key)).id for n, key in keys.items()}
+            await set_positions(session, channel.id, ids)  # type: ignore[arg-type]
 
 
 async def make_testbot(

@@ -168,9 +168,8 @@ class TelegramAdapter:
             thread = question.conversation.thread
             root = self._sender.thread_root(thread) if thread else thread
             conversation = question.conversation.in_thread(root)
-            await self._bot.handle_question(
-                replace(question, conversation=conversation), self._sender
-            )
+            handle = self._bot.handle if thread is None else self._bot.handle_question
+            await handle(replace(question, conversation=conversation), self._sender)
 
     async def _is_admin(self, update: Update, command: IncomingMessage) -> bool:
         """May this sender change the chat's settings? Asked only for admin commands in groups."""

@@ -18,6 +18,7 @@ Mapping:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from bot.commands.grammar import BY_NAME
 from bot.messages import Conversation, IncomingAction, IncomingMessage
 
 PLATFORM = "telegram"
+NUMBERED_QUESTION = re.compile(r">\s*\d")
 PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 COMMAND_ALIASES = {"start": "help"}
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
@@ -121,13 +123,14 @@ def question_thread(message: Message, bot_id: int | None) -> str | None:
 
 
 def question_message(update: Update, bot_id: int | None = None) -> IncomingMessage | None:
-    """The question this update carries (a reply to the bot or a forum-thread message), or None."""
+    """The question this update carries (a reply to the bot, a forum-thread message or a
+    `>N question` about paper N of the last digest), or None."""
     message = update.message
     if message is None or not message.text or message.text.startswith("/"):
         return None
     thread = question_thread(message, bot_id)
-    if thread is None:
-        return None
+    if thread is None and not NUMBERED_QUESTION.match(message.text):
+        return None  # chatter, not for the bot (a `>N question` is, wherever it is typed)
     conversation = Conversation(PLATFORM, str(message.chat.id), "", thread)
     is_admin = not is_group(message.chat) or is_anonymous_admin(message)
     return IncomingMessage(

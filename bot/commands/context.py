@@ -29,7 +29,6 @@ class BotDeps:
     db: Database
     digests: DigestService
     clock: Callable[[], datetime]
-    last_digest: dict[tuple[str, str, str], dict[int, str]] = field(default_factory=dict)
     digest_now_at: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     qa: QAService | None = None  # questions about papers; None: not wired
     llm: LLMClient | None = None  # reviews and other LLM-only features; None: offline

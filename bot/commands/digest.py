@@ -16,6 +16,7 @@ from bot.source_health import SourceProblem, problem_note, source_label
 from bot.store.channels import get_or_create_channel, list_topics
 from bot.store.fetches import stale_feeds
 from bot.store.keys import Leases
+from bot.store.positions import set_positions
 from bot.topics import SourcePlan, parse_topics, plan_sources
 
 DIGEST_NOW_LEASE = timedelta(minutes=15)  # a crashed holder's lease runs out after this
@@ -132,5 +133,7 @@ async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record
             text = labels(channel.language)["nothing"].format(date=anchor.isoformat())
         await ctx.reply(" ".join((text, *failed, *stale)))
         return
-    ctx.deps.last_digest[ctx.channel_key] = {p.number: p.key for p in digest.papers}
+    async with deps.db.session() as session:
+        numbers = {p.number: p.paper_id for p in digest.papers}
+        await set_positions(session, digest.channel_id, numbers)
     await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=record)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.commands.context import Context
 from bot.inbound import shown
 from bot.models import Paper
+from bot.store.channels import find_channel
 from bot.store.papers import find_paper
+from bot.store.positions import positions
 
 MAX_NUMBER_DIGITS = 6
 
@@ -15,12 +17,21 @@ async def resolve_paper(ctx: Context, reference: str) -> Paper | None:
     ref = reference.strip()
     if ref.isdigit():
         number = int(ref) if len(ref) <= MAX_NUMBER_DIGITS else -1
-        key = ctx.deps.last_digest.get(ctx.channel_key, {}).get(number)
+        key = (await numbered_papers(ctx)).get(number)
         if key is None:
             return None
         ref = key
     async with ctx.deps.db.session() as session:
         return await find_paper(session, ref)
+
+
+async def numbered_papers(ctx: Context) -> dict[int, str]:
+    """Number → paper key of this channel's most recent digest, as stored (any replica)."""
+    async with ctx.deps.db.session() as session:
+        channel = await find_channel(session, ctx.message.conversation)
+        if channel is None or channel.id is None:
+            return {}
+        return await positions(session, channel.id)
 
 
 def not_found(reference: str) -> str:

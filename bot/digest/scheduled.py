@@ -40,6 +40,7 @@ from bot.store.deliveries import (
     renew_claim,
     set_message_ref,
 )
+from bot.store.positions import set_positions
 
 log = structlog.get_logger(__name__)
 PENDING = "pending"  # recorded before a post is sent ("pending:<note>"); then the platform's id
@@ -221,6 +222,9 @@ class ScheduledDelivery:
             recorded = await posted_papers(session, delivery.id)
         header, *papers = digest_messages(digest, conversation)
         if delivery.header_ref is None or is_pending(delivery.header_ref):
+            async with self._db.session() as session:
+                numbers = {p.number: p.paper_id for p in digest.papers}
+                await set_positions(session, digest.channel_id, numbers)
             await self._post_header(header, delivery, sender)
         posted, last = 0, delivery.header_ref
         for message in papers:

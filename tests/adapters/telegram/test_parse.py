@@ -147,3 +147,11 @@ def test_anonymous_admin_question_and_forum_topic_command() -> None:
     assert command is not None
     assert command.conversation == Conversation("telegram", str(chat["id"]), "", "7")
     assert command.user == str(chat["id"])
+
+
+def test_numbered_question_is_for_the_bot_and_chatter_is_not() -> None:
+    question = question_message(update_from_dict(message_update(private_chat(), ">2 what data?")))
+    assert question is not None and question.text == ">2 what data?"
+    assert question.conversation == Conversation("telegram", "10081232", "", None)
+    for chatter in ("nice paper", "> quoting someone", "2 > 1"):
+        assert question_message(update_from_dict(message_update(private_chat(), chatter))) is None

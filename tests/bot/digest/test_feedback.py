@@ -70,7 +70,7 @@ async def test_button_press_records_a_vote_like_the_command(testbot: TestBot) ->
     await testbot.exec_command("/subscribe cat:quant-ph")
     await testbot.exec_command("/size 50")
     before = order(await testbot.exec_command("/digest preview"))
-    key = testbot.app.bot.deps.last_digest[("console", "local", "console")][1]
+    key = (await testbot.numbered())[1]
     sender = RecordingSender()
     press = IncomingAction(testbot.conversation, "dislike", key, user="u1")
     await testbot.app.bot.handle_action(press, sender)

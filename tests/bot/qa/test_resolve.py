@@ -10,9 +10,10 @@ import pytest
 from bot.messages import IncomingMessage
 from bot.qa.resolve import reference_in
 from bot.store.db import Database
-from bot.store.papers import find_paper
+from bot.store.papers import find_paper, upsert_papers
 from tests.bot.qa.helpers import PASA_ID, arxiv_api_body, pasa_pdf, settings_for, store_pasa
 from tests.botharness import TestBot, make_testbot
+from tests.factories import fetched_paper
 from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.fakes.senders import RecordingSender
 
@@ -57,7 +58,9 @@ async def test_unknown_id_gets_a_short_explanation(
 
 async def test_id_in_the_question_beats_the_digest_number(testbot: TestBot, db: Database) -> None:
     await store_pasa(db)
-    testbot.app.bot.deps.last_digest[("console", "local", "console")] = {1: "arxiv:2104.12255"}
+    async with db.session() as session:
+        await upsert_papers(session, [fetched_paper(arxiv_id="2104.12255")])
+    await testbot.set_numbered({1: "arxiv:2104.12255"})
     reply = await testbot.exec_command(f">1 in arXiv:{PASA_ID}, which GPUs were used?")
     assert "§5.1 Experimental Setting" in reply and "H100" in reply
 
