@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import SUPPORTED, base_language
 from bot.inbound import shown
 from bot.schedule import DAY_NAMES, parse_days
+from bot.summary.prompts import LANGUAGE_NAMES
 
 MAX_DIGEST_SIZE = 50
+# labels ship for SUPPORTED; an LLM also writes summaries in the other named languages
+KNOWN_LANGUAGES = frozenset(SUPPORTED) | {base_language(code) for code in LANGUAGE_NAMES}
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -101,6 +105,11 @@ def _days(rest: str) -> tuple[Any, ...]:
 def _language(rest: str) -> tuple[Any, ...]:
     if not LANGUAGE_RE.match(rest):
         raise ValueError(f"expects a language code like en, zh or pt-BR, got '{shown(rest)}'")
+    if base_language(rest) not in KNOWN_LANGUAGES:
+        raise ValueError(
+            f"does not know the language '{shown(rest)}'; "
+            f"supported: {', '.join(sorted(KNOWN_LANGUAGES))}"
+        )
     return (rest.lower(),)
 
 
