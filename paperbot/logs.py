@@ -165,7 +165,9 @@ def configure_logging(level: str, fmt: str = "console", settings: Any = None) ->
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(quiet)
     renderer: Any = (
-        structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
         processors=[

@@ -11,7 +11,7 @@ from bot.commands.papers import not_found, resolve_paper
 from bot.inbound import shown
 from bot.messages import OutgoingMessage
 from bot.models import Paper
-from bot.qa.resolve import reference_in
+from bot.qa.resolve import LookupUnreachable, reference_in
 from bot.source_health import human_reason, source_label
 from bot.store.channels import find_channel, list_topics
 from bot.store.fetches import recent_runs
@@ -109,10 +109,22 @@ async def ask(ctx: Context, paper: str, question: str, *, from_thread: bool = Fa
 async def _which_paper(ctx: Context, qa: QAService, candidates: list[str]) -> Paper | None:
     """The first candidate that resolves: a digest number, arXiv id/URL, DOI or key."""
     for ref in candidates:
-        found = await resolve_paper(ctx, ref) if ref.isdigit() else await qa.resolve(ref)
+        try:
+            found = await resolve_paper(ctx, ref) if ref.isdigit() else await qa.resolve(ref)
+        except LookupUnreachable as error:
+            raise CommandError(unreachable_text(error, ref)) from None
         if found is not None:
             return found
     return None
+
+
+def unreachable_text(error: LookupUnreachable, reference: str) -> str:
+    """What to say when the lookup of a paper could not reach its source (not the user's fault)."""
+    setting = "ARXIV_API_URL" if error.source == "arXiv" else "BIORXIV_API_URL"
+    return (
+        f"I could not reach {error.source} to look up `{shown(reference)}`: check the network "
+        f"or proxy (and `{setting}`), then ask again."
+    )
 
 
 def _unresolved(reference: str) -> str:

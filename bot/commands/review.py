@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from bot.commands.context import BotDeps, Context
+from bot.commands.grammar import CommandError
+from bot.commands.info import unreachable_text
 from bot.commands.papers import not_found, resolve_paper
 from bot.llm.metered import Metered
 from bot.messages import OutgoingMessage
 from bot.models import Paper
+from bot.qa.resolve import LookupUnreachable
 from bot.review import PURPOSE, REVIEW_NEEDS_LLM, review_paper
 from bot.store.channels import get_or_create_channel
 
@@ -52,5 +55,8 @@ async def _paper(ctx: Context, reference: str) -> Paper | None:
     """A stored paper, or one looked up through the arXiv/bioRxiv APIs when Q&A is wired."""
     paper = await resolve_paper(ctx, reference)
     if paper is None and ctx.deps.qa is not None and not reference.strip().isdigit():
-        paper = await ctx.deps.qa.resolve(reference)
+        try:
+            paper = await ctx.deps.qa.resolve(reference)
+        except LookupUnreachable as error:
+            raise CommandError(unreachable_text(error, reference)) from None
     return paper

@@ -15,7 +15,7 @@ from bot.models import Paper
 from bot.sources.arxiv_api import fetch_arxiv_ids
 from bot.sources.arxiv_ids import find_arxiv_ids, find_dois, parse_arxiv_id
 from bot.sources.biorxiv import parse_biorxiv_page
-from bot.sources.http import HttpFetcher, SourceError
+from bot.sources.http import HttpFetcher, SourceError, is_unreachable
 from bot.sources.types import FetchedPaper
 from bot.store.db import Database
 from bot.store.papers import find_paper, upsert_papers
@@ -35,6 +35,14 @@ def reference_in(text: str) -> str | None:
             return doi[len(ARXIV_DOI_PREFIX) :]
         return doi
     return None
+
+
+class LookupUnreachable(Exception):
+    """A lookup that could not reach its source: the reference may well exist."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"{source} is not reachable")
+        self.source = source
 
 
 class PaperResolver:
@@ -76,18 +84,25 @@ class PaperResolver:
         outcome = await fetch_arxiv_ids(self._http, s.arxiv_api_url, [arxiv_id], batch_size=1)
         if outcome.errors:
             log.info("qa.arxiv_lookup", arxiv_id=arxiv_id, errors=list(outcome.errors)[:3])
-        return [p for p in outcome.papers if p.arxiv_id == arxiv_id][:1]
+        found = [p for p in outcome.papers if p.arxiv_id == arxiv_id][:1]
+        if not found and any(is_unreachable(e) for e in outcome.errors):
+            raise LookupUnreachable("arXiv")
+        return found
 
     async def _preprint(self, doi: str) -> list[FetchedPaper]:
         api = self._settings.biorxiv_api_url.rstrip("/")
+        unreachable = 0
         for server in ("biorxiv", "medrxiv"):
             try:
                 response = await self._http.get(f"{api}/details/{server}/{doi}")
                 data = json.loads(response.content)
             except (SourceError, ValueError) as error:
                 log.info("qa.preprint_lookup", doi=doi, server=server, error=str(error))
+                unreachable += isinstance(error, SourceError) and is_unreachable(error.reason)
                 continue
             papers = parse_biorxiv_page(data, server)[0] if isinstance(data, Mapping) else []
             if papers:
                 return [max(papers, key=lambda p: p.version or 0)]
+        if unreachable == 2:
+            raise LookupUnreachable("bioRxiv/medRxiv")
         return []

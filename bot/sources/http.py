@@ -41,6 +41,15 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 
 
+UNREACHABLE_MARKS = (" attempts", "no complete reply within ")
+
+
+def is_unreachable(reason: str) -> bool:
+    """Whether a SourceError reason means the source did not answer (network, 5xx, 429),
+    rather than that it answered no."""
+    return reason.endswith(UNREACHABLE_MARKS[0]) or reason.startswith(UNREACHABLE_MARKS[1])
+
+
 class SourceError(Exception):
     """A request that failed for good; `reason` says why, `status`/`body` keep the reply."""
 

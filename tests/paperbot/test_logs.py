@@ -60,3 +60,11 @@ def test_stdlib_records_are_redacted_escaped_and_httpx_is_quiet(
     assert max(len(line) for line in err.splitlines()) < 2_200
     configure_logging("DEBUG")
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.DEBUG
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_no_colour_codes_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+    structlog.get_logger("t").warning("source unreachable", source="arxiv")
+    err = capsys.readouterr().err
+    assert "source unreachable" in err and "\x1b[" not in err

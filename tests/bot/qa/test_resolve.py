@@ -75,3 +75,14 @@ async def test_plain_thread_question_naming_a_paper(testbot: TestBot, db: Databa
     await testbot.app.bot.handle_question(message, sent)
     assert [(m.kind, m.reply_to) for m in sent.sent] == [("typing", "q7"), ("answer", "q7")]
     assert sent.sent[1].conversation.thread == "t-unknown" and "H100" in sent.sent[1].text
+
+
+async def test_an_unreachable_source_is_not_blamed_on_the_reference(
+    testbot: TestBot, http_server: FakeHttpServer
+) -> None:
+    http_server.route("/api/query", Reply("busy", status=503))
+    reply = await testbot.exec_command("/ask 2401.99999 anything?")
+    assert "I could not reach arXiv to look up `2401.99999`" in reply
+    assert "ARXIV_API_URL" in reply and "Check the id" not in reply
+    review = await testbot.exec_command("/review 2401.99999")
+    assert "I could not reach arXiv" in review
