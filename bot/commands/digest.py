@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
 from bot.commands.grammar import CommandError
+from bot.commands.progress import check_hint, retry_listener
 from bot.config import Settings
 from bot.delivery import send_digest
 from bot.fetching import FetchReport
 from bot.i18n import labels
 from bot.models import Channel, Topic
 from bot.source_health import SourceProblem, problem_note, source_label
+from bot.sources.retry_notes import listening
 from bot.store.channels import get_or_create_channel, list_topics
 from bot.store.fetches import stale_feeds
 from bot.store.keys import Leases
@@ -113,7 +115,8 @@ async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record
     deps = ctx.deps
     today = deps.clock().astimezone(ZoneInfo(channel.timezone)).date()
     plan = plan_sources(parse_topics(t.query for t in topics), deps.settings)
-    report = await deps.digests.fetch_for(topics, today)
+    with listening(retry_listener(ctx, plan)):
+        report = await deps.digests.fetch_for(topics, today)
     failed = fetch_notes(report, plan, deps.settings)
     quiet_arxiv = no_mailing(report, plan, deps.settings)
     stale = await stale_notes(ctx, plan, today)
@@ -121,7 +124,8 @@ async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record
     anchor = await deps.digests.latest_date(today)
     if anchor is None:
         reasons = failed + stale or ("the sources had no announcements",)
-        await ctx.reply(" ".join(("No papers to show yet:", *reasons)))
+        hint = check_hint(report, deps.settings)
+        await ctx.reply(" ".join(("No papers to show yet:", *reasons, *([hint] if hint else []))))
         return
     digest = await deps.digests.compose(channel, topics, anchor, notes=failed + mailing + stale)
     if digest.is_empty:

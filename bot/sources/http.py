@@ -34,6 +34,7 @@ from tenacity import (
 
 from bot.config import Settings
 from bot.sources.guard import GuardedTransport, RefusedAddress
+from bot.sources.retry_notes import note_retry
 
 MB = 1024 * 1024
 
@@ -223,11 +224,16 @@ class HttpFetcher:
         limit: int,
     ) -> HttpResponse:
         attempts = self._settings.http_retries
+
+        async def before_sleep(state: RetryCallState) -> None:
+            await note_retry(url, state.attempt_number + 1, attempts)
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
             retry=retry_if_exception_type(_Retryable),
             wait=self._wait,
             sleep=self._sleep,
+            before_sleep=before_sleep,
             reraise=True,
         )
         try:

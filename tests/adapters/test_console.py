@@ -130,3 +130,7 @@ async def test_unreachable_feed_is_reported_not_crashed(db: Database, tmp_path: 
         await bot.app.http.aclose()
     assert "No papers to show yet" in reply
     assert "Not fetched yet: arXiv cs.CL (it could not be reached; retrying)." in reply
+    assert reply.count("arXiv cs.CL is not reachable, retrying (2/2)…") == 1  # said while waiting
+    last = reply.strip().splitlines()[-1]
+    assert last.endswith("Check the network or proxy (and `ARXIV_RSS_URL`).")
+    assert "ConnectError" not in reply and "127.0.0.1:9" not in reply  # no raw error or URL
