@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from bot.impact.judge import PURPOSE, LLMJudge
 from bot.impact.schedule import comparisons_per_paper, swiss_pairs
 from bot.impact.tournament import Candidate, Tournament, first_sentence
-from bot.models import LlmUsage, Paper
+from bot.models import ImpactJudgment, LlmUsage, Paper
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
@@ -60,17 +60,27 @@ async def run(db: Database, fake: FakeOpenAIServer, pool: list[Candidate]):  # t
         return await Tournament(judge).rank(pool)
 
 
+@pytest.mark.parametrize("seeds", [range(1, 9)])
 async def test_recovers_the_true_top_three_at_ten_percent_noise(
-    db: Database, fake: FakeOpenAIServer
+    db: Database, fake: FakeOpenAIServer, seeds: range
 ) -> None:
+    """Over eight hidden orders: the true top 3 are always among the 5 shown, and the true best
+    is first in most. (With 5 comparisons per paper, the exact order of places 2 and 3 is right
+    in about a third of orders; the benchmark reports Kendall tau.)"""
     pool = await candidates(db)
-    order = hidden_order(pool, seed=7)
-    judge = HiddenOrderJudge(order, noise=0.10)
-    fake.script(judge)
-    result = await run(db, fake, pool)
-    assert [p.title for p in result.picks[:3]] == order[:3]
-    assert len(result.picks) == 5 and result.picks[0].wins >= 4
-    assert result.picks[0].reason.endswith("broader line of work.")
+    best_first = 0
+    for seed in seeds:
+        order = hidden_order(pool, seed=seed)
+        fake.script(HiddenOrderJudge(order, noise=0.10, salt=str(seed)))
+        async with db.session() as session:  # each hidden order starts with no judgments
+            await session.exec(delete(ImpactJudgment))  # type: ignore[call-overload]
+        result = await run(db, fake, pool)
+        shown = [p.title for p in result.picks]
+        assert len(shown) == 5 and set(order[:3]) <= set(shown), seed
+        best_first += shown[0] == order[0]
+        assert result.picks[0].wins >= 3
+        assert result.picks[0].reason.endswith("broader line of work.")
+    assert best_first >= 0.75 * len(seeds)
 
 
 async def test_each_pair_is_asked_in_both_orders_and_calls_match_the_schedule(
