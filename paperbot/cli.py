@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser("fetch", help="fetch what the subscribed topics need, print counts")
     fetch.add_argument("--date", type=date.fromisoformat, help="announcement date (YYYY-MM-DD)")
     run = sub.add_parser("run", help="run the adapters in ADAPTERS and the scheduler")
-    run.add_argument("--http", action="store_true", help="Slack over HTTP, not Socket Mode")
+    run.add_argument("--http", action="store_true",
+                     help="serve /healthz, /readyz, channel feeds and Slack over HTTP")
     run.add_argument("--port", type=int, default=3000, help="HTTP port with --http")
     sub.add_parser("status", help="per channel: last and next digest, papers, failures")
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import structlog
+from aiohttp import web
 
 from adapters.console import CONSOLE, ConsoleSender, run_console
 from bot.app import App, create_app
@@ -17,6 +19,7 @@ from bot.config import Settings
 from bot.messages import Sender
 from bot.store.keys import RequestKeys
 from jobs.scheduler import Jobs
+from paperbot.server import CoreHttpServer, core_routes
 
 log = structlog.get_logger(__name__)
 
@@ -40,7 +43,7 @@ class Adapter(Protocol):
 
 @dataclass
 class HttpOptions:
-    """`--http --port N`: Slack over HTTP instead of Socket Mode."""
+    """`--http --port N`: health, feeds and (when enabled) Slack over HTTP on one port."""
 
     enabled: bool = False
     port: int = 3000
@@ -53,10 +56,15 @@ class Running:
     app: App
     adapters: list[Adapter] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    server: CoreHttpServer | None = None  # health and feeds, when Slack is not serving them
+    started: bool = False  # every adapter is up (readiness)
 
 
-def make_adapters(app: App, http: HttpOptions) -> dict[str, Adapter]:
-    """The chat adapters named in ADAPTERS (the console is handled by `run`)."""
+def make_adapters(
+    app: App, http: HttpOptions, routes: Sequence[web.RouteDef] = ()
+) -> dict[str, Adapter]:
+    """The chat adapters named in ADAPTERS (the console is handled by `run`); an HTTP-mode
+    Slack adapter serves the core's `routes` on its port too."""
     adapters: dict[str, Adapter] = {}
     names = app.settings.enabled_adapters
     keys = RequestKeys(app.db)  # events and requests already taken, shared by replicas
@@ -65,7 +73,7 @@ def make_adapters(app: App, http: HttpOptions) -> dict[str, Adapter]:
 
         adapters["slack"] = SlackAdapter(
             app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine,
-            keys=keys,
+            keys=keys, routes=routes,
         )  # fmt: skip
     if "telegram" in names:
         from adapters.telegram.app import TelegramAdapter
@@ -82,12 +90,17 @@ async def run(settings: Settings, http: HttpOptions) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     running = Running(app)
-    adapters = make_adapters(app, http)
+    routes = core_routes(app.db, settings, lambda: running.started) if http.enabled else []
+    adapters = make_adapters(app, http, routes)
     senders: dict[str, Sender] = {name: a.sender for name, a in adapters.items()}
     try:
         for adapter in adapters.values():
             await adapter.start()
             running.adapters.append(adapter)
+        running.started = True
+        if http.enabled and "slack" not in adapters:
+            running.server = CoreHttpServer(routes)
+            await running.server.start("0.0.0.0", http.port)
         if "console" in settings.enabled_adapters:
             senders["console"] = ConsoleSender(sys.stdout)
             running.tasks.append(asyncio.create_task(_console(app, stop, bool(adapters))))
@@ -121,5 +134,7 @@ async def _shutdown(running: Running) -> None:
     for adapter in reversed(running.adapters):
         with contextlib.suppress(Exception):
             await adapter.stop()
+    if running.server is not None:
+        await running.server.stop()
     await running.app.aclose()
     log.info("paperbot stopped")

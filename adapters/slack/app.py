@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
 import structlog
+from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
@@ -74,8 +75,10 @@ class SlackAdapter:
         port: int = 3000,
         engine: AsyncEngine | None = None,
         keys: SeenKeys | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.settings = settings
+        self._routes = list(routes)  # the core's routes, served on the HTTP-mode port too
         self._listen = (http_mode, host, port)
         self.bot = bot
         self.client = client or make_client(settings)
@@ -136,7 +139,9 @@ class SlackAdapter:
             if not self.settings.slack_signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
             secret = self.settings.slack_signing_secret
-            self._http = SlackHttpServer(self.app, signing_secret=secret, keys=self._keys)
+            self._http = SlackHttpServer(
+                self.app, signing_secret=secret, keys=self._keys, routes=self._routes
+            )
             await self._http.start(host or default_host, default_port if port is None else port)
             return
         if not self.settings.slack_app_token:

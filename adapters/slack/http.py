@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -36,9 +37,15 @@ class SlackHttpServer:
     """Serves one bolt app on host:port (port 0 picks a free one; see `.port`)."""
 
     def __init__(
-        self, app: AsyncApp, *, signing_secret: str = "", keys: SeenKeys | None = None
+        self,
+        app: AsyncApp,
+        *,
+        signing_secret: str = "",
+        keys: SeenKeys | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self._app = app
+        self._routes = list(routes)  # the core's own (health, feeds): one port for all
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._keys = keys or MemoryKeys()
         self._runner: web.AppRunner | None = None
@@ -48,6 +55,7 @@ class SlackHttpServer:
         """Listen; return the bound port."""
         web_app = web.Application(client_max_size=MAX_BODY)
         web_app.router.add_post(EVENTS_PATH, self.handle)
+        web_app.add_routes(self._routes)
         flow = self._app.oauth_flow
         if flow is not None:
             web_app.router.add_get(flow.install_path, self.install)
