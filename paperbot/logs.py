@@ -28,7 +28,7 @@ SECRET_NAME_RE = re.compile(r"(TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL)", re
 MIN_SECRET_LENGTH = 6
 MAX_MESSAGE = 2000  # characters of one logged message or field (a forged body can be 1 MB)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-QUIET_LIBRARIES = ("httpx", "httpcore")
+QUIET_LIBRARIES = ("httpx", "httpcore", "alembic", "apscheduler")  # DEBUG shows them
 
 
 class Redactor:

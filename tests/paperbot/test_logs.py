@@ -37,7 +37,7 @@ def restored_logging() -> Iterator[None]:
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-        for name in ("httpx", "httpcore"):
+        for name in ("httpx", "httpcore", "alembic", "apscheduler"):
             logging.getLogger(name).setLevel(logging.NOTSET)
         sys.excepthook = hook
         structlog.reset_defaults()
@@ -68,3 +68,13 @@ def test_no_colour_codes_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFix
     structlog.get_logger("t").warning("source unreachable", source="arxiv")
     err = capsys.readouterr().err
     assert "source unreachable" in err and "\x1b[" not in err
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_migration_and_scheduler_chatter_only_at_debug() -> None:
+    configure_logging("INFO")
+    for name in ("alembic.runtime.migration", "apscheduler.scheduler"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+        assert logging.getLogger(name).isEnabledFor(logging.WARNING), name
+    configure_logging("DEBUG")
+    assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.DEBUG)
