@@ -13,6 +13,7 @@ from bot.digest.llm_extras import DigestLLM
 from bot.digest.service import DigestService
 from bot.fetching import PaperFetcher
 from bot.llm.client import LLMClient
+from bot.metrics import CommandMetrics
 from bot.qa.service import make_qa_service
 from bot.rank.semantic import Relevance
 from bot.sources.http import HttpFetcher
@@ -97,5 +98,6 @@ async def create_app(
         http=http,
         relevance=relevance,
         leases=Leases(db),
+        metrics=CommandMetrics(),
     )
     return App(settings, db, http, fetcher, summaries, digests, PaperBot(deps), llm)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -80,9 +81,12 @@ class PaperBot:
         """Run one command (or digest question) and send the answers."""
         message = clean_message(message)
         ctx = Context(self.deps, message, sender)
+        started = time.perf_counter()
         async with self.inflight.command(message.text, _error_reply(ctx)) as taken:
             if taken:
                 await self._handle(ctx)
+        if self.deps.metrics is not None:
+            self.deps.metrics.observe(command_label(message.text), time.perf_counter() - started)
 
     async def _handle(self, ctx: Context) -> None:
         message = ctx.message
@@ -233,6 +237,15 @@ class PaperBot:
         if not question:
             raise CommandError(f"Ask something after the number, e.g. `>{number} what data?`")
         await info.ask(ctx, papers[number], question)
+
+
+def command_label(text: str) -> str:
+    """The command a message runs, as a metrics label of bounded cardinality."""
+    text = text.strip()
+    if QUESTION_RE.match(text):
+        return "question"
+    word = text.lstrip("/").split(maxsplit=1)[0].lower() if text.lstrip("/") else ""
+    return word if word in BY_NAME else "other"
 
 
 def _error_reply(ctx: Context) -> Reply:

@@ -90,7 +90,9 @@ async def run(settings: Settings, http: HttpOptions) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     running = Running(app)
-    routes = core_routes(app.db, settings, lambda: running.started) if http.enabled else []
+    ready = lambda: running.started  # noqa: E731
+    deps = app.bot.deps
+    routes = core_routes(app.db, settings, ready, deps.metrics, deps.clock) if http.enabled else []
     adapters = make_adapters(app, http, routes)
     senders: dict[str, Sender] = {name: a.sender for name, a in adapters.items()}
     try:

@@ -14,6 +14,7 @@ from bot.store.db import Database
 
 if TYPE_CHECKING:
     from bot.llm.client import LLMClient
+    from bot.metrics import CommandMetrics
     from bot.qa.service import QAService
     from bot.rank.semantic import Relevance
     from bot.sources.http import HttpFetcher
@@ -36,6 +37,7 @@ class BotDeps:
     http: HttpFetcher | None = None  # looking up library papers; None: stored papers only
     relevance: Relevance | None = None  # semantic ranking (embeds library papers)
     leases: Leases | None = None  # work held across replicas (digest now); None: made per use
+    metrics: CommandMetrics | None = None  # command latency for /metrics; None: not measured
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import feedparser
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.slack_api import FakeSlackApi
 from tests.paperbot.test_http_hostile import free_port
@@ -50,6 +51,7 @@ async def test_health_readiness_and_feeds_on_the_http_port(tmp_path: Path) -> No
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as web:
             health, ready = await web.get("/healthz"), await web.get("/readyz")
             feed = await web.get(feed_path)
+            metrics = await web.get("/metrics")
             unknown = await web.get("/feeds/" + "x" * 32 + ".atom")
     finally:
         process.kill()
@@ -60,6 +62,8 @@ async def test_health_readiness_and_feeds_on_the_http_port(tmp_path: Path) -> No
     parsed = feedparser.parse(feed.content)
     assert not parsed.bozo and parsed.feed.get("title")
     assert unknown.status_code == 404
+    names = {f.name for f in text_string_to_metric_families(metrics.text)}
+    assert {"paperbot_papers_stored", "paperbot_delivery_lag_seconds"} <= names
 
 
 async def test_with_slack_over_http_one_port_serves_both(tmp_path: Path) -> None:
