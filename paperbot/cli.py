@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="serve /healthz, /readyz, channel feeds and Slack over HTTP")
     run.add_argument("--port", type=int, default=3000, help="HTTP port with --http")
     sub.add_parser("status", help="per channel: last and next digest, papers, failures")
+    sub.add_parser("doctor", help="check the settings against the database, sources, LLM, chats")
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
     add_export_parser(sub)
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "usage": commands.usage,
         "run": commands.run,
         "status": commands.status,
+        "doctor": commands.doctor,
         "export": export,
         "library": library_import,
     }[args.command]

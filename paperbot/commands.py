@@ -129,3 +129,14 @@ async def status(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     return 0
+
+
+async def doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    """Check the configuration against the real services; 1 when a check failed."""
+    from paperbot.doctor import database, llm, run_doctor, sources
+    from paperbot.doctor_platforms import slack, telegram
+
+    checks = await run_doctor(settings, [database, sources, llm, slack, telegram])
+    for check in checks:
+        print(check.line())
+    return 0 if all(check.ok for check in checks) else 1

@@ -123,6 +123,7 @@ class FakeOpenAIServer:
         self._call_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._http = FakeHttpServer()
         self._http.route(PATH, self._handle, method="POST")
+        self._http.route("/v1/models", self._models)
 
     @property
     def base_url(self) -> str:
@@ -168,6 +169,11 @@ class FakeOpenAIServer:
     async def stop(self) -> None:
         """Stop the server."""
         await self._http.stop()
+
+    async def _models(self, _request: web.Request) -> web.Response:
+        """GET /v1/models, in OpenAI's list shape, naming the one model served."""
+        model = {"id": self.model, "object": "model", "created": 0, "owned_by": "fake"}
+        return web.json_response({"object": "list", "data": [model]})
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = json.loads(await request.read())

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from adapters.slack.oauth import manifest_bot_scopes
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer
 
@@ -83,6 +84,7 @@ class FakeSlackApi:
     ) -> None:
         self.team_id, self.bot_user_id, self.bot_id = team_id, bot_user_id, bot_id
         self.per_channel_per_second = per_channel_per_second
+        self.scopes = manifest_bot_scopes()  # granted to the token (auth.test's x-oauth-scopes)
         self.server = FakeHttpServer()
         self.calls: list[SlackCall] = []
         self.throttled: list[SlackCall] = []
@@ -167,7 +169,8 @@ class FakeSlackApi:
         call = replace(call, response=self._answer(call))
         self.calls.append(call)
         self._changed.set()
-        return web.json_response(call.response)
+        headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else None
+        return web.json_response(call.response, headers=headers)
 
     async def _upload(self, request: web.Request) -> web.Response:
         """The upload URL files.getUploadURLExternal hands out: keep the posted bytes."""

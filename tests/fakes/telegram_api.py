@@ -85,6 +85,8 @@ class FakeTelegramApi:
         self.rate_limited = 0
         self.photos: list[dict[str, Any]] = []  # sendPhoto params, the photo as bytes
         self.chats = Chats(chatter)
+        self.webhook_url = ""  # setWebhook/deleteWebhook; getWebhookInfo reports it
+        self.reads_all_messages = False  # BotFather privacy mode on (the default)
         self._faults: list[list[Any]] = []  # [method, calls to go, accepted]
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
@@ -245,7 +247,8 @@ class FakeTelegramApi:
         }
 
     async def _m_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        user = self._bot_user() | {"can_join_groups": True, "can_read_all_group_messages": False}
+        user = self._bot_user() | {"can_join_groups": True,
+                                   "can_read_all_group_messages": self.reads_all_messages}
         return 200, {"ok": True, "result": user | {"supports_inline_queries": False}}
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -335,8 +338,20 @@ class FakeTelegramApi:
     async def _ok(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return 200, {"ok": True, "result": True}
 
+    async def _m_setWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.webhook_url = str(params.get("url", ""))
+        return 200, {"ok": True, "result": True}
+
+    async def _m_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.webhook_url = ""
+        return 200, {"ok": True, "result": True}
+
+    async def _m_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        info = {"url": self.webhook_url, "has_custom_certificate": False,
+                "pending_update_count": 0}  # fmt: skip
+        return 200, {"ok": True, "result": info}
+
     _m_sendChatAction = _m_answerCallbackQuery = _m_setMyCommands = _ok
-    _m_setWebhook = _m_deleteWebhook = _ok
 
 
 def _photo_size(message_id: int) -> dict[str, Any]:

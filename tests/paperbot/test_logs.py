@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Iterator
 
 import pytest
 import structlog
@@ -25,22 +23,6 @@ def test_tokens_are_masked_in_every_field() -> None:
     for secret in ("xoxb-1234", "xapp-1-A0", "AAHdqTcvCH1vGWJx", "sk-proj-abcdef"):
         assert secret not in text
     assert cleaned["channel_id"] == 42 and "***" in cleaned["event"]
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    """configure_logging changes process-wide state: put it back afterwards."""
-    root = logging.getLogger()
-    handlers, level, hook = list(root.handlers), root.level, sys.excepthook
-    try:
-        yield
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name in ("httpx", "httpcore", "alembic", "apscheduler"):
-            logging.getLogger(name).setLevel(logging.NOTSET)
-        sys.excepthook = hook
-        structlog.reset_defaults()
 
 
 @pytest.mark.usefixtures("restored_logging")

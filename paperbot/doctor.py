@@ -1,0 +1,119 @@
+"""`paperbot doctor`: the configuration checked against the real services, one line each.
+
+Each check prints ✔ or ✘ with what it found and, on ✘, what to fix. The exit status is 1
+when any check failed. Nothing is changed: the database is opened and its revision read,
+not migrated; the chat platforms are only asked who the bot is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from bot.config import Settings
+from bot.store.db import MIGRATIONS, Database
+
+TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        """The printed line."""
+        return f"{'✔' if self.ok else '✘'} {self.name}: {self.detail}"
+
+
+async def database(settings: Settings, _client: httpx.AsyncClient) -> list[Check]:
+    """The database opens and is at the newest revision."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    db = Database.open(settings.database_url)
+    try:
+        async with db.session() as session:
+            row = (await session.exec(text("SELECT version_num FROM alembic_version"))).first()  # type: ignore[call-overload]
+    except Exception as error:  # any failure to open or read is the finding
+        return [Check("database", False, f"cannot read it ({type(error).__name__}); check "
+                      "DATABASE_URL, or run `paperbot run` once to create it")]  # fmt: skip
+    finally:
+        await db.close()
+    current = row[0] if row else None
+    if current != head:
+        return [Check("database", False, f"at revision {current}, the code needs {head}; "
+                      "`paperbot run` migrates it at start")]  # fmt: skip
+    return [Check("database", True, f"opens, migrated (revision {head})")]
+
+
+def _alembic_config() -> Config:
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+async def sources(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+    """Each source URL answers a small real request."""
+    probes = {
+        "ARXIV_RSS_URL": settings.arxiv_rss_url.rstrip("/") + "/cs.AI",
+        "ARXIV_API_URL": settings.arxiv_api_url + "?id_list=2104.12255&max_results=1",
+        "BIORXIV_API_URL": settings.biorxiv_api_url.rstrip("/")
+        + "/details/biorxiv/2020-01-01/2022-12-31/0",
+        "CROSSREF_API_URL": settings.crossref_api_url.rstrip("/") + "/works/10.17705/1cais.04607",
+    }
+    checks = []
+    for name, url in probes.items():
+        try:
+            response = await client.get(url)
+        except httpx.HTTPError as error:
+            checks.append(Check(name, False, f"no answer ({type(error).__name__}); check the "
+                                "network, a proxy (HTTPS_PROXY) or the URL"))  # fmt: skip
+            continue
+        ok = response.status_code < 400
+        fix = "" if ok else "; check the URL"
+        checks.append(Check(name, ok, f"HTTP {response.status_code}{fix}"))
+    return checks
+
+
+async def llm(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+    """The LLM base URL answers /models and lists LLM_MODEL."""
+    if not settings.llm_enabled:
+        return [Check("LLM", True, "not configured: offline summaries (set LLM_BASE_URL, "
+                      "LLM_API_KEY, LLM_MODEL to use one)")]  # fmt: skip
+    base = (settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
+    headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+    try:
+        response = await client.get(f"{base}/models", headers=headers)
+    except httpx.HTTPError as error:
+        return [Check("LLM", False, f"{base}/models gave no answer ({type(error).__name__}); "
+                      "check LLM_BASE_URL")]  # fmt: skip
+    if response.status_code in (401, 403):
+        return [Check("LLM", False, f"HTTP {response.status_code}: check LLM_API_KEY")]
+    if response.status_code >= 400:
+        return [Check("LLM", False, f"HTTP {response.status_code} from /models: check "
+                      "LLM_BASE_URL (it usually ends in /v1)")]  # fmt: skip
+    models = {m.get("id") for m in response.json().get("data", []) if isinstance(m, dict)}
+    if settings.llm_model not in models:
+        shown = ", ".join(sorted(str(m) for m in models)[:5]) or "none"
+        return [Check("LLM", False, f"model {settings.llm_model!r} is not served (it lists "
+                      f"{shown}); check LLM_MODEL")]  # fmt: skip
+    return [Check("LLM", True, f"{base} serves {settings.llm_model}")]
+
+
+Probe = Callable[[Settings, httpx.AsyncClient], Awaitable[list[Check]]]
+
+
+async def run_doctor(settings: Settings, probes: list[Probe]) -> list[Check]:
+    """Every check, in order."""
+    checks: list[Check] = []
+    async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=True) as client:
+        for probe in probes:
+            checks += await probe(settings, client)
+    return checks
