@@ -122,18 +122,19 @@ async def run_console(
     """
     interactive = stdin.isatty() and out.isatty()
     sender = ConsoleSender(out, renderer)
+    lines = read_lines(stdin)
     if interactive:
-        out.write("paperbot console. /help lists the commands; Ctrl-D quits.\n" + PROMPT)
+        from adapters.console_prompt import prompt_lines  # a terminal: line editing
+
+        out.write("paperbot console. /help lists the commands (Tab completes); Ctrl-D quits.\n")
         out.flush()
-    async for raw in read_lines(stdin):
+        lines = prompt_lines(PROMPT)
+    async for raw in lines:
         line = raw.strip()
         if line in ("quit", "exit", "/quit", "/exit"):
             break
         if line and not line.startswith("#"):
             await handle_line(bot, sender, conversation, line, out)
-        if interactive:
-            out.write(PROMPT)
-            out.flush()
 
 
 async def handle_line(
