@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from adapters.console_preview import PREVIEWS
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
+from paperbot.invalid import InvalidSettings
 from paperbot.library_cli import add_parser as add_library_parser
 from paperbot.logs import Redactor, configure_logging, secret_values
 
@@ -80,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except ValidationError as error:  # an adapter's own settings
         print(f"paperbot: invalid settings:\n{settings_errors(error)}", file=sys.stderr)
+        return 2
+    except InvalidSettings as error:
+        print(f"paperbot: invalid settings:\n  {redactor(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a clear, redacted line rather than a traceback with tokens
         print(f"paperbot: {redactor(f'{type(error).__name__}: {error}')}", file=sys.stderr)

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.messages import Sender
 from bot.store.keys import RequestKeys
 from jobs.scheduler import Jobs
+from paperbot.invalid import InvalidSettings
 from paperbot.server import CoreHttpServer, core_routes
 
 log = structlog.get_logger(__name__)
@@ -70,6 +71,12 @@ def make_adapters(
     keys = RequestKeys(app.db)  # events and requests already taken, shared by replicas
     if "slack" in names:
         from adapters.slack.app import SlackAdapter
+
+        if app.settings.slack_oauth_enabled and not http.enabled:
+            raise InvalidSettings(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs in several workspaces) need "
+                "`paperbot run --http`: Slack sends the installs over HTTP"
+            )
 
         adapters["slack"] = SlackAdapter(
             app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine,

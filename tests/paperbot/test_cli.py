@@ -130,3 +130,15 @@ async def test_console_render_telegram_prints_html(
     assert code == 0, err
     assert "<b>" in out and '<a href="' in out
     assert "<!channel>" not in out and "=== Papers for" not in out
+
+
+async def test_oauth_without_http_is_an_invalid_settings_line(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "ADAPTERS": "slack",
+        "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "oauth-secret-value",
+        "SLACK_SIGNING_SECRET": "signing-secret-value", "SLACK_BOT_TOKEN": "",
+    }  # fmt: skip
+    code, _out, err = await run_paperbot(["run"], env, cwd=tmp_path)
+    assert code == 2 and err.startswith("paperbot: invalid settings:\n"), err
+    assert "need `paperbot run --http`" in err and "Traceback" not in err
+    assert "Bolt has enabled the file-based" not in err  # refused before Bolt reads the env
