@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-llm lint bench faults clean
+.PHONY: run demo test test-llm lint bench faults clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	@$(BIN)/paperbot console
+
+demo: $(STAMP)
+	@$(BIN)/paperbot demo
 
 test: $(STAMP)
 	@if [ -z "$$PAPERBOT_TEST_POSTGRES_URL" ]; then \

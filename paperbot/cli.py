@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="serve /healthz, /readyz, channel feeds and Slack over HTTP")
     run.add_argument("--port", type=int, default=3000, help="HTTP port with --http")
     sub.add_parser("status", help="per channel: last and next digest, papers, failures")
+    sub.add_parser("demo", help="try it offline: the console on recorded feeds, dated today")
     sub.add_parser("doctor", help="check the settings against the database, sources, LLM, chats")
     usage = sub.add_parser("usage", help="LLM calls and tokens per day")
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": commands.run,
         "status": commands.status,
         "doctor": commands.doctor,
+        "demo": commands.demo,
         "export": export,
         "library": library_import,
     }[args.command]

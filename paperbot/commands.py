@@ -140,3 +140,24 @@ async def doctor(settings: Settings, _args: argparse.Namespace) -> int:
     for check in checks:
         print(check.line())
     return 0 if all(check.ok for check in checks) else 1
+
+
+async def demo(settings: Settings, _args: argparse.Namespace) -> int:
+    """The console on a temporary database, fed by the recorded feeds shipped in the package."""
+    from adapters.console import CONSOLE, ConsoleSender, handle_line
+    from paperbot.demo import TRY, start_demo, topics
+
+    demo_settings, server = await start_demo(settings)
+    app = await create_app(demo_settings)
+    try:
+        print("paperbot demo: recorded arXiv, bioRxiv and PLOS feeds, dated today; no network.")
+        print(f"Its database: DATABASE_URL={demo_settings.database_url} (for `paperbot export`)")
+        sender = ConsoleSender(sys.stdout)
+        for topic in topics(demo_settings):
+            await handle_line(app.bot, sender, CONSOLE, f"/subscribe {topic}", sys.stdout)
+        print(TRY)
+        await run_console(app.bot)
+    finally:
+        await app.aclose()
+        await server.stop()
+    return 0

@@ -156,6 +156,7 @@ def configure_logging(level: str, fmt: str = "console", settings: Any = None) ->
     _REDACTOR = redactor
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(redactor))
+    handler.setLevel(numeric)  # libraries that set their own logger to DEBUG (bm25s) stay quiet
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

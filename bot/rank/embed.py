@@ -97,6 +97,15 @@ def available(name: str) -> str | None:
     return None
 
 
+def _quiet_progress_bars() -> None:
+    """No "Loading weights" bar on the user's console: the bot logs what it loads."""
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        return
+    transformers_logging.disable_progress_bar()
+
+
 def load_embedder(name: str, batch_size: int = 64) -> EmbedderState:
     """Load the model `name` on the CPU; never raises (a failure is the reason)."""
     if name.strip().lower() in OFF:
@@ -106,6 +115,7 @@ def load_embedder(name: str, batch_size: int = 64) -> EmbedderState:
     except ImportError:
         return EmbedderState(None, "sentence-transformers is not installed")
     path = model_path(name)
+    _quiet_progress_bars()
     try:
         model = SentenceTransformer(path, device="cpu")
     except Exception as exc:  # a hub lookup offline, a broken model dir, …

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.models import Channel, Topic
 from bot.store.db import Database
 from jobs import deliver, fetch
 from jobs.scheduler import Jobs
+from paperbot.demo import moved  # noqa: F401  (the day tests move recorded dates with it)
 from tests.botharness import bot_settings
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -33,28 +34,7 @@ PLOS = JOURNALS / "plos-compbiol_atom_2025-04-13.xml"
 SCIENCE = JOURNALS / "science-twis_rss1-rdf_2017-06.xml"
 QUANT_PH = FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml"
 BIORXIV = FIXTURES / "biorxiv" / "biorxiv_api_details_2020-01-01_2022-12-31_cursor0.json"
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-_RFC822 = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2}) (" + "|".join(MONTHS)
-                     + r") (\d{4})")  # fmt: skip
-_ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _BLOCK = re.compile(rb"<(item|entry)[\s>].*?</\1>", re.DOTALL)
-
-
-def moved(content: bytes, days: int) -> bytes:
-    """A recorded feed with every RFC 822 and ISO date moved by `days` (weekdays follow)."""
-
-    def rfc(match: re.Match[str]) -> str:
-        day = date(int(match[3]), MONTHS.index(match[2]) + 1, int(match[1]))
-        day += timedelta(days=days)
-        return f"{WEEKDAYS[day.weekday()]}, {day.day:02d} {MONTHS[day.month - 1]} {day.year}"
-
-    def iso(match: re.Match[str]) -> str:
-        day = date(int(match[1]), int(match[2]), int(match[3])) + timedelta(days=days)
-        return day.isoformat()
-
-    text = content.decode("utf-8")
-    return _ISO.sub(iso, _RFC822.sub(rfc, text)).encode("utf-8")
 
 
 def blocks(content: bytes) -> list[bytes]:

@@ -60,3 +60,14 @@ def test_migration_and_scheduler_chatter_only_at_debug() -> None:
         assert logging.getLogger(name).isEnabledFor(logging.WARNING), name
     configure_logging("DEBUG")
     assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.DEBUG)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_a_library_logger_set_to_debug_stays_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+    chatty = logging.getLogger("chatty.lib")
+    chatty.setLevel(logging.DEBUG)  # as bm25s does at import
+    chatty.debug("Building index from tokens")
+    chatty.warning("a real problem")
+    err = capsys.readouterr().err
+    assert "Building index" not in err and "a real problem" in err
