@@ -58,16 +58,18 @@ def details(paper: ArchivePaper, language: str) -> list[str]:
     """The fold: summary fields, authors, categories, links and the abstract."""
     t, s = labels(language), paper.summary
     rows = [(t[name], text(getattr(s, name))) for name in SUMMARY_FIELDS if getattr(s, name)]
-    rows.append(("Authors", text(", ".join(paper.authors))))
+    rows.append((t["export_authors"], text(", ".join(paper.authors))))
     cats = text(", ".join(paper.categories or (paper.primary_category,)))
-    rows.append(("Categories", f"{cats} · announced {paper.digest_date.isoformat()}"))
+    announced = text(t["export_announced"].format(date=paper.digest_date.isoformat()))
+    rows.append((t["export_categories"], f"{cats} · {announced}"))
     links = [anchor("abs", paper.abs_url)]
     if paper.pdf_url:
         links.append(anchor("pdf", paper.pdf_url))
-    rows.append(("Links", " · ".join(links)))
-    rows.append(("Abstract", text(paper.abstract)))
+    rows.append((t["export_links"], " · ".join(links)))
+    rows.append((t["export_abstract"], text(paper.abstract)))
     items = [f"<dt>{text(name)}</dt><dd>{value}</dd>" for name, value in rows]
-    return ["<details>", "<summary>Details</summary>", "<dl>", *items, "</dl>", "</details>"]
+    fold = f"<summary>{text(t['export_details'])}</summary>"
+    return ["<details>", fold, "<dl>", *items, "</dl>", "</details>"]
 
 
 def article(paper: ArchivePaper, language: str) -> list[str]:
@@ -92,13 +94,15 @@ def to_html(page: ArchivePage, *, back: str | None = None) -> str:
     title = f"{t['digest_title'].format(date=page.period)} · {page.channel}"
     body = [f"<header><h1>{text(title)}</h1>"]
     if back is not None:
-        body.append(f'<p><a href="{escape(back, quote=True)}">← archive</a></p>')
-    body.append(f'<p class="meta">{len(page.papers)} papers</p></header>')
+        body.append(f'<p><a href="{escape(back, quote=True)}">← {text(t["export_back"])}</a></p>')
+    count = text(t["export_papers"].format(count=len(page.papers)))
+    body.append(f'<p class="meta">{count}</p></header>')
     taken: set[str] = set()
     ids = [slug(f"cat-{s.category}", taken) for s in page.sections]
     toc = [f'<li><a href="#{i}">{text(s.category)}</a> <span class="count">({s.count})</span></li>'
            for i, s in zip(ids, page.sections, strict=True)]  # fmt: skip
-    body += ['<nav class="toc"><h2>Contents</h2>', "<ul>", *toc, "</ul></nav>", "<main>"]
+    contents = f'<nav class="toc"><h2>{text(t["export_contents"])}</h2>'
+    body += [contents, "<ul>", *toc, "</ul></nav>", "<main>"]
     for section_id, section in zip(ids, page.sections, strict=True):
         body.append(f'<section id="{section_id}" data-count="{section.count}">')
         count = f'<span class="count">({section.count})</span>'

@@ -38,7 +38,9 @@ def link(label: str, url: str | None) -> str:
 
 def toc(page: ArchivePage) -> list[str]:
     """The contents: one line per category with its count."""
-    lines = [f"## Contents ({len(page.papers)} papers)", ""]
+    t = labels(page.language)
+    count = t["export_papers"].format(count=len(page.papers))
+    lines = [f"## {t['export_contents']} ({count})", ""]
     lines += [f"- [{s.category}](#{github_anchor(s.category)}) ({s.count})" for s in page.sections]
     return [*lines, ""]
 
@@ -52,17 +54,18 @@ def paper_block(paper: ArchivePaper, language: str) -> list[str]:
     meta = [f"**{t['score']}:** {s.score}/100"]
     if s.keywords:
         meta.append(f"**{t['keywords']}:** {inline(', '.join(s.keywords))}")
-    lines += [" · ".join(meta), "", "<details>", "<summary>Details</summary>", ""]
+    lines += [" · ".join(meta), "", "<details>", f"<summary>{t['export_details']}</summary>", ""]
     for name in SUMMARY_FIELDS:
         value = getattr(s, name)
         if value:
             lines += [f"**{t[name]}:** {inline(value)}", ""]
-    lines += [f"**Authors:** {inline(', '.join(paper.authors))}", ""]
+    lines += [f"**{t['export_authors']}:** {inline(', '.join(paper.authors))}", ""]
     cats = inline(", ".join(paper.categories or (paper.primary_category,)))
-    lines += [f"**Categories:** {cats} · announced {paper.digest_date.isoformat()}", ""]
+    announced = t["export_announced"].format(date=paper.digest_date.isoformat())
+    lines += [f"**{t['export_categories']}:** {cats} · {announced}", ""]
     links = [link("abs", paper.abs_url)] + ([link("pdf", paper.pdf_url)] if paper.pdf_url else [])
-    lines += [f"**Links:** {' · '.join(links)}", ""]
-    lines += [f"**Abstract:** {inline(paper.abstract)}", "", "</details>", ""]
+    lines += [f"**{t['export_links']}:** {' · '.join(links)}", ""]
+    lines += [f"**{t['export_abstract']}:** {inline(paper.abstract)}", "", "</details>", ""]
     return lines
 
 
@@ -80,7 +83,7 @@ def to_markdown(page: ArchivePage) -> str:
     title = t["digest_title"].format(date=page.period)
     lines = [f"# {inline(title)} · {inline(page.channel)}", ""]
     if not page.sections:
-        return "\n".join([*lines, "_No papers were delivered in this period._", ""])
+        return "\n".join([*lines, f"_{t['export_empty']}_", ""])
     lines += toc(page)
     for section in page.sections:
         lines += section_block(section, page.language)

@@ -103,3 +103,18 @@ def test_any_text_and_url_stay_inert(text: str, url: str) -> None:
     assert_inert(tree)
     assert len(check_structure(tree)) == 1
     assert len(tree.css("details")) == 1 and len(tree.css("article")) == 1
+
+
+@pytest.mark.parametrize(("language", "contents", "details"), [
+    ("de", "Inhalt", "Details"), ("ja", "目次", "詳細"), ("fr", "Sommaire", "Détails"),
+])  # fmt: skip
+def test_export_pages_follow_the_channel_language(
+    language: str, contents: str, details: str
+) -> None:
+    localized = replace(page(paper("Quanten")), language=language)
+    html, markdown = to_html(localized), to_markdown(localized)
+    for rendered in (html, markdown):
+        assert contents in rendered and details in rendered
+        assert "Contents" not in rendered and "Authors" not in rendered
+    empty = replace(page(), language="de")
+    assert "In diesem Zeitraum wurden keine Artikel zugestellt." in to_markdown(empty)
