@@ -8,6 +8,7 @@ from bot.commands.context import Context
 from bot.commands.digest import stale_notes
 from bot.commands.grammar import BY_NAME, SPECS, CommandError
 from bot.commands.papers import not_found, resolve_paper
+from bot.i18n import help_labels
 from bot.inbound import shown
 from bot.messages import OutgoingMessage
 from bot.models import Paper
@@ -20,25 +21,30 @@ from bot.topics import parse_topics, plan_sources
 if TYPE_CHECKING:
     from bot.qa.service import QAService
 
+QUERY_EXAMPLE = '`subscribe cat:cs.CL ("retrieval augmented" OR RAG) -survey`'
 QUERY_HELP = (
     'Topic queries: words and "phrases" (matched in title and abstract), `OR`, `-word` or '
     '`NOT` to exclude, parentheses; fields `cat:cs.CL`, `author:"Percy Liang"`, `title:`, '
     "`abs:`, `source:biorxiv|medrxiv|arxiv|journal`, `subject:bioinformatics`, `feed:<url>`.\n"
-    'Example: `subscribe cat:cs.CL ("retrieval augmented" OR RAG) -survey`'
+    f"Example: {QUERY_EXAMPLE}"
 )
 
 
 async def show_help(ctx: Context, command: str | None = None) -> None:
     """List the commands, or explain one."""
+    words = help_labels(await _language(ctx))  # the channel's language; empty for English
     if command:
         spec = BY_NAME.get(command.lstrip("/").lower())
         if spec is None:
-            await ctx.reply(f"Unknown command `{shown(command, 40)}`. Try `help`.", kind="error")
+            unknown = words.get("unknown", "Unknown command `{command}`. Try `help`.")
+            await ctx.reply(unknown.format(command=shown(command, 40)), kind="error")
             return
-        await ctx.reply(f"`{spec.usage}`: {spec.help}")
+        await ctx.reply(f"`{spec.usage}`: {words.get(f'cmd:{spec.name}', spec.help)}")
         return
-    lines = [f"`{spec.usage}`: {spec.help}" for spec in SPECS]
-    await ctx.reply("**Commands**\n" + "\n".join(lines) + "\n\n" + QUERY_HELP)
+    lines = [f"`{spec.usage}`: {words.get(f'cmd:{spec.name}', spec.help)}" for spec in SPECS]
+    query = f"{words['query']}\n{QUERY_EXAMPLE}" if "query" in words else QUERY_HELP
+    head = words.get("commands", "Commands")
+    await ctx.reply(f"**{head}**\n" + "\n".join(lines) + "\n\n" + query)
 
 
 async def show_sources(ctx: Context) -> None:

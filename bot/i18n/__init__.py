@@ -17,6 +17,10 @@ def _load() -> dict[str, dict[str, str]]:
 
 
 LABELS: dict[str, dict[str, str]] = _load()
+HELP: dict[str, dict[str, str]] = {
+    path.stem: json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted((CATALOGS / "help").glob("*.json"))
+}  # the help text in other languages than English (English lives with the commands)
 SUPPORTED: tuple[str, ...] = tuple(sorted(LABELS))
 
 
@@ -34,3 +38,8 @@ def labels(language: str) -> dict[str, str]:
     """The label set for a language code; English for any key a catalog lacks."""
     found = LABELS.get(base_language(language), LABELS["en"])
     return found if found is LABELS["en"] else LABELS["en"] | found
+
+
+def help_labels(language: str) -> dict[str, str]:
+    """The help text's translations for a language code (empty: use the English)."""
+    return HELP.get(base_language(language), {})

@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import LABELS, SUPPORTED, labels
+from bot.commands.grammar import SPECS
+from bot.i18n import HELP, LABELS, SUPPORTED, labels
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
@@ -61,3 +62,20 @@ async def test_an_unknown_language_lists_the_supported_codes(testbot: TestBot) -
     assert all(code in reply for code in ("de", "en", "ja", "pt", "ru", "zh"))
     topics = await testbot.exec_command("/topics")
     assert "language en" in topics  # unchanged
+
+
+def test_every_help_catalog_explains_every_command() -> None:
+    wanted = {f"cmd:{spec.name}" for spec in SPECS} | {"commands", "unknown", "query"}
+    assert set(HELP) == set(SUPPORTED) - {"en"}  # English lives with the commands
+    for code, catalog in HELP.items():
+        assert set(catalog) == wanted, (code, wanted ^ set(catalog))
+        assert "{command}" in catalog["unknown"] and "`cat:cs.CL`" in catalog["query"], code
+
+
+async def test_help_follows_the_channel_language(testbot: TestBot) -> None:
+    await testbot.exec_command("/language de")
+    listing = await testbot.exec_command("/help")
+    assert "Befehle" in listing and "einem Thema folgen" in listing
+    assert "follow a topic" not in listing and "Themenabfragen" in listing
+    one = await testbot.exec_command("/help more")
+    assert "5 gespeicherte Artikel" in one
