@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 from sqlmodel import col, func, select
@@ -22,7 +22,7 @@ Family = CounterMetricFamily | GaugeMetricFamily | HistogramMetricFamily
 
 
 class CommandMetrics:
-    """This process's command latency (a histogram per command name)."""
+    """This process's figures: command latency, and the 429s the platforms answered."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -30,10 +30,18 @@ class CommandMetrics:
             "paperbot_command_seconds", "Time from a command's arrival to its last answer",
             ["command"], registry=self.registry,
         )  # fmt: skip
+        self.limited = Counter(
+            "paperbot_rate_limited", "429 (retry later) answers from a chat platform",
+            ["platform"], registry=self.registry,
+        )  # fmt: skip
 
     def observe(self, command: str, seconds: float) -> None:
         """Record one handled command."""
         self.latency.labels(command=command).observe(seconds)
+
+    def rate_limited(self, platform: str) -> None:
+        """Count one 429 from `platform`."""
+        self.limited.labels(platform=platform).inc()
 
 
 class _Families(Collector):

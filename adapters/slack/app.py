@@ -44,13 +44,24 @@ MEMBERSHIP_EVENTS = ("member_joined_channel", "channel_left", "group_left")
 EVENT_TTL = timedelta(hours=1)  # Slack retries an event three times within about five minutes
 
 
-def make_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
+def make_client(
+    settings: Settings,
+    sleep: Sleep = asyncio.sleep,
+    on_rate_limited: Callable[[], None] | None = None,
+) -> AsyncWebClient:
     """An AsyncWebClient on SLACK_API_URL with the bot token, retrying 429s after Retry-After."""
+    retry = RetryAfterHandler(sleep=sleep, on_rate_limited=on_rate_limited)
     return AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[AsyncConnectionErrorRetryHandler(), RetryAfterHandler(sleep=sleep)],
+        retry_handlers=[AsyncConnectionErrorRetryHandler(), retry],
     )
+
+
+def counting(bot: PaperBot, platform: str) -> Callable[[], None] | None:
+    """A callback counting the platform's 429s in the bot's metrics (None: not measured)."""
+    metrics = bot.deps.metrics
+    return (lambda: metrics.rate_limited(platform)) if metrics is not None else None
 
 
 class SlackAdapter:
@@ -81,7 +92,7 @@ class SlackAdapter:
         self._routes = list(routes)  # the core's routes, served on the HTTP-mode port too
         self._listen = (http_mode, host, port)
         self.bot = bot
-        self.client = client or make_client(settings)
+        self.client = client or make_client(settings, on_rate_limited=counting(bot, "slack"))
         oauth = settings.slack_oauth_enabled and http_mode and engine is not None
         self.oauth = OAuthStores(settings, engine) if oauth and engine is not None else None
         single = self.oauth is None and bool(self.client.token)

@@ -43,9 +43,15 @@ Sleep = Callable[[float], Awaitable[None]]
 class RetryAfterHandler(AsyncRetryHandler):
     """Retries an HTTP 429 after the server's Retry-After seconds (1 s when it gives none)."""
 
-    def __init__(self, max_retry_count: int = 3, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        max_retry_count: int = 3,
+        sleep: Sleep = asyncio.sleep,
+        on_rate_limited: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
+        self._on_rate_limited = on_rate_limited  # counts each 429 (for /metrics)
 
     async def _can_retry_async(
         self,
@@ -66,6 +72,8 @@ class RetryAfterHandler(AsyncRetryHandler):
         error: Exception | None = None,
     ) -> None:
         """Wait as long as Slack asked, then try again."""
+        if self._on_rate_limited is not None:
+            self._on_rate_limited()
         state.next_attempt_requested = True
         await self._sleep(retry_after(response))
         state.increment_current_attempt()

@@ -14,7 +14,6 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     CallbackQueryHandler,
@@ -24,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.limiter import CountingRateLimiter
 from adapters.telegram.parse import (
     callback_action,
     command_message,
@@ -99,9 +99,11 @@ class TelegramAdapter:
         self._settings = settings
         self._bot = bot
         self._poll_timeout = poll_timeout
-        limiter = rate_limiter or AIORateLimiter(
+        metrics = bot.deps.metrics
+        limiter = rate_limiter or CountingRateLimiter(
             overall_max_rate=1, overall_time_period=OVERALL_INTERVAL,
             group_max_rate=1, group_time_period=GROUP_INTERVAL, max_retries=3,
+            on_rate_limited=(lambda: metrics.rate_limited("telegram")) if metrics else None,
         )  # fmt: skip
         self.application = build_application(settings, limiter)
         self._sender = TelegramSender(self.application.bot)
