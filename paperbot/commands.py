@@ -145,11 +145,14 @@ async def doctor(settings: Settings, _args: argparse.Namespace) -> int:
 async def demo(settings: Settings, _args: argparse.Namespace) -> int:
     """The console on a temporary database, fed by the recorded feeds shipped in the package."""
     from adapters.console import CONSOLE, ConsoleSender, handle_line
-    from paperbot.demo import TRY, start_demo, topics
+    from bot.store.papers import upsert_papers
+    from paperbot.demo import TRY, shipped_paper, start_demo, topics
 
     demo_settings, server = await start_demo(settings)
     app = await create_app(demo_settings)
     try:
+        async with app.db.session() as session:  # the paper whose full text ships with the demo
+            await upsert_papers(session, [shipped_paper(datetime.now(UTC).date())])
         print("paperbot demo: recorded arXiv, bioRxiv and PLOS feeds, dated today; no network.")
         print(f"Its database: DATABASE_URL={demo_settings.database_url} (for `paperbot export`)")
         sender = ConsoleSender(sys.stdout)

@@ -5,6 +5,7 @@ feed), served from a loopback server with their dates moved to today. No network
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tempfile
@@ -12,14 +13,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
+from pypdf import PdfReader
 
 from bot.config import Settings
+from bot.sources.types import FetchedPaper
 from paperbot.server import CoreHttpServer
 
 DATA = Path(__file__).parent / "demo_data"
 QUANT_PH = DATA / "arxiv_rss_quant-ph_2025-04-28.xml"
 PLOS = DATA / "plos-compbiol_atom_2025-04-13.xml"
 BIORXIV = DATA / "biorxiv_api_details_2020-01-01_2022-12-31_cursor0.json"
+PASA_PDF = DATA / "arxiv_pdf_2501.10120v1_PaSa.pdf"
+PASA_ID = "2501.10120"
+PASA_TITLE = "PaSa: An LLM Agent for Comprehensive Academic Paper Search"
 RECORDED_ON = {QUANT_PH: date(2025, 4, 28), PLOS: date(2025, 4, 13)}
 PLOS_PATH = "/journals/plos-compbiol.atom"
 TOPICS = ("cat:quant-ph entanglement", "subject:bioinformatics", f"feed:{{base}}{PLOS_PATH}")
@@ -28,7 +34,10 @@ WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _RFC822 = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2}) (" + "|".join(MONTHS)
                      + r") (\d{4})")  # fmt: skip
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?!\d)")
-TRY = "Try: /digest now · >1 what is new here? · /search entanglement · /more 1 · /help"
+TRY = (
+    "Try: /digest now · >1 what is new here? · /search entanglement · /more 1 · "
+    f"/ask {PASA_ID} which GPUs were used? (answered from the paper's full text) · /help"
+)
 
 
 def moved(content: bytes, days: int) -> bytes:
@@ -76,12 +85,18 @@ def demo_routes(today: date) -> list[web.RouteDef]:
         cursor = int(request.match_info["cursor"]) if request.match_info["cursor"].isdigit() else 0
         return web.Response(body=biorxiv_page(today, cursor), content_type="application/json")
 
+    async def pdf(request: web.Request) -> web.Response:
+        if not request.match_info["id"].startswith(PASA_ID):
+            return web.Response(status=404, text="not in the demo")
+        return web.Response(body=PASA_PDF.read_bytes(), content_type="application/pdf")
+
     async def missing(_request: web.Request) -> web.Response:
         return web.Response(status=404, text="not in the demo")
 
     return [
         web.get("/rss/{category}", arxiv),
         web.get(PLOS_PATH, plos),
+        web.get("/pdf/{id}", pdf),
         web.get("/biorxiv/details/{server}/{start}/{end}/{cursor}", biorxiv),
         web.get("/{tail:.*}", missing),
     ]
@@ -109,3 +124,17 @@ def topics(settings: Settings) -> list[str]:
     """The demo channel's topics (the PLOS feed on the loopback server)."""
     base = settings.arxiv_rss_url.removesuffix("/rss/")
     return [topic.format(base=base) for topic in TOPICS]
+
+
+def shipped_paper(today: date) -> FetchedPaper:
+    """The paper whose full text ships with the demo; title and abstract from its PDF."""
+    reader = PdfReader(io.BytesIO(PASA_PDF.read_bytes()))
+    lines = [line.strip() for page in reader.pages[:2] for line in page.extract_text().splitlines()]
+    start, end = lines.index("Abstract") + 1, lines.index("1 Introduction")
+    abstract = " ".join(lines[start:end]).split("∗Equal contribution")[0].replace("- ", "")
+    return FetchedPaper(
+        source="arxiv", key=f"arxiv:{PASA_ID}", title=PASA_TITLE, abstract=abstract.strip(),
+        authors=("Yichen He", "Guanhua Huang"), announced_on=today, categories=("cs.IR",),
+        primary_category="cs.IR", arxiv_id=PASA_ID, version=1,
+        abs_url=f"https://arxiv.org/abs/{PASA_ID}", pdf_url=f"https://arxiv.org/pdf/{PASA_ID}v1",
+    )  # fmt: skip

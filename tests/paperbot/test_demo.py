@@ -9,7 +9,10 @@ from pathlib import Path
 from paperbot.demo import PLOS, QUANT_PH, moved
 from tests.paperbot.test_cli import run_paperbot
 
-COMMANDS = b"/size 30\n/digest now\n>1 what is new here?\n/search entanglement\n/more 1\n"
+COMMANDS = (
+    b"/size 30\n/digest now\n>1 what is new here?\n/search entanglement\n/more 1\n"
+    b"/ask 2501.10120 which GPUs were used for training?\n"
+)
 
 
 async def test_the_demo_digest_questions_search_and_more_work_offline(tmp_path: Path) -> None:
@@ -26,6 +29,8 @@ async def test_the_demo_digest_questions_search_and_more_work_offline(tmp_path: 
     assert "Extracts from the paper (no LLM configured):" in out  # >1 answered
     assert "Read from the abstract only" in out  # and says from what
     assert "Integrating Entanglement Purification" in out.split("/search")[-1] or "[1]" in out
+    assert "Read from the PDF full text of [PaSa" in out  # the shipped full text answers
+    assert "§5.1 Experimental Setting" in out
     assert "could not be reached" not in out and "Traceback" not in err
     assert err.strip() == ""  # no library progress bars or warnings on the console
     db = re.search(r"DATABASE_URL=sqlite\+aiosqlite:///(\S+)", out)
