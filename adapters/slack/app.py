@@ -60,7 +60,7 @@ def make_client(
 
 def counting(bot: PaperBot, platform: str) -> Callable[[], None] | None:
     """A callback counting the platform's 429s in the bot's metrics (None: not measured)."""
-    metrics = bot.deps.metrics
+    metrics = bot.deps.metrics if bot is not None else None  # a send-only adapter (bench)
     return (lambda: metrics.rate_limited(platform)) if metrics is not None else None
 
 

@@ -99,7 +99,7 @@ class TelegramAdapter:
         self._settings = settings
         self._bot = bot
         self._poll_timeout = poll_timeout
-        metrics = bot.deps.metrics
+        metrics = bot.deps.metrics if bot is not None else None  # a send-only adapter (bench)
         limiter = rate_limiter or CountingRateLimiter(
             overall_max_rate=1, overall_time_period=OVERALL_INTERVAL,
             group_max_rate=1, group_time_period=GROUP_INTERVAL, max_retries=3,
