@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
@@ -13,6 +12,7 @@ from prometheus_client.registry import Collector
 from sqlmodel import col, func, select
 
 from bot.models import Channel, DeliveredPaper, Delivery, FetchRun, LlmUsage, Paper
+from bot.schedule import scheduled_at
 from bot.store.db import Database
 
 LAG_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 24 * 3600.0)
@@ -118,8 +118,7 @@ async def _lags(session, now: datetime) -> list[float]:  # type: ignore[no-untyp
     )).all()  # fmt: skip
     lags = []
     for day, finished, at, zone in rows:
-        hour, minute = (int(part) for part in at.split(":"))
-        due = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(zone))
+        due = scheduled_at(day, at, zone)
         done = finished if finished.tzinfo else finished.replace(tzinfo=UTC)
         lags.append(max(0.0, (done - due).total_seconds()))
     return lags

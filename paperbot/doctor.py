@@ -11,12 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.config import Settings
-from bot.store.db import MIGRATIONS, Database
+from bot.store.db import Database, alembic_config
 
 TIMEOUT = 10.0
 
@@ -36,7 +35,7 @@ class Check:
 
 async def database(settings: Settings, _client: httpx.AsyncClient) -> list[Check]:
     """The database opens and is at the newest revision."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     db = Database.open(settings.database_url)
     try:
         async with db.session() as session:
@@ -51,12 +50,6 @@ async def database(settings: Settings, _client: httpx.AsyncClient) -> list[Check
         return [Check("database", False, f"at revision {current}, the code needs {head}; "
                       "`paperbot run` migrates it at start")]  # fmt: skip
     return [Check("database", True, f"opens, migrated (revision {head})")]
-
-
-def _alembic_config() -> Config:
-    config = Config(str(MIGRATIONS / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
 
 
 async def sources(settings: Settings, client: httpx.AsyncClient) -> list[Check]:

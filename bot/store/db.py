@@ -85,9 +85,15 @@ class Database:
         await self.engine.dispose()
 
 
-def _upgrade(connection: Connection) -> None:
+def alembic_config() -> Config:
+    """The Alembic configuration of the shipped migrations."""
     config = Config(str(MIGRATIONS / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 
