@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     arxiv_html_url: str = "https://arxiv.org/html/"
     biorxiv_api_url: str = "https://api.biorxiv.org"
     crossref_api_url: str = "https://api.crossref.org"  # DOIs of library papers (works/{doi})
+    zotero_api_url: str = "https://api.zotero.org"  # the Zotero web API (v3) for `library sync`
+    zotero_api_key: str = ""  # a key with read access to the library below
+    zotero_user_id: str = ""  # the numeric id of a user library (zotero.org/settings/keys)
+    zotero_group_id: str = ""  # or of a group library (its URL on zotero.org)
+    zotero_collection: str = ""  # a collection key: sync only that collection (default: all)
     arxiv_default_categories: str = "cs.AI,cs.CL,cs.LG"
     arxiv_api_min_interval: float = Field(3.0, ge=0)
     arxiv_api_batch_size: int = Field(50, ge=1, le=500)
@@ -198,6 +203,19 @@ class Settings(BaseSettings):
         if value.startswith(("postgresql://", "postgres://")):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("zotero_user_id", "zotero_group_id")
+    @classmethod
+    def _zotero_id(cls, value: str) -> str:
+        if value.strip() and not value.strip().isdigit():
+            raise ValueError(f"{value!r} is not a Zotero library id (digits, as on zotero.org)")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _one_zotero_library(self) -> Settings:
+        if self.zotero_user_id and self.zotero_group_id:
+            raise ValueError("set ZOTERO_USER_ID or ZOTERO_GROUP_ID, not both")
+        return self
 
     @model_validator(mode="after")
     def _adapters_known(self) -> Settings:

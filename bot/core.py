@@ -10,7 +10,17 @@ from typing import Any
 import structlog
 
 from bot.commands import digest as digest_cmds
-from bot.commands import feedback, feeds, impact, info, library, review, settings, topics
+from bot.commands import (
+    feedback,
+    feeds,
+    impact,
+    info,
+    library,
+    library_sync,
+    review,
+    settings,
+    topics,
+)
 from bot.commands import search as search_cmds
 from bot.commands.context import BotDeps, Context
 from bot.commands.grammar import BY_NAME, CommandError, parse_command
@@ -61,7 +71,7 @@ HANDLERS: dict[str, Handler] = {
     "rank": impact.rank_impact,
     "briefing": impact.briefing_now,
     "feed": feeds.feed,
-    "library": library.library,
+    "library": library_sync.library,
     "min-score": library.min_score,
     "profile": library.profile,
 }

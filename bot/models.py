@@ -337,8 +337,19 @@ class LibraryPaper(SQLModel, table=True):
     channel_id: int = Field(foreign_key="channels.id", index=True)
     paper_id: int = Field(foreign_key="papers.id", index=True)
     added_by: str = Field(default="", max_length=100)
-    origin: str = Field(default="chat", max_length=20)  # chat | bibtex | ris | csl-json
+    origin: str = Field(default="chat", max_length=20)  # chat | import | zotero
     added_at: datetime = Field(default_factory=utcnow)
+
+
+class LibrarySync(SQLModel, table=True):
+    """How far a channel's library follows a reference manager (Zotero's library version)."""
+
+    __tablename__ = "library_syncs"
+
+    channel_id: int = Field(foreign_key="channels.id", primary_key=True)
+    source: str = Field(primary_key=True, max_length=200)  # "zotero:users/123[/collections/K]"
+    version: int = 0
+    synced_at: datetime = Field(default_factory=utcnow)
 
 
 class PaperEmbedding(SQLModel, table=True):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,3 +77,15 @@ async def make_testbot(
     http = HttpFetcher(settings)
     app = await create_app(settings, clock=fixed, http=http, db=db)
     return TestBot(app)
+
+
+@asynccontextmanager
+async def running_testbot(
+    db: Database, settings: Settings, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[TestBot]:
+    """`make_testbot`, closed again when the block ends."""
+    bot = await make_testbot(db, settings, clock)
+    try:
+        yield bot
+    finally:
+        await bot.app.aclose()

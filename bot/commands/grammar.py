@@ -18,6 +18,7 @@ MAX_DIGEST_SIZE = 50
 KNOWN_LANGUAGES = frozenset(SUPPORTED) | {base_language(code) for code in LANGUAGE_NAMES}
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+ZOTERO_KEY = re.compile(r"^[A-Z0-9]{8}$")  # a Zotero collection key
 
 
 class CommandError(ValueError):
@@ -169,8 +170,16 @@ def _rank(rest: str) -> tuple[Any, ...]:
 def _library(rest: str) -> tuple[Any, ...]:
     word, _, tail = rest.partition(" ")
     action, tail = (word.lower() or "list"), tail.strip()
-    if action not in ("list", "add", "remove", "clear"):
-        raise ValueError(f"expects add, remove or clear (or nothing, to list), got '{shown(word)}'")
+    if action not in ("list", "add", "remove", "clear", "sync"):
+        raise ValueError(
+            f"expects add, remove, clear or sync (or nothing, to list), got '{shown(word)}'"
+        )
+    if action == "sync" and tail:
+        if not ZOTERO_KEY.fullmatch(tail.upper()):
+            raise ValueError(
+                f"sync takes a Zotero collection key (8 letters or digits), got '{shown(tail)}'"
+            )
+        tail = tail.upper()
     if action == "add" and not tail:
         raise ValueError("add needs arXiv ids, DOIs or paper URLs")
     if action == "remove" and len(tail.split()) != 1:
@@ -266,8 +275,9 @@ SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "library",
-        "library [add <ids…>|remove <n|id>|clear]",
-        "the channel's seed library (arXiv ids, DOIs, URLs): digests rank by it",
+        "library [add <ids…>|remove <n|id>|clear|sync [collection]]",
+        "the channel's seed library (arXiv ids, DOIs, URLs, or the Zotero library with sync): "
+        "digests rank by it",
         False,
         _library,
     ),

@@ -33,7 +33,8 @@ def _admin(ctx: Context, what: str) -> None:
         raise CommandError(f"Only an administrator can {what} here; anyone may list it.")
 
 
-async def _channel(ctx: Context) -> Channel:
+async def channel_of(ctx: Context) -> Channel:
+    """The channel the command was said in (created on first use)."""
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
     assert channel.id is not None
@@ -62,7 +63,7 @@ async def library(ctx: Context, action: str = "list", rest: str = "") -> None:
     elif action == "remove":
         await _remove(ctx, rest)
     else:
-        channel = await _channel(ctx)
+        channel = await channel_of(ctx)
         async with ctx.deps.db.session() as session:
             gone = await clear_library(session, channel.id or 0)
         await ctx.reply(f"Library cleared: {gone} papers taken out.")
@@ -70,7 +71,7 @@ async def library(ctx: Context, action: str = "list", rest: str = "") -> None:
 
 async def add_references(ctx: Context, refs: Sequence[Reference], origin: str) -> None:
     """Find (or look up) the papers and add them; say what was added and what was not found."""
-    channel = await _channel(ctx)
+    channel = await channel_of(ctx)
     found = await lookup(ctx.deps.db, ctx, refs)
     added = await store_library(ctx.deps.db, channel.id or 0, found, ctx.message.user, origin)
     if ctx.deps.relevance is not None:
@@ -118,7 +119,7 @@ def describe_added(found: Lookup, added: int, total: int) -> str:
 
 
 async def _list(ctx: Context) -> None:
-    channel = await _channel(ctx)
+    channel = await channel_of(ctx)
     async with ctx.deps.db.session() as session:
         papers = await library_papers(session, channel.id or 0)
     if not papers:
@@ -136,7 +137,7 @@ async def _list(ctx: Context) -> None:
 
 
 async def _remove(ctx: Context, rest: str) -> None:
-    channel = await _channel(ctx)
+    channel = await channel_of(ctx)
     async with ctx.deps.db.session() as session:
         papers = await library_papers(session, channel.id or 0)
         paper = _pick(papers, rest)
@@ -179,7 +180,7 @@ async def min_score(ctx: Context, value: int) -> None:
 
 async def profile(ctx: Context, action: str = "show") -> None:
     """What the ranking has learned (top terms, library size, votes), or `reset` the votes."""
-    channel = await _channel(ctx)
+    channel = await channel_of(ctx)
     if action == "reset":
         _admin(ctx, "reset the votes")
         async with ctx.deps.db.session() as session:

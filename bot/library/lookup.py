@@ -17,8 +17,8 @@ from bot.sources.arxiv_api import fetch_arxiv_ids
 from bot.sources.biorxiv import parse_biorxiv_page
 from bot.sources.http import HttpFetcher, SourceError
 from bot.sources.types import FetchedPaper
-from bot.store.db import Database
-from bot.store.papers import _new_row
+from bot.store.db import Database, insert_new
+from bot.store.papers import _new_row, papers_by_key
 
 
 @dataclass
@@ -37,27 +37,42 @@ async def stored_paper(session: AsyncSession, ref: Reference) -> Paper | None:
 
 
 async def find_papers(
-    db: Database, http: HttpFetcher, settings: Settings, refs: Sequence[Reference]
+    db: Database,
+    http: HttpFetcher,
+    settings: Settings,
+    refs: Sequence[Reference],
+    described: Sequence[tuple[Reference, FetchedPaper]] = (),
 ) -> Lookup:
-    """Each reference's paper: stored, else looked up and stored (without an announcement)."""
-    result, wanted = Lookup(), []
+    """Each reference's paper: stored, else looked up and stored (without an announcement).
+
+    `described` are references that come with their own metadata (a Zotero item's title and
+    abstract): stored from it when not stored yet, never looked up.
+    """
+    result, wanted, own = Lookup(), [], dict(described)
+    fetched: list[tuple[Reference, FetchedPaper]] = []
     async with db.session() as session:
-        for ref in refs:
+        for ref in [*refs, *own]:
             paper = await stored_paper(session, ref)
-            if paper is None:
-                wanted.append(ref)
-            else:
+            if paper is not None:
                 result.papers.append(paper)
-    fetched = await _fetch(http, settings, wanted, result)
-    async with db.session() as session:
-        for ref, found in fetched:
-            paper = await stored_paper(session, ref)
-            if paper is None:
-                paper = _new_row(found)
-                session.add(paper)
-                await session.flush()
-            result.papers.append(paper)
+            elif ref in own:
+                fetched.append((ref, own[ref]))
+            else:
+                wanted.append(ref)
+    fetched += await _fetch(http, settings, wanted, result)
+    result.papers.extend(await _store_new(db, [paper for _, paper in fetched]))
     return result
+
+
+async def _store_new(db: Database, fetched: Sequence[FetchedPaper]) -> list[Paper]:
+    """Store the looked-up papers (ON CONFLICT DO NOTHING: two lookups may race) and read them."""
+    merged = {paper.key: paper for paper in fetched}
+    rows = [_new_row(paper).model_dump(exclude={"id"}) for paper in merged.values()]
+    async with db.session() as session:
+        if rows:
+            await insert_new(session, Paper, rows, "key")
+        stored = await papers_by_key(session, list(merged))
+    return [stored[key] for key in merged if key in stored]
 
 
 async def _fetch(

@@ -60,7 +60,7 @@ def parse_references(text: str) -> tuple[list[Reference], list[str]]:
     return list(found), bad
 
 
-def _entry_reference(doi: str, eprint: str, url: str, title: str) -> Reference | None:
+def entry_reference(doi: str, eprint: str, url: str, title: str) -> Reference | None:
     """The best identifier an exported entry carries: arXiv id, DOI, then a URL's."""
     arxiv = normalize_arxiv_id(eprint) if eprint else None
     if arxiv is None and url:
@@ -87,7 +87,7 @@ def read_library(content: str, name: str = "") -> ReadLibrary:
     refs: dict[Reference, None] = {}
     skipped: list[str] = []
     for doi, eprint, url, title in entries:
-        ref = _entry_reference(doi, eprint, url, title)
+        ref = entry_reference(doi, eprint, url, title)
         if ref is None:
             skipped.append(title or "(untitled entry)")
         else:

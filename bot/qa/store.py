@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.messages import Conversation
 from bot.models import PaperText, QaTurn
 from bot.qa.types import Chunk, FullText
+from bot.store.db import dialect_insert
 
 
 async def load_text(session: AsyncSession, paper_id: int) -> tuple[FullText, datetime] | None:
@@ -35,8 +34,7 @@ async def save_text(session: AsyncSession, paper_id: int, text: FullText, now: d
     chunks = [[c.section, c.text] for c in text.chunks]
     values = {"paper_id": paper_id, "kind": text.kind, "chunks": chunks, "chars": text.chars,
               "fetched_at": now, "used_at": now}  # fmt: skip
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(PaperText).values(**values)
+    insert = dialect_insert(session)(PaperText).values(**values)
     replace = {name: insert.excluded[name] for name in values if name != "paper_id"}
     await session.exec(  # type: ignore[call-overload]
         insert.on_conflict_do_update(index_elements=["paper_id"], set_=replace)

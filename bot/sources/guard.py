@@ -54,6 +54,7 @@ class AddressPolicy:
         trusted = (
             settings.arxiv_rss_url, settings.arxiv_api_url, settings.arxiv_html_url,
             settings.arxiv_pdf_url, settings.biorxiv_api_url, settings.crossref_api_url,
+            settings.zotero_api_url,
         )  # fmt: skip
         return cls(trusted, settings.feed_allowed_hosts.split(","))
 

@@ -182,23 +182,24 @@ class HttpFetcher:
         last_modified: str | None = None,
         polite_key: str | None = None,
         max_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
         """GET `url`; returns 2xx/304 replies, raises `SourceError` for anything else.
 
         `max_bytes` caps the decoded body (default HTTP_MAX_FEED_MB); the whole call,
-        retries included, is bounded by HTTP_DEADLINE.
+        retries included, is bounded by HTTP_DEADLINE. `headers` are sent as well (an API key).
         """
-        headers: dict[str, str] = {}
+        sent: dict[str, str] = dict(headers or {})
         if etag:
-            headers["If-None-Match"] = etag
+            sent["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            sent["If-Modified-Since"] = last_modified
         limit = max_bytes or int(self._settings.http_max_feed_mb * MB)
         if polite_key is None:
-            return await self._within_deadline(url, params, headers, None, limit)
+            return await self._within_deadline(url, params, sent, None, limit)
         lock = self._locks.setdefault(polite_key, asyncio.Lock())
         async with lock:
-            return await self._within_deadline(url, params, headers, polite_key, limit)
+            return await self._within_deadline(url, params, sent, polite_key, limit)
 
     async def _within_deadline(
         self,

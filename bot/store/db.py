@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -123,14 +123,19 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """The session's dialect's `insert` (PostgreSQL or SQLite), for ON CONFLICT clauses."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
 async def insert_ignoring_duplicates(
     session: AsyncSession, table: type[SQLModel], rows: Sequence[dict[str, Any]]
 ) -> None:
     """Insert rows, skipping any that collide with a unique constraint (races between replicas)."""
     if not rows:
         return
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = insert(table).values(list(rows)).on_conflict_do_nothing()
     await session.exec(statement)  # type: ignore[call-overload]
 
@@ -145,8 +150,7 @@ async def insert_new(
 ) -> set[Any]:
     """Insert rows, skipping those that collide with a unique constraint; `returning` of each
     row this call inserted (a row a concurrent writer inserted first is not among them)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     column = table.__table__.c[returning]  # type: ignore[attr-defined]
     inserted: set[Any] = set()
     for start in range(0, len(rows), chunk):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Feedback, Paper, utcnow
+from bot.store.db import dialect_insert
 
 CHUNK = 500
 
@@ -23,8 +22,7 @@ async def record_vote(
     """
     if value not in (1, -1):
         raise ValueError(f"a vote is +1 or -1, not {value}")
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(Feedback).values(
+    insert = dialect_insert(session)(Feedback).values(
         channel_id=channel_id, paper_id=paper_id, user=user, value=value, created_at=utcnow()
     )
     statement = insert.on_conflict_do_update(

@@ -8,24 +8,22 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import LibraryPaper, Paper
+from bot.models import LibraryPaper, LibrarySync, Paper, utcnow
+from bot.store.db import dialect_insert, insert_new
 
 
 async def add_to_library(
     session: AsyncSession, channel_id: int, papers: Sequence[Paper], user: str, origin: str
 ) -> int:
-    """Add papers the library lacks; how many were new."""
+    """Add papers the library lacks; how many were new (safe when two adds race)."""
     have = set(await library_paper_ids(session, channel_id))
-    added = 0
-    for paper in papers:
-        if paper.id is None or paper.id in have:
-            continue
-        have.add(paper.id)
-        session.add(LibraryPaper(channel_id=channel_id, paper_id=paper.id, added_by=user,
-                                 origin=origin))
-        added += 1
-    await session.flush()
-    return added
+    wanted = list(dict.fromkeys(p.id for p in papers if p.id is not None and p.id not in have))
+    rows = [
+        {"channel_id": channel_id, "paper_id": paper_id, "added_by": user[:100],
+         "origin": origin, "added_at": utcnow()}
+        for paper_id in wanted
+    ]
+    return len(await insert_new(session, LibraryPaper, rows, "paper_id")) if rows else 0
 
 
 async def library_paper_ids(session: AsyncSession, channel_id: int) -> list[int]:
@@ -72,4 +70,27 @@ async def clear_library(session: AsyncSession, channel_id: int) -> int:
     result = await session.exec(
         delete(LibraryPaper).where(col(LibraryPaper.channel_id) == channel_id)  # type: ignore[call-overload]
     )
+    await session.exec(
+        delete(LibrarySync).where(col(LibrarySync.channel_id) == channel_id)  # type: ignore[call-overload]
+    )  # an emptied library syncs in full next time
     return int(result.rowcount or 0)
+
+
+async def synced_version(session: AsyncSession, channel_id: int, source: str) -> int | None:
+    """The library version the channel last synced in full from `source`, if any."""
+    row = await session.get(LibrarySync, (channel_id, source))
+    return row.version if row is not None else None
+
+
+async def set_synced_version(
+    session: AsyncSession, channel_id: int, source: str, version: int
+) -> None:
+    """Remember that the channel holds `source` up to `version` (an upsert)."""
+    statement = dialect_insert(session)(LibrarySync).values(
+        channel_id=channel_id, source=source, version=version, synced_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel_id", "source"],
+        set_={"version": statement.excluded.version, "synced_at": statement.excluded.synced_at},
+    )
+    await session.exec(statement)  # type: ignore[call-overload]

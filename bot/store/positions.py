@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import DigestPosition, Paper
+from bot.store.db import dialect_insert
 
 
 async def set_positions(session: AsyncSession, channel_id: int, papers: Mapping[int, int]) -> None:
@@ -23,8 +22,7 @@ async def set_positions(session: AsyncSession, channel_id: int, papers: Mapping[
     )
     if not papers:
         return
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     rows = [
         {"channel_id": channel_id, "position": number, "paper_id": paper_id}
         for number, paper_id in papers.items()

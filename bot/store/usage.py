@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import LlmBudgetDay, LlmUsage, utcnow
-from bot.store.db import Database
+from bot.store.db import Database, dialect_insert
 
 
 @dataclass(frozen=True)
@@ -49,8 +47,7 @@ async def record_usage(
     calls: int = 1,
 ) -> None:
     """Add one call's tokens to the day's row (an upsert, safe between replicas)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = insert(LlmUsage).values(
         day=day,
         model=model,
@@ -82,8 +79,7 @@ class Reservation:
 
 async def _ensure_budget_day(session: AsyncSession, day: date) -> None:
     """The day's ledger row, created from the usage already recorded that day if missing."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     spent = select(func.coalesce(func.sum(LlmUsage.prompt_tokens + LlmUsage.completion_tokens), 0))
     statement = insert(LlmBudgetDay).values(
         day=day, tokens=spent.where(LlmUsage.day == day).scalar_subquery()

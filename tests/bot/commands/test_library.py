@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.store.db import Database
-from tests.botharness import TestBot, bot_settings, make_testbot
+from tests.botharness import TestBot, bot_settings, running_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.crossref import serve_crossref
 from tests.fakes.http_server import FakeHttpServer, Reply
@@ -24,11 +24,8 @@ async def testbot(db: Database, http_server: FakeHttpServer) -> AsyncIterator[Te
         arxiv_api_url=f"{http_server.url}/api/query",
         crossref_api_url=serve_crossref(http_server),
     )
-    bot = await make_testbot(db, settings)
-    try:
+    async with running_testbot(db, settings) as bot:
         yield bot
-    finally:
-        await bot.app.aclose()
 
 
 async def test_library_add_looks_up_arxiv_and_crossref_and_lists(
