@@ -131,6 +131,11 @@ class QAService:
         except TimeoutError:
             log.warning("qa.llm_deadline", paper=paper.key)
             return None
+        if reply.cut_off or PASSAGE_MARKUP.search(reply.content):
+            # cut at max_tokens, or the prompt's passages echoed back (a small model's habit):
+            # either way not an answer, and its "citations" would only be the labels it copied
+            log.warning("qa.llm_unusable", paper=paper.key, cut_off=reply.cut_off)
+            return None
         return _tidy(reply.content)
 
     async def _no_answer_reason(self) -> str:
@@ -145,6 +150,9 @@ class QAService:
         footer = f"_Read from {SOURCE_NAMES.get(kind, kind)} of {link}._"
         allowed = paper_links(paper, self._settings.arxiv_html_url)
         return sanitize(f"{body.strip()}\n\n{footer}", allowed)
+
+
+PASSAGE_MARKUP = re.compile(r"</?passage\b", re.IGNORECASE)
 
 
 def _tidy(content: str) -> str | None:

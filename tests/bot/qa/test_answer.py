@@ -103,6 +103,28 @@ async def test_offline_extracts_on_llm_failure(db: Database, rig: Rig) -> None:
     assert "**§5.1 Experimental Setting**" in answer.text and "H100" in answer.text
 
 
+ECHOED = (  # what SmolLM2-135M answered in `make test-llm`: the prompt's passages, copied
+    "<passage>\n[§5.1 Experimental Setting]\nWe train the Crawler using 8 NVIDIA H100 GPUs for "
+    "the whole run of the experiments.\n</passage>\n<passage>\n[§5.1 Experimental Setting]\n"
+    "We train the Crawler using 8 NVIDIA H100 GPUs"
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [(Completion(ECHOED), "echo"), (Completion(CITED, finish_reason="length"), "cut")],
+)
+async def test_echoed_passages_or_a_cut_reply_end_in_labelled_extracts(
+    db: Database, rig: Rig, reply: Completion, why: str
+) -> None:
+    rig.llm.script(reply)
+    paper = await store_pasa(db)
+    answer = await rig.qa.answer(paper, "Which GPUs were used for training?", THREAD, "en")
+    assert not answer.used_llm, why
+    assert answer.text.startswith("Extracts from the paper (the LLM did not answer):")
+    assert "<passage>" not in answer.text
+
+
 async def test_extracts_say_when_todays_budget_is_spent(
     db: Database, http_server: FakeHttpServer
 ) -> None:
