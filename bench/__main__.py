@@ -5,7 +5,17 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import biomed, delivery, impact, llm_costs, qa, search, slack_burst, summaries
+from bench import (
+    biomed,
+    delivery,
+    followups,
+    impact,
+    llm_costs,
+    qa,
+    search,
+    slack_burst,
+    summaries,
+)
 from bench.ranking import quality as ranking_quality
 from bench.scale import cli as scale
 
@@ -30,6 +40,8 @@ def main() -> int:
     search.main()
     print("\n== Ranking quality: library vs 1,080 real papers, lexical / semantic / blend ==")
     ranking_quality.main()
+    print("\n== Follow-ups: re-checking 50,000 posted papers (requests per source, our time) ==")
+    followups.main()
     print("\n== Impact tournament: 16 papers, Swiss rounds against all pairs ==")
     impact.main()
     return 0

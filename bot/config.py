@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     stale_feed_days: int = Field(30, ge=1)  # a feed with nothing newer is "not publishing"
     fetch_retry_minutes: float = Field(10, gt=0)
     fetch_retry_hours: float = Field(6, ge=0)
+    followup_days: int = Field(90, ge=0, le=730)  # posted papers re-checked this long; 0: off
+    followup_time: str = "12:00"  # when the daily re-check runs, in FETCH_TIMEZONE
+    followup_batch: int = Field(100, ge=1, le=200)  # arXiv ids per id_list request
 
     # logging
     log_level: str = ""  # empty: WARNING for console/fetch, INFO for run
@@ -172,7 +175,7 @@ class Settings(BaseSettings):
         parse_days(value)
         return value
 
-    @field_validator("fetch_arxiv_time", "fetch_daily_time", "default_digest_time")
+    @field_validator("fetch_arxiv_time", "fetch_daily_time", "default_digest_time", "followup_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         hour, _, minute = value.partition(":")

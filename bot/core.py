@@ -59,6 +59,7 @@ HANDLERS: dict[str, Handler] = {
     "quiet": settings.set_quiet,
     "replacements": settings.set_replacements,
     "weekly": settings.set_weekly,
+    "followups": settings.set_followups,
     "digest": digest_cmds.digest,
     "sources": info.show_sources,
     "help": info.show_help,

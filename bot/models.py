@@ -77,6 +77,7 @@ class Channel(SQLModel, table=True):
     active: bool = True
     weekly_day: str | None = Field(default=None, max_length=3)  # "mon"…"sun"; None: off
     min_score: int = 0  # 0–100: papers whose relevance is under it are left out (0: none)
+    followups_off: str = Field(default="", max_length=100)  # kinds switched off, comma-separated
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -339,6 +340,45 @@ class LibraryPaper(SQLModel, table=True):
     added_by: str = Field(default="", max_length=100)
     origin: str = Field(default="chat", max_length=20)  # chat | import | zotero
     added_at: datetime = Field(default_factory=utcnow)
+
+
+class PaperWatch(SQLModel, table=True):
+    """What follow-ups last saw of a posted paper: the state the next re-check compares with."""
+
+    __tablename__ = "paper_watches"
+
+    paper_id: int = Field(foreign_key="papers.id", primary_key=True)
+    version: int = 0
+    abstract: str = Field(default="", sa_column=Column(Text, nullable=False))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    journal_ref: str = Field(default="", sa_column=Column(Text, nullable=False))
+    doi: str = Field(default="", max_length=200)  # the published version's DOI, once known
+    code: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    withdrawn: bool = False
+    checked_at: datetime = Field(default_factory=utcnow)
+
+
+class Followup(SQLModel, table=True):
+    """One follow-up reply in a posted paper's thread: at most one per (channel, paper, kind).
+
+    `kind` is "version:N" (one per new version), "code", "published" or "withdrawn";
+    `message_ref` is "pending…" while it is being sent, then the platform's message id.
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "paper_id", "kind", name="uq_followup_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channels.id", index=True)
+    paper_id: int = Field(foreign_key="papers.id", index=True)
+    kind: str = Field(max_length=40)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    thread: str = Field(max_length=100)  # the paper post's message id: the follow-up's thread
+    message_ref: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
 
 
 class LibrarySync(SQLModel, table=True):

@@ -20,7 +20,7 @@ from bot.digest.scheduled import ScheduledDelivery
 from bot.messages import Sender
 from bot.schedule import DAY_NAMES, parse_days
 from bot.weekly.service import WeeklyService
-from jobs import deliver, fetch, weekly
+from jobs import deliver, fetch, followups, weekly
 
 log = structlog.get_logger(__name__)
 
@@ -135,6 +135,14 @@ class Jobs:
                              now=self.clock(), catchup=catchup,
                              concurrency=s.delivery_concurrency)  # fmt: skip
 
+    async def followups(self) -> None:
+        """Re-check the papers posted lately and reply in their threads (FOLLOWUP_DAYS)."""
+        if self.delivery.stop_requested:
+            return
+        async with self._busy():
+            await followups.run(self.app.db, self.app.http, self.app.settings, self.senders,
+                                now=self.clock())  # fmt: skip
+
     def build(self) -> AsyncIOScheduler:
         """The scheduler with every job, ids fixed so a restart never duplicates them."""
         s = self.app.settings
@@ -151,6 +159,11 @@ class Jobs:
         scheduler.add_job(self.fetch, daily, args=["others"], id="fetch-others", **common)
         scheduler.add_job(self.fetch, DateTrigger(run_date=self.clock()), args=["all"],
                           id="fetch-at-start", **common)  # fmt: skip
+        if s.followup_days > 0:
+            recheck = CronTrigger.from_crontab(
+                _crontab(s.followup_time, "*"), timezone=s.fetch_timezone
+            )
+            scheduler.add_job(self.followups, recheck, id="followups", **common)
         tick = IntervalTrigger(seconds=s.delivery_tick_seconds)
         scheduler.add_job(self.deliver, tick, id="deliver", next_run_time=self.clock(), **common)
         self.scheduler = scheduler

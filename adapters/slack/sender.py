@@ -196,17 +196,24 @@ class SlackSender:
         return ""
 
     async def find_posted(self, message: OutgoingMessage, note: str = "") -> str | None:
-        """The ts of the bot's recent post carrying the message's marker (message metadata)."""
+        """The ts of the bot's recent post carrying the message's marker (message metadata):
+        among the thread's replies for a reply in a thread, else in the channel's history."""
         conversation, marker = message.conversation, message.marker
         if marker is None:
             return None
         cursor = None
         client = await self._client(conversation)
         for _page in range(HISTORY_PAGES):
-            response = await client.conversations_history(
-                channel=conversation.channel, limit=200, include_all_metadata=True,
-                cursor=cursor,
-            )  # fmt: skip
+            if conversation.thread:
+                response = await client.conversations_replies(
+                    channel=conversation.channel, ts=conversation.thread, limit=200,
+                    include_all_metadata=True, cursor=cursor,
+                )  # fmt: skip
+            else:
+                response = await client.conversations_history(
+                    channel=conversation.channel, limit=200, include_all_metadata=True,
+                    cursor=cursor,
+                )  # fmt: skip
             for item in response.get("messages") or []:
                 payload = (item.get("metadata") or {}).get("event_payload") or {}
                 if payload.get("marker") == marker:

@@ -142,6 +142,22 @@ def _weekly(rest: str) -> tuple[Any, ...]:
     return (parts[0], day)
 
 
+FOLLOWUP_KINDS = ("version", "code", "published")  # withdrawals are always said
+
+
+def _followups(rest: str) -> tuple[Any, ...]:
+    parts = rest.lower().replace(",", " ").split()
+    if not parts or parts[0] not in ("on", "off"):
+        raise ValueError(f"expects on or off, then optionally kinds, got '{shown(rest)}'")
+    unknown = [k for k in parts[1:] if k not in FOLLOWUP_KINDS]
+    if unknown:
+        raise ValueError(
+            f"knows the kinds {', '.join(FOLLOWUP_KINDS)} (withdrawals are always said), "
+            f"got '{shown(' '.join(unknown))}'"
+        )
+    return (parts[0], tuple(dict.fromkeys(parts[1:])) or FOLLOWUP_KINDS)
+
+
 def _ask(rest: str) -> tuple[Any, ...]:
     parts = rest.split(maxsplit=1)
     if len(parts) < 2:
@@ -229,6 +245,14 @@ SPECS: tuple[CommandSpec, ...] = (
         "include new versions of papers",
         True,
         _choice("on", "off"),
+    ),
+    CommandSpec(
+        "followups",
+        "followups on|off [version|code|published]",
+        "replies in a posted paper's thread when a new version, code or the published "
+        "version appears (withdrawals are always said)",
+        True,
+        _followups,
     ),
     CommandSpec(
         "weekly",

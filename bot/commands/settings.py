@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.context import Context
+from bot.commands.grammar import FOLLOWUP_KINDS
 from bot.commands.topics import describe_settings
 from bot.schedule import DAY_NAMES
 from bot.store.channels import get_or_create_channel
@@ -78,3 +79,19 @@ def first_day(spec: str) -> str:
     """The first day a digest-days spec names ("sun-thu" → sun; "daily" → mon)."""
     first = spec.strip().lower().split(",")[0].split("-")[0].strip()
     return first if first in DAY_NAMES else DAY_NAMES[0]
+
+
+async def set_followups(ctx: Context, value: str, kinds: tuple[str, ...]) -> None:
+    """Switch follow-up kinds on or off for this channel (withdrawals cannot be)."""
+    async with ctx.deps.db.session() as session:
+        channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
+        off = {k for k in channel.followups_off.split(",") if k}
+        off = off - set(kinds) if value == "on" else off | set(kinds)
+        channel.followups_off = ",".join(sorted(off))
+        session.add(channel)
+    on = [k for k in FOLLOWUP_KINDS if k not in off]
+    await ctx.reply(
+        f"Follow-ups in paper threads: {', '.join(on) if on else 'only withdrawals'}"
+        + (f" (off: {', '.join(sorted(off))})" if off else "")
+        + ". Withdrawals and retractions are always said."
+    )

@@ -36,7 +36,7 @@ def parse_crossref_work(data: Any) -> FetchedPaper | str:
         title=title,
         abstract=" ".join(TAGS.sub(" ", str(work.get("abstract") or "")).split()),
         authors=tuple(_author(a) for a in work.get("author") or [] if _author(a)),
-        announced_on=_date(work) or date(1970, 1, 1),
+        announced_on=work_date(work) or date(1970, 1, 1),
         categories=subjects,
         primary_category=journal or (subjects[0] if subjects else ""),
         doi=doi,
@@ -51,7 +51,7 @@ def _author(author: Any) -> str:
     return name or str(author.get("name", "")).strip()
 
 
-def _date(work: dict[str, Any]) -> date | None:
+def work_date(work: dict[str, Any]) -> date | None:
     for name in DATE_FIELDS:
         parts = ((work.get(name) or {}).get("date-parts") or [[None]])[0]
         if parts and parts[0]:

@@ -85,6 +85,8 @@ def _paper(entry: Any) -> FetchedPaper | str:
         doi=normalize_doi(doi) if isinstance(doi, str) else None,
         abs_url=f"https://arxiv.org/abs/{arxiv_id}",  # versionless, like the RSS feed
         pdf_url=_pdf_link(entry),
+        comment=" ".join(str(entry.get("arxiv_comment") or "").split()),
+        journal_ref=" ".join(str(entry.get("arxiv_journal_ref") or "").split()),
     )
 
 

@@ -32,6 +32,8 @@ class FetchedPaper:
     abs_url: str = ""
     pdf_url: str | None = None
     feed: str | None = None  # the feed URL a journal item came from
+    comment: str = ""  # arXiv's comment field (pages, venue, code links, "withdrawn")
+    journal_ref: str = ""  # arXiv's journal reference, once the authors add one
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,8 @@ class FakeSlackApi:
             return {"ok": True}
         if call.method == "conversations.history":
             return self._history(call)
+        if call.method == "conversations.replies":
+            return self._replies(call)
         if call.method == "files.getUploadURLExternal":
             return self._upload_url(call)
         if call.method == "files.completeUploadExternal":
@@ -242,6 +244,19 @@ class FakeSlackApi:
             and c.response.get("ok") and not c.thread_ts
         ]  # fmt: skip
         return {"ok": True, "messages": list(reversed(posted)), "has_more": False}
+
+    def _replies(self, call: SlackCall) -> dict[str, Any]:
+        """A thread: its parent, then its replies, oldest first, with their metadata."""
+        parent = call.args.get("ts")
+        posted = [
+            c.response["message"] for c in self.calls
+            if c.method == "chat.postMessage" and c.channel == call.channel
+            and c.response.get("ok") and (c.response["message"].get("ts") == parent
+                                          or c.thread_ts == parent)
+        ]  # fmt: skip
+        if not posted:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": posted, "has_more": False}
 
     def _posted(self, call: SlackCall) -> dict[str, Any]:
         body = json.loads(POST_TEMPLATE.read_text())

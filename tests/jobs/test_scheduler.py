@@ -23,7 +23,10 @@ async def test_jobs_have_fixed_ids_and_the_arxiv_fetch_follows_new_york(app: App
     jobs = Jobs(app, {"test": PlatformRecorder()}, "r1", clock=lambda: MONDAY_8_BERLIN)
     scheduler = jobs.build()
     ids = {job.id for job in scheduler.get_jobs()}
-    assert ids == {"fetch-arxiv", "fetch-others", "fetch-at-start", "deliver"}
+    assert ids == {"fetch-arxiv", "fetch-others", "fetch-at-start", "deliver", "followups"}
+    recheck = scheduler.get_job("followups").trigger
+    fired = recheck.get_next_fire_time(None, datetime(2025, 4, 27, 12, 0, tzinfo=UTC))
+    assert (fired.hour, fired.minute, str(fired.tzinfo)) == (12, 0, "America/New_York")
     arxiv = scheduler.get_job("fetch-arxiv")
     assert isinstance(arxiv.trigger, CronTrigger)
     sunday = datetime(2025, 4, 27, 12, 0, tzinfo=UTC)

@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("synced_at", sa.DateTime(), nullable=False),
+        sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["channel_id"], ["channels.id"]),
         sa.PrimaryKeyConstraint("channel_id", "source"),
     )

@@ -1,0 +1,1 @@
+"""Follow-ups: what happens to a paper after it was posted, said in its thread."""
