@@ -20,7 +20,9 @@ from typing import Any
 
 from adapters.slack.app import make_client
 from adapters.slack.sender import ChannelPacer, SlackSender
+from adapters.slack.settings import SlackSettings
 from adapters.telegram.app import TelegramAdapter
+from adapters.telegram.settings import TelegramSettings
 from bot.app import create_app
 from bot.config import Settings
 from bot.digest.scheduled import ScheduledDelivery
@@ -110,9 +112,9 @@ async def deliver_all(folder: Path, platform: str, sender: Sender, settings: Set
 async def telegram_run(folder: Path, channels: int, papers: int) -> Run:
     """Telegram: one global limit of 30 messages a second."""
     fake = await TimedTelegram(per_second=30).start()
-    settings = Settings(_env_file=None, telegram_bot_token=fake.token,
-                        telegram_api_url=fake.api_url)  # fmt: skip
-    adapter = TelegramAdapter(settings, None)  # type: ignore[arg-type]  # sending only
+    settings = Settings(_env_file=None)
+    telegram = TelegramSettings(_env_file=None, bot_token=fake.token, api_url=fake.api_url)
+    adapter = TelegramAdapter(telegram, None)  # type: ignore[arg-type]  # sending only
     await adapter.application.initialize()
     try:
         seconds = await deliver_all(folder, "telegram", adapter.sender, settings, channels, papers)
@@ -128,8 +130,9 @@ async def telegram_run(folder: Path, channels: int, papers: int) -> Run:
 async def slack_run(folder: Path, channels: int, papers: int) -> Run:
     """Slack: 1 message a second in each channel."""
     fake = await FakeSlackApi(per_channel_per_second=1.0).start()
-    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_api_url=fake.url)
-    sender = SlackSender(make_client(settings), ChannelPacer(1.0))
+    settings = Settings(_env_file=None)
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-bench", api_url=fake.url)
+    sender = SlackSender(make_client(slack), ChannelPacer(1.0))
     try:
         seconds = await deliver_all(folder, "slack", sender, settings, channels, papers)
     finally:

@@ -1,4 +1,4 @@
-"""All of paperbot's settings, read from the environment and `.env`."""
+"""The core's settings, read from the environment and `.env` (each adapter has its own)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.llm.prices import parse_prices
 from bot.schedule import parse_days
-
-KNOWN_ADAPTERS = ("console", "slack", "telegram")
 
 
 class Settings(BaseSettings):
@@ -92,24 +90,8 @@ class Settings(BaseSettings):
     digest_now_interval: float = Field(60.0, ge=0)  # seconds between two per channel; 0: any
     digest_now_admin_only: bool = True  # in groups, only administrators may post one
 
-    # adapters
+    # adapters (each reads its own settings: adapters/<name>/settings.py)
     adapters: str = "console"
-
-    # slack
-    slack_bot_token: str = ""
-    slack_app_token: str = ""
-    slack_signing_secret: str = ""
-    slack_api_url: str = "https://slack.com/api/"
-    slack_command: str = "/papers"
-    slack_client_id: str = ""
-    slack_client_secret: str = ""
-
-    # telegram
-    telegram_bot_token: str = ""
-    telegram_api_url: str = "https://api.telegram.org/bot"
-    telegram_webhook_url: str = ""
-    telegram_webhook_secret: str = ""
-    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
 
     # scheduling and delivery
     replica_id: str = ""  # empty: this host's name
@@ -219,43 +201,3 @@ class Settings(BaseSettings):
         if self.zotero_user_id and self.zotero_group_id:
             raise ValueError("set ZOTERO_USER_ID or ZOTERO_GROUP_ID, not both")
         return self
-
-    @model_validator(mode="after")
-    def _adapters_known(self) -> Settings:
-        unknown = [a for a in self.enabled_adapters if a not in KNOWN_ADAPTERS]
-        if unknown:
-            raise ValueError(f"ADAPTERS names unknown adapters {unknown}; known: {KNOWN_ADAPTERS}")
-        if "slack" in self.enabled_adapters:
-            self._slack_tokens_present()
-        if "telegram" in self.enabled_adapters:
-            self._telegram_settings_complete()
-        return self
-
-    @property
-    def slack_oauth_enabled(self) -> bool:
-        """Multi-workspace Slack: the OAuth install flow (HTTP mode) instead of one bot token."""
-        return bool(self.slack_client_id and self.slack_client_secret)
-
-    def _slack_tokens_present(self) -> None:
-        if self.slack_oauth_enabled:
-            if not self.slack_signing_secret:
-                raise ValueError("SLACK_CLIENT_ID (OAuth install) needs SLACK_SIGNING_SECRET")
-            return
-        if not self.slack_bot_token:
-            raise ValueError("ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set")
-        if not (self.slack_app_token or self.slack_signing_secret):
-            raise ValueError(
-                "ADAPTERS includes slack: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, "
-                "or SLACK_SIGNING_SECRET for HTTP mode (Events API request URL)"
-            )
-
-    def _telegram_settings_complete(self) -> None:
-        if not self.telegram_bot_token:
-            raise ValueError(
-                "ADAPTERS includes telegram, but TELEGRAM_BOT_TOKEN (from @BotFather) is not set"
-            )
-        if self.telegram_webhook_url and not self.telegram_webhook_secret:
-            raise ValueError(
-                "TELEGRAM_WEBHOOK_URL is set: also set TELEGRAM_WEBHOOK_SECRET "
-                "(1-256 of A-Z a-z 0-9 _ -) so forged updates are refused"
-            )

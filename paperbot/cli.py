@@ -10,6 +10,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from adapters import known_adapters, unknown_adapters
 from adapters.console_preview import PREVIEWS
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
@@ -59,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as error:
         print(f"paperbot: invalid settings:\n{settings_errors(error)}", file=sys.stderr)
+        return 2
+    unknown = unknown_adapters(settings.enabled_adapters)
+    if unknown:  # every command says so, before it starts (the registry knows the names)
+        print(f"paperbot: invalid settings:\n  ADAPTERS: names unknown adapters {unknown}; "
+              f"known: {', '.join(known_adapters())}", file=sys.stderr)  # fmt: skip
         return 2
     default_level = "INFO" if args.command == "run" else "WARNING"
     redactor = configure_logging(settings.log_level or default_level, settings.log_format, settings)

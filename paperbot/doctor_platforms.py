@@ -5,16 +5,36 @@ from __future__ import annotations
 import httpx
 
 from adapters.slack.oauth import manifest_bot_scopes
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
 from bot.config import Settings
-from paperbot.doctor import Check
+from paperbot.doctor import Check, Probe
 
 
-async def slack(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+def slack_probe(own: SlackSettings) -> Probe:
+    """The Slack check with the adapter's own settings (SLACK_*)."""
+
+    async def probe(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+        return await slack(settings, client, own)
+
+    return probe
+
+
+def telegram_probe(own: TelegramSettings) -> Probe:
+    """The Telegram check with the adapter's own settings (TELEGRAM_*)."""
+
+    async def probe(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+        return await telegram(settings, client, own)
+
+    return probe
+
+
+async def slack(settings: Settings, client: httpx.AsyncClient, own: SlackSettings) -> list[Check]:
     """auth.test with SLACK_BOT_TOKEN, and its scopes against the manifest's."""
-    if "slack" not in settings.enabled_adapters or not settings.slack_bot_token:
+    if "slack" not in settings.enabled_adapters or not own.bot_token:
         return []
-    url = settings.slack_api_url.rstrip("/") + "/auth.test"
-    headers = {"Authorization": f"Bearer {settings.slack_bot_token}"}
+    url = own.api_url.rstrip("/") + "/auth.test"
+    headers = {"Authorization": f"Bearer {own.bot_token}"}
     try:
         response = await client.post(url, headers=headers)
         body = response.json()
@@ -33,11 +53,13 @@ async def slack(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
     return [Check("Slack", True, f"{who}, every manifest scope granted")]
 
 
-async def telegram(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+async def telegram(
+    settings: Settings, client: httpx.AsyncClient, own: TelegramSettings
+) -> list[Check]:
     """getMe (and privacy mode) and getWebhookInfo against TELEGRAM_WEBHOOK_URL."""
-    if "telegram" not in settings.enabled_adapters or not settings.telegram_bot_token:
+    if "telegram" not in settings.enabled_adapters or not own.bot_token:
         return []
-    base = f"{settings.telegram_api_url}{settings.telegram_bot_token}"
+    base = f"{own.api_url}{own.bot_token}"
     try:
         me = (await client.get(f"{base}/getMe")).json()
         hook = (await client.get(f"{base}/getWebhookInfo")).json()
@@ -52,7 +74,7 @@ async def telegram(settings: Settings, client: httpx.AsyncClient) -> list[Check]
                if not user.get("can_read_all_group_messages") else "privacy mode off")  # fmt: skip
     checks = [Check("Telegram", True, f"@{user.get('username')}, {privacy}")]
     current = str(hook.get("result", {}).get("url", ""))
-    wanted = settings.telegram_webhook_url
+    wanted = own.webhook_url
     if current != wanted:
         fix = "`paperbot run` sets it at start" if wanted else "`paperbot run` removes it (polling)"
         checks.append(Check("Telegram webhook", False,

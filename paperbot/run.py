@@ -8,12 +8,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 from aiohttp import web
 
+from adapters import CONSOLE as CONSOLE_ADAPTER
+from adapters import builder, known_adapters, unknown_adapters
 from adapters.console import CONSOLE, ConsoleSender, run_console
+from bot.adapter import Adapter, AdapterContext, AdapterSettingsError, serves_http
 from bot.app import App, create_app
 from bot.config import Settings
 from bot.messages import Sender
@@ -25,26 +28,9 @@ from paperbot.server import CoreHttpServer, core_routes
 log = structlog.get_logger(__name__)
 
 
-class Adapter(Protocol):
-    """What `paperbot run` needs of a chat adapter."""
-
-    @property
-    def sender(self) -> Sender:
-        """Posts to any conversation of the adapter's platform."""
-        ...
-
-    async def start(self) -> None:
-        """Connect and start receiving (without blocking)."""
-        ...
-
-    async def stop(self) -> None:
-        """Disconnect."""
-        ...
-
-
 @dataclass
 class HttpOptions:
-    """`--http --port N`: health, feeds and (when enabled) Slack over HTTP on one port."""
+    """`--http --port N`: health, feeds and the adapters that take HTTP, on one port."""
 
     enabled: bool = False
     port: int = 3000
@@ -57,35 +43,29 @@ class Running:
     app: App
     adapters: list[Adapter] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
-    server: CoreHttpServer | None = None  # health and feeds, when Slack is not serving them
+    server: CoreHttpServer | None = None  # health and feeds, when no adapter serves them
     started: bool = False  # every adapter is up (readiness)
 
 
 def make_adapters(
     app: App, http: HttpOptions, routes: Sequence[web.RouteDef] = ()
 ) -> dict[str, Adapter]:
-    """The chat adapters named in ADAPTERS (the console is handled by `run`); an HTTP-mode
-    Slack adapter serves the core's `routes` on its port too."""
+    """The chat adapters named in ADAPTERS, built through the registry (the console is run by
+    `run` itself); one that serves HTTP serves the core's `routes` on its port too."""
+    names = [n for n in app.settings.enabled_adapters if n != CONSOLE_ADAPTER]
+    unknown = unknown_adapters(tuple(names))
+    if unknown:
+        raise InvalidSettings(
+            f"ADAPTERS names unknown adapters {unknown}; known: {', '.join(known_adapters())}"
+        )
+    context = AdapterContext(app.settings, app.bot, app.db, RequestKeys(app.db),
+                             http=http.enabled, port=http.port, routes=tuple(routes))  # fmt: skip
     adapters: dict[str, Adapter] = {}
-    names = app.settings.enabled_adapters
-    keys = RequestKeys(app.db)  # events and requests already taken, shared by replicas
-    if "slack" in names:
-        from adapters.slack.app import SlackAdapter
-
-        if app.settings.slack_oauth_enabled and not http.enabled:
-            raise InvalidSettings(
-                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs in several workspaces) need "
-                "`paperbot run --http`: Slack sends the installs over HTTP"
-            )
-
-        adapters["slack"] = SlackAdapter(
-            app.settings, app.bot, http_mode=http.enabled, port=http.port, engine=app.db.engine,
-            keys=keys, routes=routes,
-        )  # fmt: skip
-    if "telegram" in names:
-        from adapters.telegram.app import TelegramAdapter
-
-        adapters["telegram"] = TelegramAdapter(app.settings, app.bot, keys=keys)
+    for name in names:
+        try:
+            adapters[name] = builder(name)(context)
+        except AdapterSettingsError as error:
+            raise InvalidSettings(str(error)) from error
     return adapters
 
 
@@ -107,10 +87,10 @@ async def run(settings: Settings, http: HttpOptions) -> int:
             await adapter.start()
             running.adapters.append(adapter)
         running.started = True
-        if http.enabled and "slack" not in adapters:
+        if http.enabled and not any(serves_http(a) for a in adapters.values()):
             running.server = CoreHttpServer(routes)
             await running.server.start("0.0.0.0", http.port)
-        if "console" in settings.enabled_adapters:
+        if CONSOLE_ADAPTER in settings.enabled_adapters:
             senders["console"] = ConsoleSender(sys.stdout)
             running.tasks.append(asyncio.create_task(_console(app, stop, bool(adapters))))
         jobs = Jobs(app, senders, settings.replica)

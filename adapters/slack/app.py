@@ -32,8 +32,9 @@ from adapters.slack.dedupe import MemoryKeys, SeenKeys
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
+from adapters.slack.settings import SlackSettings
 from adapters.slack.workspaces import WorkspaceClients
-from bot.config import Settings
+from bot.adapter import AdapterContext, AdapterSettingsError
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
 
@@ -45,15 +46,15 @@ EVENT_TTL = timedelta(hours=1)  # Slack retries an event three times within abou
 
 
 def make_client(
-    settings: Settings,
+    settings: SlackSettings,
     sleep: Sleep = asyncio.sleep,
     on_rate_limited: Callable[[], None] | None = None,
 ) -> AsyncWebClient:
     """An AsyncWebClient on SLACK_API_URL with the bot token, retrying 429s after Retry-After."""
     retry = RetryAfterHandler(sleep=sleep, on_rate_limited=on_rate_limited)
     return AsyncWebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
+        token=settings.bot_token,
+        base_url=settings.api_url,
         retry_handlers=[AsyncConnectionErrorRetryHandler(), retry],
     )
 
@@ -75,7 +76,7 @@ class SlackAdapter:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SlackSettings,
         bot: PaperBot,
         *,
         client: AsyncWebClient | None = None,
@@ -93,11 +94,11 @@ class SlackAdapter:
         self._listen = (http_mode, host, port)
         self.bot = bot
         self.client = client or make_client(settings, on_rate_limited=counting(bot, "slack"))
-        oauth = settings.slack_oauth_enabled and http_mode and engine is not None
+        oauth = settings.oauth_enabled and http_mode and engine is not None
         self.oauth = OAuthStores(settings, engine) if oauth and engine is not None else None
         single = self.oauth is None and bool(self.client.token)
         self.app = AsyncApp(  # the client carries the bot token (if any) and the API base URL
-            signing_secret=settings.slack_signing_secret,
+            signing_secret=settings.signing_secret,
             client=self.client,
             oauth_settings=self.oauth.oauth_settings(settings) if self.oauth else None,
             authorize=self._authorizer() if single else None,
@@ -126,6 +127,11 @@ class SlackAdapter:
         return self._sender
 
     @property
+    def serves_http(self) -> bool:
+        """In HTTP mode it serves the core's routes on its port (see `bot.adapter`)."""
+        return self._listen[0]
+
+    @property
     def port(self) -> int | None:
         """The HTTP-mode port once started (None in Socket Mode)."""
         return self._http.port if self._http is not None else None
@@ -147,18 +153,18 @@ class SlackAdapter:
             self.bot_user_id = str(identity.get("user_id", ""))
             self.team_id = str(identity.get("team_id") or "")
         if http:
-            if not self.settings.slack_signing_secret:
+            if not self.settings.signing_secret:
                 raise ValueError("Slack HTTP mode needs SLACK_SIGNING_SECRET")
-            secret = self.settings.slack_signing_secret
+            secret = self.settings.signing_secret
             self._http = SlackHttpServer(
                 self.app, signing_secret=secret, keys=self._keys, routes=self._routes
             )
             await self._http.start(host or default_host, default_port if port is None else port)
             return
-        if not self.settings.slack_app_token:
+        if not self.settings.app_token:
             raise ValueError("Slack Socket Mode needs SLACK_APP_TOKEN (an xapp-… app token)")
         self._socket = AsyncSocketModeHandler(
-            self.app, self.settings.slack_app_token, web_client=self.client
+            self.app, self.settings.app_token, web_client=self.client
         )
         await self._socket.connect_async()
 
@@ -236,7 +242,7 @@ class SlackAdapter:
 
     def _register(self) -> None:
         self.app.use(self._only_installed)
-        self.app.command(self.settings.slack_command)(self._on_command)
+        self.app.command(self.settings.command)(self._on_command)
         self.app.action(re.compile(".+"))(self._on_action)
         self.app.event("app_mention")(self._on_message)
         self.app.event("message")(self._on_message)
@@ -303,3 +309,17 @@ class SlackAdapter:
         change = parse.membership_change(event, parse.event_team(body, event), bot_user)
         if change is not None:
             self._spawn(self.bot.channel_membership(*change))
+
+
+def build(context: AdapterContext) -> SlackAdapter:
+    """The Slack adapter for `paperbot run`, from SLACK_*: Socket Mode, or HTTP with `--http`
+    (then it serves the core's routes on its port too)."""
+    settings = SlackSettings()
+    try:
+        settings.check(http=context.http)
+    except ValueError as error:
+        raise AdapterSettingsError(str(error)) from error
+    return SlackAdapter(
+        settings, context.bot, http_mode=context.http, port=context.port,
+        engine=context.db.engine, keys=context.keys, routes=context.routes,
+    )  # fmt: skip

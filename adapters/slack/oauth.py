@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from adapters.slack.settings import SlackSettings
 
 MANIFEST = Path(__file__).parent / "manifest.yaml"
 INSTALL_PATH = "/slack/install"
@@ -35,9 +35,9 @@ def manifest_bot_scopes(text: str | None = None) -> list[str]:
 class OAuthStores:
     """The installation and OAuth state stores on our database engine."""
 
-    def __init__(self, settings: Settings, engine: AsyncEngine) -> None:
+    def __init__(self, settings: SlackSettings, engine: AsyncEngine) -> None:
         self.installations = AsyncSQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id, engine=engine
+            client_id=settings.client_id, engine=engine
         )
         self.states = AsyncSQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_SECONDS, engine=engine
@@ -48,11 +48,11 @@ class OAuthStores:
         await self.installations.create_tables()
         await self.states.create_tables()
 
-    def oauth_settings(self, settings: Settings) -> AsyncOAuthSettings:
+    def oauth_settings(self, settings: SlackSettings) -> AsyncOAuthSettings:
         """Bolt's OAuth settings: our paths and scopes, a redirect (no page) to Slack."""
         return AsyncOAuthSettings(
-            client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
             scopes=manifest_bot_scopes(),
             install_path=INSTALL_PATH,
             redirect_uri_path=REDIRECT_PATH,

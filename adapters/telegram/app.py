@@ -34,9 +34,10 @@ from adapters.telegram.parse import (
     question_message,
 )
 from adapters.telegram.sender import TelegramSender
+from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.webhook import SeenKeys, WebhookServer
+from bot.adapter import AdapterContext, AdapterSettingsError
 from bot.commands.grammar import ADMIN_IN_GROUPS, BY_NAME, SPECS
-from bot.config import Settings
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
 
@@ -57,18 +58,20 @@ def file_url(api_url: str) -> str:
     return f"{head}/file/bot" if sep else api_url
 
 
-def build_application(settings: Settings, rate_limiter: BaseRateLimiter | None) -> Application:
+def build_application(
+    settings: TelegramSettings, rate_limiter: BaseRateLimiter | None
+) -> Application:
     """The PTB Application: token, API base, rate limiter and concurrent updates."""
     builder = (
         Application.builder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.telegram_api_url)
-        .base_file_url(file_url(settings.telegram_api_url))
+        .token(settings.bot_token)
+        .base_url(settings.api_url)
+        .base_file_url(file_url(settings.api_url))
         .concurrent_updates(True)
     )
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
-    if settings.telegram_webhook_url:
+    if settings.webhook_url:
         builder = builder.updater(None)
     return builder.build()
 
@@ -89,7 +92,7 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: TelegramSettings,
         bot: PaperBot,
         *,
         rate_limiter: BaseRateLimiter | None = None,
@@ -122,7 +125,7 @@ class TelegramAdapter:
         await app.initialize()
         await app.bot.set_my_commands(bot_commands())
         await app.start()
-        if self._settings.telegram_webhook_url:
+        if self._settings.webhook_url:
             self._webhook = WebhookServer(app, self._settings, ALLOWED_UPDATES, keys=self._keys)
             await self._webhook.start()
         else:
@@ -215,3 +218,13 @@ class TelegramAdapter:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed", error=repr(context.error), update=str(update)[:500])
+
+
+def build(context: AdapterContext) -> TelegramAdapter:
+    """The Telegram adapter for `paperbot run`, from TELEGRAM_* (long polling or a webhook)."""
+    settings = TelegramSettings()
+    try:
+        settings.check()
+    except ValueError as error:
+        raise AdapterSettingsError(str(error)) from error
+    return TelegramAdapter(settings, context.bot, keys=context.keys)

@@ -20,7 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.config import Settings
+from adapters.telegram.settings import TelegramSettings
 
 log = structlog.get_logger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -46,7 +46,7 @@ class WebhookServer:
     def __init__(
         self,
         application: Application,
-        settings: Settings,
+        settings: TelegramSettings,
         allowed: list[str],
         *,
         keys: SeenKeys | None = None,
@@ -60,14 +60,14 @@ class WebhookServer:
     async def start(self) -> None:
         """Listen, then tell Telegram where to POST."""
         app = web.Application()
-        app.router.add_post(webhook_path(self._settings.telegram_webhook_url), self._receive)
+        app.router.add_post(webhook_path(self._settings.webhook_url), self._receive)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self._settings.telegram_webhook_port)
+        site = web.TCPSite(self._runner, "127.0.0.1", self._settings.webhook_port)
         await site.start()
         await self._application.bot.set_webhook(
-            self._settings.telegram_webhook_url,
-            secret_token=self._settings.telegram_webhook_secret,
+            self._settings.webhook_url,
+            secret_token=self._settings.webhook_secret,
             allowed_updates=self._allowed,
         )
 
@@ -79,7 +79,7 @@ class WebhookServer:
 
     async def _receive(self, request: web.Request) -> web.Response:
         secret = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-        if not hmac.compare_digest(secret, self._settings.telegram_webhook_secret.encode()):
+        if not hmac.compare_digest(secret, self._settings.webhook_secret.encode()):
             return web.Response(status=403)
         try:
             data = json.loads(await request.read())

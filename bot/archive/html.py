@@ -13,8 +13,8 @@ from html import escape
 
 from bot.archive.links import safe_url, slug
 from bot.archive.model import ArchivePage, ArchivePaper
-from bot.digest.render import SUMMARY_FIELDS
 from bot.i18n import labels
+from bot.summary.types import SECTION_FIELDS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'"
 STYLE = """
@@ -57,7 +57,7 @@ def document(title: str, body: Sequence[str], language: str = "en") -> str:
 def details(paper: ArchivePaper, language: str) -> list[str]:
     """The fold: summary fields, authors, categories, links and the abstract."""
     t, s = labels(language), paper.summary
-    rows = [(t[name], text(getattr(s, name))) for name in SUMMARY_FIELDS if getattr(s, name)]
+    rows = [(t[name], text(getattr(s, name))) for name in SECTION_FIELDS if getattr(s, name)]
     rows.append((t["export_authors"], text(", ".join(paper.authors))))
     cats = text(", ".join(paper.categories or (paper.primary_category,)))
     announced = text(t["export_announced"].format(date=paper.digest_date.isoformat()))

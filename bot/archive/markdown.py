@@ -12,8 +12,9 @@ import re
 
 from bot.archive.links import safe_url
 from bot.archive.model import ArchivePage, ArchivePaper, ArchiveSection
-from bot.digest.render import SUMMARY_FIELDS, escape_markdown
+from bot.digest.render import escape_markdown
 from bot.i18n import labels
+from bot.summary.types import SECTION_FIELDS
 
 GITHUB_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
@@ -55,7 +56,7 @@ def paper_block(paper: ArchivePaper, language: str) -> list[str]:
     if s.keywords:
         meta.append(f"**{t['keywords']}:** {inline(', '.join(s.keywords))}")
     lines += [" · ".join(meta), "", "<details>", f"<summary>{t['export_details']}</summary>", ""]
-    for name in SUMMARY_FIELDS:
+    for name in SECTION_FIELDS:
         value = getattr(s, name)
         if value:
             lines += [f"**{t[name]}:** {inline(value)}", ""]

@@ -6,12 +6,11 @@ import re
 
 from bot.digest.model import Digest, DigestPaper
 from bot.i18n import LABELS, labels
-from bot.summary.types import Summary
+from bot.summary.types import SECTION_FIELDS, Summary
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 MAX_AUTHORS = 3
 LABELS_EN = LABELS["en"]
-SUMMARY_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
 
 
 def lead_line(summary: Summary) -> str:
@@ -20,12 +19,12 @@ def lead_line(summary: Summary) -> str:
 
 
 def summary_fields(summary: Summary) -> tuple[str, ...]:
-    """The SUMMARY_FIELDS to show under the title: non-empty, and no tl;dr that only
+    """The SECTION_FIELDS to show under the title: non-empty, and no tl;dr that only
     repeats the one-liner already shown first."""
     lead = lead_line(summary)
     return tuple(
         name
-        for name in SUMMARY_FIELDS
+        for name in SECTION_FIELDS
         if getattr(summary, name) and not (name == "tldr" and getattr(summary, name) == lead)
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 from bot.llm.speed import Timing, estimate_tokens
 
 RUNAWAY_FACTOR = 1.25  # a reply past max_tokens × this (server ignoring it) is cut
-RUNAWAY_SLACK = 32
+RUNAWAY_MARGIN = 32
 
 
 @dataclass
@@ -121,7 +121,7 @@ class StreamReader:
             raise StreamRunaway(f"reply ran past {self.max_tokens} tokens")
 
     def _runaway_at(self) -> float:
-        return (self.max_tokens or 0) * RUNAWAY_FACTOR + RUNAWAY_SLACK
+        return (self.max_tokens or 0) * RUNAWAY_FACTOR + RUNAWAY_MARGIN
 
     def timing(self) -> Timing:
         """How long the prompt and the generation took (llama.cpp's own timings if sent)."""

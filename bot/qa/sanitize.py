@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from bot.models import Paper
 
 ZWSP = "\u200b"
-_SLACK_SPECIAL = re.compile(r"<\s*([!@#])\s*([^<>|\s]*)(?:\|([^<>]*))?>")
+_ANGLE_MENTION = re.compile(r"<\s*([!@#])\s*([^<>|\s]*)(?:\|([^<>]*))?>")  # `<!here>` pings
 _LINK_OR_URL = re.compile(
     r"\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)\)|(?P<url>(?:https?://|www\.)[^\s<>()\[\]`]+)",
     re.IGNORECASE,
@@ -31,7 +31,7 @@ def paper_links(paper: Paper, html_base: str = "https://arxiv.org/html/") -> tup
 def sanitize(text: str, allowed_links: Iterable[str] = ()) -> str:
     """Neutral Markdown with mentions defused and links kept only to `allowed_links`."""
     allowed = tuple(_bare(u) for u in allowed_links if u)
-    text = _SLACK_SPECIAL.sub(_special, text)
+    text = _ANGLE_MENTION.sub(_special, text)
     text = _LINK_OR_URL.sub(lambda m: _link(m, allowed), text)
     return _AT.sub("@" + ZWSP, text)
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import pysbd
 
 from bot.summary.sentences import clean_abstract, make_segmenter, split_sentences
+from bot.summary.types import SECTION_FIELDS
 
-LEAD_FIELDS = ("tldr", "motivation", "method", "result", "conclusion")
+LEAD_FIELDS = SECTION_FIELDS  # the baseline fills the sections
 
 
 def lead_baseline(abstract: str, segmenter: pysbd.Segmenter | None = None) -> dict[str, str]:

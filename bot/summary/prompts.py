@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.llm import fence
+from bot.summary.types import SUMMARY_TEXT_FIELDS
 
 PROMPT_VERSION = "v5"
 SCHEMA_NAME = "paper_summary"
@@ -42,10 +43,7 @@ MAX_CHARS = {
 }  # fmt: skip
 MAX_KEYWORD_CHARS = 40
 MAX_KEYWORDS = 8
-SUMMARY_FIELDS = (
-    "one_line", "tldr", "motivation", "method", "result", "conclusion",
-    "keywords", "score", "score_reason",
-)  # fmt: skip
+OUTPUT_FIELDS = (*SUMMARY_TEXT_FIELDS, "keywords", "score", "score_reason")  # the LLM's JSON
 SUMMARY_PROPERTIES: dict[str, Any] = {
     **{name: {"type": "string", "maxLength": limit} for name, limit in MAX_CHARS.items()},
     "keywords": {
@@ -56,11 +54,11 @@ SUMMARY_PROPERTIES: dict[str, Any] = {
     },
     "score": {"type": "integer", "minimum": 0, "maximum": 100},
 }
-SUMMARY_PROPERTIES = {name: SUMMARY_PROPERTIES[name] for name in SUMMARY_FIELDS}  # in order
+SUMMARY_PROPERTIES = {name: SUMMARY_PROPERTIES[name] for name in OUTPUT_FIELDS}  # in order
 SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": SUMMARY_PROPERTIES,
-    "required": list(SUMMARY_FIELDS),
+    "required": list(OUTPUT_FIELDS),
     "additionalProperties": False,
 }
 BATCH_SCHEMA: dict[str, Any] = {
@@ -71,7 +69,7 @@ BATCH_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {"id": {"type": "string", "maxLength": 8}, **SUMMARY_PROPERTIES},
-                "required": ["id", *SUMMARY_FIELDS],
+                "required": ["id", *OUTPUT_FIELDS],
                 "additionalProperties": False,
             },
             "minItems": 1,

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Protocol
 
 SUMMARY_TEXT_FIELDS = ("one_line", "tldr", "motivation", "method", "result", "conclusion")
+SECTION_FIELDS = SUMMARY_TEXT_FIELDS[1:]  # shown under the title, after the one-liner
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from adapters.telegram.limiter import CountingRateLimiter
 from adapters.telegram.sender import TelegramSender
 from bot.messages import Conversation, OutgoingMessage
 from bot.metrics import CommandMetrics
-from tests.botharness import bot_settings
+from tests.adapters.slack.rig import slack_settings
 from tests.fakes.clock import RecordingSleep
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -25,8 +25,8 @@ async def test_a_slack_429_is_counted_and_the_post_still_goes_out() -> None:
     metrics, sleep = CommandMetrics(), RecordingSleep()
     api = await FakeSlackApi(per_channel_per_second=0.5, clock=sleep.clock).start()
     try:
-        settings = bot_settings(slack_bot_token="xoxb-test", slack_api_url=api.url)
-        client = make_client(settings, sleep, on_rate_limited=lambda: metrics.rate_limited("slack"))
+        client = make_client(slack_settings(api.url), sleep,
+                             on_rate_limited=lambda: metrics.rate_limited("slack"))  # fmt: skip
         sender = SlackSender(client, ChannelPacer(None))
         for text in ("one", "two"):
             await sender.send(OutgoingMessage(Conversation("slack", "C1", "T0TEAM"), text))

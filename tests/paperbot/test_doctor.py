@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from adapters.slack.settings import SlackSettings
+from adapters.telegram.settings import TelegramSettings
 from bot.config import Settings
 from bot.store.db import Database
 from paperbot.cli import main
-from paperbot.doctor import database, llm, run_doctor, sources
-from paperbot.doctor_platforms import slack, telegram
+from paperbot.doctor import Probe, database, llm, run_doctor, sources
+from paperbot.doctor_platforms import slack_probe, telegram_probe
 from tests.bot.qa.helpers import arxiv_api_body
 from tests.conftest import FIXTURES
 from tests.fakes.crossref import serve_crossref
@@ -21,7 +23,6 @@ from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
 
-PROBES = [database, sources, llm, slack, telegram]
 BIORXIV = FIXTURES / "biorxiv" / "biorxiv_api_details_2020-01-01_2022-12-31_cursor0.json"
 
 
@@ -31,6 +32,7 @@ class World:
     slack: FakeSlackApi
     telegram: FakeTelegramApi
     sources: FakeHttpServer
+    probes: list[Probe]
 
 
 @pytest.fixture
@@ -52,19 +54,21 @@ async def world(tmp_path: Path, http_server: FakeHttpServer) -> AsyncIterator[Wo
             arxiv_rss_url=f"{http_server.url}/rss/", arxiv_api_url=f"{http_server.url}/api/query",
             biorxiv_api_url=f"{http_server.url}/biorxiv", crossref_api_url=crossref,
             llm_base_url=openai.base_url, llm_model="lab-model", llm_api_key="sk-test",
-            slack_bot_token="xoxb-doctor", slack_app_token="xapp-doctor",
-            slack_api_url=slack_api.url, telegram_bot_token=telegram_api.token,
-            telegram_api_url=telegram_api.api_url,
         )  # type: ignore[call-arg]  # fmt: skip
+        probes = [database, sources, llm,
+                  slack_probe(SlackSettings(_env_file=None, bot_token="xoxb-doctor",
+                                            app_token="xapp-doctor", api_url=slack_api.url)),
+                  telegram_probe(TelegramSettings(_env_file=None, bot_token=telegram_api.token,
+                                                  api_url=telegram_api.api_url))]  # fmt: skip
         try:
-            yield World(settings, slack_api, telegram_api, http_server)
+            yield World(settings, slack_api, telegram_api, http_server, probes)
         finally:
             await slack_api.stop()
             await openai.stop()
 
 
 async def test_a_healthy_setup_is_all_ticks(world: World) -> None:
-    checks = await run_doctor(world.settings, PROBES)
+    checks = await run_doctor(world.settings, world.probes)
     assert [c.name for c in checks] == [
         "database", "ARXIV_RSS_URL", "ARXIV_API_URL", "BIORXIV_API_URL", "CROSSREF_API_URL",
         "LLM", "Slack", "Telegram", "Telegram webhook",
@@ -80,7 +84,7 @@ async def test_each_wrong_setting_is_named_with_its_fix(world: World) -> None:
     world.telegram.webhook_url = "https://old.example.org/hook"
     world.sources.route("/api/query", Reply("busy", status=503))
     wrong = world.settings.model_copy(update={"llm_model": "no-such-model"})
-    failed = {c.name: c.detail for c in await run_doctor(wrong, PROBES) if not c.ok}
+    failed = {c.name: c.detail for c in await run_doctor(wrong, world.probes) if not c.ok}
     assert set(failed) == {"ARXIV_API_URL", "LLM", "Slack", "Telegram webhook"}
     assert "HTTP 503" in failed["ARXIV_API_URL"]
     assert "'no-such-model' is not served (it lists lab-model); check LLM_MODEL" in failed["LLM"]

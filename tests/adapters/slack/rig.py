@@ -14,6 +14,7 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackAdapter, make_client
+from adapters.slack.settings import SlackSettings
 from bot.store.db import Database
 from bot.store.keys import RequestKeys
 from tests.botharness import TestBot, bot_settings, make_testbot
@@ -142,6 +143,12 @@ class SlackRig:
         return await self.post(body, "application/json", headers=headers, timestamp=later)
 
 
+def slack_settings(api_url: str, **values: str) -> SlackSettings:
+    """Slack's settings for a test: the fake API, a bot token, no `.env`."""
+    defaults = {"bot_token": "xoxb-test", "api_url": api_url}
+    return SlackSettings(_env_file=None, **(defaults | values))
+
+
 def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
     """Slack's v0 request signature headers."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
@@ -162,17 +169,13 @@ async def slack_rig(
     """
     feeds.route_prefix("/rss/", Reply(QUANT_PH.read_bytes()))
     api = await FakeSlackApi(team_id=TEAM).start()
-    settings = bot_settings(
-        arxiv_rss_url=f"{feeds.url}/rss/",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=api.url,
-    )
+    settings = bot_settings(arxiv_rss_url=f"{feeds.url}/rss/")
+    slack = slack_settings(api.url, signing_secret=SECRET)
     testbot = await make_testbot(db, settings)
     adapter = SlackAdapter(
-        settings,
+        slack,
         testbot.app.bot,
-        client=make_client(settings),
+        client=make_client(slack),
         per_channel_per_second=None,
         working_after=working_after,
         keys=RequestKeys(db),

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import adapters.slack
-from bot.config import Settings
+from adapters.slack.settings import SlackSettings
 
 MANIFEST = Path(adapters.slack.__file__).parent / "manifest.yaml"
 
@@ -17,7 +17,7 @@ def listed(text: str) -> set[str]:
 
 def test_manifest_matches_the_adapter() -> None:
     text = MANIFEST.read_text()
-    assert f"- command: {Settings(_env_file=None).slack_command}\n" in text
+    assert f"- command: {SlackSettings(_env_file=None).command}\n" in text
     scopes = {
         "commands",
         "chat:write",

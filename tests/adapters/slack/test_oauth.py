@@ -12,7 +12,7 @@ import pytest
 from adapters.slack.app import SlackAdapter, make_client
 from adapters.slack.oauth import manifest_bot_scopes
 from bot.store.db import Database
-from tests.adapters.slack.rig import CHANNEL, SECRET, USER, sign
+from tests.adapters.slack.rig import CHANNEL, SECRET, USER, sign, slack_settings
 from tests.botharness import bot_settings, make_testbot
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -42,15 +42,13 @@ class OAuthRig:
 async def rig(db: Database) -> AsyncIterator[OAuthRig]:
     """OAuth settings (client id/secret, no bot token) on the test database."""
     api = await FakeSlackApi(team_id=INSTALLED_TEAM).start()
-    settings = bot_settings(
-        slack_client_id="1111.2222",
-        slack_client_secret="client-secret",
-        slack_signing_secret=SECRET,
-        slack_api_url=api.url,
-    )
-    testbot = await make_testbot(db, settings)
+    slack = slack_settings(
+        api.url, bot_token="", client_id="1111.2222", client_secret="client-secret",
+        signing_secret=SECRET,
+    )  # fmt: skip
+    testbot = await make_testbot(db, bot_settings())
     adapter = SlackAdapter(
-        settings, testbot.app.bot, client=make_client(settings), per_channel_per_second=None,
+        slack, testbot.app.bot, client=make_client(slack), per_channel_per_second=None,
         http_mode=True, host="127.0.0.1", port=0, engine=db.engine,
     )  # fmt: skip
     await adapter.start()

@@ -14,7 +14,7 @@ from bot.app import App
 from bot.messages import Conversation, OutgoingMessage
 from bot.store.db import Database
 from jobs import deliver
-from tests.botharness import bot_settings
+from tests.adapters.slack.rig import slack_settings
 from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.conftest import MONDAY_8_BERLIN, add_channel, delivery_for
 from tests.jobs.conftest import app as app  # the store with the recorded quant-ph day
@@ -30,8 +30,7 @@ async def slack() -> AsyncIterator[FakeSlackApi]:
 
 
 def sender_for(fake: FakeSlackApi) -> SlackSender:
-    settings = bot_settings(slack_bot_token="xoxb-test", slack_api_url=fake.url)
-    return SlackSender(make_client(settings), ChannelPacer(None))
+    return SlackSender(make_client(slack_settings(fake.url)), ChannelPacer(None))
 
 
 async def test_marker_is_sent_as_metadata_and_found_in_history(slack: FakeSlackApi) -> None:

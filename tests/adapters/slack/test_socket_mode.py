@@ -6,6 +6,7 @@ import json
 
 from adapters.slack.app import SlackAdapter, make_client
 from bot.store.db import Database
+from tests.adapters.slack.rig import slack_settings
 from tests.botharness import bot_settings, make_testbot
 from tests.conftest import FIXTURES
 from tests.fakes.slack_api import FakeSlackApi
@@ -17,12 +18,10 @@ RECORDED_TEAM = "T05FQ6AER6K"
 
 
 async def test_socket_mode_command_and_button(db: Database, slack_api: FakeSlackApi) -> None:
-    settings = bot_settings(
-        slack_bot_token="xoxb-test", slack_app_token="xapp-test", slack_api_url=slack_api.url
-    )
-    testbot = await make_testbot(db, settings)
+    slack = slack_settings(slack_api.url, app_token="xapp-test")
+    testbot = await make_testbot(db, bot_settings())
     adapter = SlackAdapter(
-        settings, testbot.app.bot, client=make_client(settings), per_channel_per_second=None
+        slack, testbot.app.bot, client=make_client(slack), per_channel_per_second=None
     )
     slack_api.team_id = RECORDED_TEAM  # the recorded envelopes' workspace is the installed one
     await adapter.start()

@@ -10,6 +10,7 @@ from typing import Any
 from telegram.ext import AIORateLimiter
 
 from adapters.telegram.app import TelegramAdapter
+from adapters.telegram.settings import TelegramSettings
 from bot.store.db import Database
 from bot.store.keys import RequestKeys
 from tests.adapters.telegram.updates import message_update
@@ -54,16 +55,18 @@ async def telegram_rig(
     api = await FakeTelegramApi().start()
     values: dict[str, Any] = {
         "adapters": "telegram",
-        "telegram_bot_token": api.token,
-        "telegram_api_url": api.api_url,
         "arxiv_rss_url": f"{feeds.url}/rss/",
         "arxiv_html_url": f"{feeds.url}/html/",
         "arxiv_pdf_url": f"{feeds.url}/pdf/",
     }
-    settings = bot_settings(**(values | overrides))
+    own = {k[len("telegram_"):]: v for k, v in overrides.items() if k.startswith("telegram_")}
+    core = {k: v for k, v in overrides.items() if not k.startswith("telegram_")}
+    settings = bot_settings(**(values | core))
+    telegram = TelegramSettings(_env_file=None, **({"bot_token": api.token,
+                                                   "api_url": api.api_url} | own))  # fmt: skip
     testbot = await make_testbot(db, settings)
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
-    adapter = TelegramAdapter(settings, testbot.app.bot, rate_limiter=limiter, poll_timeout=5,
+    adapter = TelegramAdapter(telegram, testbot.app.bot, rate_limiter=limiter, poll_timeout=5,
                               keys=RequestKeys(db))  # fmt: skip
     try:
         await adapter.start()

@@ -1,0 +1,46 @@
+"""The Slack adapter's own settings (SLACK_*), read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SlackSettings(BaseSettings):
+    """SLACK_BOT_TOKEN and the rest: one workspace by token, or several by OAuth install."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SLACK_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        case_sensitive=False,
+    )  # fmt: skip
+
+    bot_token: str = ""
+    app_token: str = ""
+    signing_secret: str = ""
+    api_url: str = "https://slack.com/api/"
+    command: str = "/papers"
+    client_id: str = ""
+    client_secret: str = ""
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Multi-workspace Slack: the OAuth install flow (HTTP mode) instead of one bot token."""
+        return bool(self.client_id and self.client_secret)
+
+    def check(self, *, http: bool = True) -> None:
+        """Raise ValueError when these settings cannot run the adapter (`http`: `--http`)."""
+        if self.oauth_enabled:
+            if not self.signing_secret:
+                raise ValueError("SLACK_CLIENT_ID (OAuth install) needs SLACK_SIGNING_SECRET")
+            if not http:
+                raise ValueError(
+                    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs in several workspaces) "
+                    "need `paperbot run --http`: Slack sends the installs over HTTP"
+                )
+            return
+        if not self.bot_token:
+            raise ValueError("ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set")
+        if not (self.app_token or self.signing_secret):
+            raise ValueError(
+                "ADAPTERS includes slack: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, "
+                "or SLACK_SIGNING_SECRET for HTTP mode (Events API request URL)"
+            )
