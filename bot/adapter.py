@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pydantic_settings import SettingsConfigDict
+
 from bot.messages import Sender
 
 if TYPE_CHECKING:
@@ -57,6 +59,14 @@ class AdapterContext:
 
 
 AdapterBuilder = Callable[[AdapterContext], Adapter]
+
+
+def settings_config(prefix: str) -> SettingsConfigDict:
+    """An adapter settings class's config: its prefix, from the environment and `.env`."""
+    return SettingsConfigDict(
+        env_prefix=prefix, env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        case_sensitive=False,
+    )  # fmt: skip
 
 
 class AdapterSettingsError(ValueError):

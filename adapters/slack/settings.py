@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from bot.adapter import settings_config
 
 
 class SlackSettings(BaseSettings):
     """SLACK_BOT_TOKEN and the rest: one workspace by token, or several by OAuth install."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="SLACK_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        case_sensitive=False,
-    )  # fmt: skip
+    model_config = settings_config("SLACK_")
 
     bot_token: str = ""
     app_token: str = ""

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from bot.adapter import settings_config
 
 
 class TelegramSettings(BaseSettings):
     """TELEGRAM_BOT_TOKEN; with TELEGRAM_WEBHOOK_URL a webhook instead of long polling."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TELEGRAM_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        case_sensitive=False,
-    )  # fmt: skip
+    model_config = settings_config("TELEGRAM_")
 
     bot_token: str = ""
     api_url: str = "https://api.telegram.org/bot"
