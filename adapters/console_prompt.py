@@ -15,7 +15,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
-from bot.commands.grammar import SPECS
+from bot.commands.registry import SPECS
 
 HISTORY = Path.home() / ".paperbot_history"
 

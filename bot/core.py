@@ -9,22 +9,11 @@ from typing import Any
 
 import structlog
 
-from bot.commands import digest as digest_cmds
-from bot.commands import (
-    feedback,
-    feeds,
-    impact,
-    info,
-    library,
-    library_sync,
-    review,
-    settings,
-    topics,
-)
-from bot.commands import search as search_cmds
+from bot.commands import info
 from bot.commands.context import BotDeps, Context
-from bot.commands.grammar import BY_NAME, CommandError, parse_command
+from bot.commands.grammar import CommandError
 from bot.commands.papers import numbered_papers
+from bot.commands.registry import BUTTONS, BY_NAME, parse
 from bot.inbound import MAX_TEXT, clean_action, clean_conversation, clean_message
 from bot.inflight import InFlight, Reply
 from bot.messages import (
@@ -45,41 +34,6 @@ log = structlog.get_logger(__name__)
 Handler = Callable[..., Awaitable[None]]
 QUESTION_RE = re.compile(r"^>\s*(\d{1,6})(?!\d)\s*(.*)$", re.DOTALL)
 TOO_LONG = f"That message is too long: commands and questions take up to {MAX_TEXT:,} characters."
-
-HANDLERS: dict[str, Handler] = {
-    "subscribe": topics.subscribe,
-    "unsubscribe": topics.unsubscribe,
-    "topics": topics.show_topics,
-    "time": settings.set_time,
-    "days": settings.set_days,
-    "language": settings.set_language,
-    "size": settings.set_size,
-    "pause": settings.pause,
-    "resume": settings.resume,
-    "quiet": settings.set_quiet,
-    "replacements": settings.set_replacements,
-    "weekly": settings.set_weekly,
-    "followups": settings.set_followups,
-    "digest": digest_cmds.digest,
-    "sources": info.show_sources,
-    "help": info.show_help,
-    "ask": info.ask,
-    "review": review.review,
-    "like": feedback.like,
-    "dislike": feedback.dislike,
-    "search": search_cmds.search,
-    "more": search_cmds.more,
-    "rank": impact.rank_impact,
-    "briefing": impact.briefing_now,
-    "feed": feeds.feed,
-    "library": library_sync.library,
-    "min-score": library.min_score,
-    "profile": library.profile,
-}
-
-
-BUTTON_COMMANDS = {"like": "like", "dislike": "dislike", "review": "review", "more": "more"}
-
 
 class PaperBot:
     """Handles what people say to the bot on any platform."""
@@ -129,14 +83,14 @@ class PaperBot:
             text = "Reply in this paper's thread with your question, and I'll answer there."
             await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
             return
-        if action.action not in BUTTON_COMMANDS:
+        if action.action not in BUTTONS:
             log.warning("unknown action", action=action.action)
             return
         if not await self._posted_here(action):
             text = "That button is on a paper I did not post in this channel."
             await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
             return
-        command = f"{BUTTON_COMMANDS[action.action]} {action.value}"
+        command = f"{BUTTONS[action.action].name} {action.value}"
         message = IncomingMessage(action.conversation, command, action.user, action.is_admin)
         await self.handle(message, sender)
 
@@ -229,14 +183,15 @@ class PaperBot:
         return paper.key if paper is not None else None
 
     async def _command(self, ctx: Context, text: str) -> None:
-        command = parse_command(text)
-        if BY_NAME[command.name].admin and not ctx.message.is_admin:
+        command = parse(text)
+        spec = BY_NAME[command.name]
+        if spec.admin and not ctx.message.is_admin:
             raise CommandError(
                 f"Only an administrator can use `{command.name}` here; "
                 "anyone may ask questions and see `topics`."
             )
         args: tuple[Any, ...] = command.args
-        await HANDLERS[command.name](ctx, *args)
+        await spec.handler(ctx, *args)
 
     async def _question(self, ctx: Context, number: int, question: str) -> None:
         papers = await numbered_papers(ctx)

@@ -27,7 +27,6 @@ from adapters.telegram.limiter import CountingRateLimiter
 from adapters.telegram.parse import (
     callback_action,
     command_message,
-    command_name,
     is_anonymous_admin,
     is_group,
     membership_change,
@@ -37,7 +36,7 @@ from adapters.telegram.sender import TelegramSender
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.webhook import SeenKeys, WebhookServer
 from bot.adapter import AdapterContext, AdapterSettingsError
-from bot.commands.grammar import ADMIN_IN_GROUPS, BY_NAME, SPECS
+from bot.commands.registry import SPECS, needs_admin
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
 
@@ -182,11 +181,7 @@ class TelegramAdapter:
         assert message is not None
         if message.chat.type in (ChatType.PRIVATE, ChatType.CHANNEL) or is_anonymous_admin(message):
             return True
-        parsed = command_name(command.text)
-        spec = BY_NAME.get(parsed[0]) if parsed else None
-        in_groups = spec is not None and spec.name in ADMIN_IN_GROUPS
-        admin_only = spec is not None and (spec.admin or in_groups)
-        if not is_group(message.chat) or not admin_only:
+        if not is_group(message.chat) or not needs_admin(command.text, in_group=True):
             return False
         if message.from_user is None or message.sender_chat is not None:
             return False

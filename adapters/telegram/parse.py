@@ -27,7 +27,7 @@ from telegram import Bot, Chat, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
 from adapters.telegram.callbacks import is_token
-from bot.commands.grammar import BY_NAME
+from bot.commands.registry import BY_NAME
 from bot.messages import Conversation, IncomingAction, IncomingMessage
 
 PLATFORM = "telegram"

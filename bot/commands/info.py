@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.context import Context
 from bot.commands.digest import stale_notes
-from bot.commands.grammar import BY_NAME, SPECS, CommandError
+from bot.commands.grammar import CommandError
 from bot.commands.papers import not_found, resolve_paper
 from bot.i18n import help_labels
 from bot.inbound import shown
@@ -32,6 +32,8 @@ QUERY_HELP = (
 
 async def show_help(ctx: Context, command: str | None = None) -> None:
     """List the commands, or explain one."""
+    from bot.commands.registry import BY_NAME, SPECS  # the registry holds this very handler
+
     words = help_labels(await _language(ctx))  # the channel's language; empty for English
     if command:
         spec = BY_NAME.get(command.lstrip("/").lower())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.commands.arguments import FOLLOWUP_KINDS
 from bot.commands.context import Context
-from bot.commands.grammar import FOLLOWUP_KINDS
 from bot.commands.topics import describe_settings
 from bot.schedule import DAY_NAMES
 from bot.store.channels import get_or_create_channel

@@ -29,7 +29,7 @@ from hypothesis.database import (
 )
 
 from bot.app import create_app
-from bot.commands.grammar import SPECS
+from bot.commands.registry import SPECS
 from bot.messages import Conversation, IncomingAction, IncomingMessage
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.papers import upsert_papers

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.commands.grammar import SPECS
+from bot.commands.registry import SPECS
 from bot.i18n import HELP, LABELS, SUPPORTED, labels
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot

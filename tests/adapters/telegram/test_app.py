@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from adapters.telegram.app import bot_commands
-from bot.commands.grammar import SPECS
+from bot.commands.registry import SPECS
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
 from bot.models import Channel, Feedback
 from bot.store.db import Database

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands.grammar import Command, CommandError, parse_command
+from bot.commands.grammar import Command, CommandError
+from bot.commands.registry import parse as parse_command
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from bot.commands.grammar import Command, CommandError, parse_command
+from bot.commands.grammar import Command, CommandError
+from bot.commands.registry import parse as parse_command
 from bot.commands.settings import first_day
 from bot.messages import IncomingMessage
 from bot.models import Channel
