@@ -135,5 +135,11 @@ def describe_settings(channel: Channel) -> str:
         f"language {channel.language} · size {channel.max_papers} · {state} · "
         f"quiet {'on' if channel.quiet else 'off'} · "
         f"replacements {'on' if channel.replacements else 'off'} · "
-        f"weekly {f'on ({channel.weekly_day})' if channel.weekly_day else 'off'}"
+        f"weekly {f'on ({channel.weekly_day})' if channel.weekly_day else 'off'} · "
+        f"follow-ups {_followups(channel)}"
     )
+
+
+def _followups(channel: Channel) -> str:
+    off = [kind for kind in channel.followups_off.split(",") if kind]
+    return f"on (off: {', '.join(off)})" if off else "on"
