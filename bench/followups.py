@@ -10,8 +10,6 @@ real work to do. BENCH_FOLLOWUP_PAPERS makes it smaller.
 from __future__ import annotations
 
 import asyncio
-import gzip
-import json
 import math
 import os
 import tempfile
@@ -19,7 +17,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from aiohttp import web
 
@@ -29,10 +26,9 @@ from bot.models import Channel, DeliveredPaper, Paper
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database, insert_new
 from jobs import followups
-from tests.conftest import SHARED
+from tests.fakes.arxiv_entries import atom_entry, atom_feed, corpus_records
 from tests.fakes.http_server import FakeHttpServer
 
-CORPUS = SHARED / "reference" / "corpus" / "arxiv_2025.jsonl.gz"
 NOW = datetime(2025, 12, 1, 12, 0, tzinfo=UTC)
 ARXIV_INTERVAL = 3.0  # seconds between arXiv API requests (its published polite rate)
 BUMPED = 100  # every 100th paper has a new version
@@ -50,42 +46,12 @@ class InstantSender:
         return f"f{self.sent}"
 
 
-def records(limit: int) -> list[dict[str, Any]]:
-    """The first `limit` corpus records."""
-    out = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            out.append(json.loads(line))
-            if len(out) >= limit:
-                break
-    return out
-
-
-def entry(record: dict[str, Any], bumped: bool) -> str:
-    """One Atom entry, as the arXiv API writes it, for a corpus record."""
-    version = 2 if bumped else 1
-    comment = "Code: https://github.com/example/paper" if bumped else ""
-    day = record["announced_date"]
-    return (
-        f"<entry><id>http://arxiv.org/abs/{record['id']}v{version}</id>"
-        f"<title>{escape(record['title'])}</title><updated>{day}T00:00:00Z</updated>"
-        f"<published>{day}T00:00:00Z</published><summary>{escape(record['abstract'])}</summary>"
-        f"<arxiv:comment>{escape(comment)}</arxiv:comment>"
-        f'<arxiv:primary_category term="{record["primary_category"]}"/>'
-        f"<author><name>A. Author</name></author></entry>"
-    )
-
-
 def arxiv_api(by_id: dict[str, str]) -> Any:
     """The fake `api/query` handler: the entries for the ids asked, as one feed."""
 
     async def query(request: web.Request) -> web.Response:
         ids = [i for i in request.query.get("id_list", "").split(",") if i]
-        body = "".join(by_id[i] for i in ids if i in by_id)
-        feed = ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-                'xmlns:arxiv="http://arxiv.org/schemas/atom" '
-                'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
-                f"<opensearch:totalResults>{len(ids)}</opensearch:totalResults>{body}</feed>")
+        feed = atom_feed(by_id[i] for i in ids if i in by_id)
         return web.Response(text=feed, content_type="application/atom+xml")
 
     return query
@@ -112,8 +78,10 @@ async def seed(db: Database, rows: list[dict[str, Any]]) -> None:
 
 async def measure(count: int) -> dict[str, float]:
     """Seed, run the re-check once, and report requests, wall times and what it found."""
-    rows = records(count)
-    by_id = {r["id"]: entry(r, n % BUMPED == 0) for n, r in enumerate(rows)}
+    rows = list(corpus_records(limit=count))
+    bumped = "Code: https://github.com/example/paper"
+    by_id = {r["id"]: atom_entry(r, 2, bumped) if n % BUMPED == 0 else atom_entry(r, 1, "")
+             for n, r in enumerate(rows)}  # fmt: skip
     server = FakeHttpServer()
     server.route("/api/query", arxiv_api(by_id))
     await server.start()

@@ -26,6 +26,7 @@ from tests.adapters.telegram.rig import telegram_rig
 from tests.adapters.telegram.updates import private_chat
 from tests.botharness import bot_settings
 from tests.conftest import FIXTURES
+from tests.fakes.arxiv_entries import atom_entry, atom_feed, corpus_records
 from tests.fakes.crossref import serve_crossref
 from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.jobs.conftest import PlatformRecorder, add_channel
@@ -33,6 +34,8 @@ from tests.jobs.conftest import PlatformRecorder, add_channel
 TESTING = FIXTURES / "arxiv_api" / "arxiv_api_recorded_search-testing_start0_max10_2026-04-12.json"
 PAPER = "2204.08348"  # recorded at v3 with a DOI and a journal reference; posted at v1
 POSTED = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+CODE, WITHDRAWN = "2503.12605", "2501.14936"  # corpus: a GitHub link in the comment; "withdrawn"
+CORPUS_PAPERS = (CODE, WITHDRAWN)
 DAY_1, DAY_2 = POSTED + timedelta(days=1, hours=4), POSTED + timedelta(days=2, hours=4)
 
 
@@ -48,6 +51,8 @@ def serve_arxiv_api(server: FakeHttpServer) -> str:
     head, _, rest = body.partition("<entry>")
     entries = ["<entry>" + e for e in rest.split("<entry>")]
     entries[-1] = entries[-1].rsplit("</feed>", 1)[0]
+
+    entries += [atom_entry(r, 2) for r in corpus_records(CORPUS_PAPERS)]  # their own comments
 
     async def query(request: web.Request) -> web.Response:
         wanted = set(request.query.get("id_list", "").split(","))
@@ -76,6 +81,25 @@ async def posted_paper(db: Database, channel: Channel, sender: Sender) -> str:
         session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0, version=1,
                                    position=1, sent_at=POSTED, message_ref=ref))  # fmt: skip
     return ref
+
+
+async def posted_corpus_papers(db: Database, channel: Channel, sender: Sender) -> dict[str, str]:
+    """Store the corpus papers at v1 (no comment) and post each; their threads by arXiv id."""
+    feed = atom_feed(atom_entry(r, 1, "") for r in corpus_records(CORPUS_PAPERS))
+    papers, _, _ = parse_arxiv_api(feed.encode())
+    threads = {}
+    for paper in papers:
+        async with db.session() as session:
+            await upsert_papers(session, [paper])
+            stored = (await session.exec(select(Paper).where(Paper.key == paper.key))).one()
+        conversation = Conversation(channel.platform, channel.channel, channel.workspace)
+        ref = await sender.send(OutgoingMessage(conversation, stored.title, ephemeral=False))
+        assert ref is not None
+        async with db.session() as session:
+            session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0,
+                                       version=1, sent_at=POSTED, message_ref=ref))  # fmt: skip
+        threads[paper.arxiv_id or ""] = ref
+    return threads
 
 
 async def two_days(db: Database, settings: Settings, senders: dict[str, Sender]) -> list[int]:
@@ -222,3 +246,38 @@ async def test_a_biorxiv_preprint_s_published_doi_is_said_once(
     assert (
         said.text.startswith("**Published**") and "doi.org/10.1016/j.isci.2022.105906" in said.text
     )
+
+
+async def test_code_and_withdrawal_land_in_their_own_threads_on_slack(
+    db: Database, http_server: FakeHttpServer
+) -> None:
+    settings = loopback(http_server)
+    async with slack_rig(db, http_server) as rig:
+        channel = await add_channel(db, CHANNEL, "cat:cs.CV", platform="slack", workspace=TEAM)
+        threads = await posted_corpus_papers(db, channel, rig.adapter.sender)
+        assert await two_days(db, settings, {"slack": rig.adapter.sender}) == [3, 0, 0]
+        replies = [c for c in rig.api.calls if c.method == "chat.postMessage" and c.thread_ts]
+    by_thread = {t: [c.text for c in replies if c.thread_ts == t] for t in threads.values()}
+    code, withdrawn = by_thread[threads[CODE]], by_thread[threads[WITHDRAWN]]
+    assert len(code) == 2 and "v2 is out" in code[0]
+    assert "github.com/yaotingwangofficial/Awesome-MCoT" in code[1] and "Code released" in code[1]
+    assert len(withdrawn) == 1 and "Withdrawn" in withdrawn[0]
+
+
+async def test_code_and_withdrawal_land_in_their_own_threads_on_telegram(
+    db: Database, http_server: FakeHttpServer
+) -> None:
+    settings = loopback(http_server)
+    chat = private_chat(555303)
+    async with telegram_rig(db, http_server) as rig:
+        channel = await add_channel(db, str(chat["id"]), "cat:cs.CV", platform="telegram",
+                                    workspace="")  # fmt: skip
+        threads = await posted_corpus_papers(db, channel, rig.adapter.sender)
+        assert await two_days(db, settings, {"telegram": rig.adapter.sender}) == [3, 0, 0]
+        sent = rig.api.sent(chat["id"])[2:]
+    replies = {str(_reply_target(m)): [] for m in sent}
+    for message in sent:
+        replies[str(_reply_target(message))].append(message["text"])
+    assert "github.com/yaotingwangofficial/Awesome-MCoT" in replies[threads[CODE]][1]
+    assert replies[threads[WITHDRAWN]] == [replies[threads[WITHDRAWN]][0]]
+    assert "Withdrawn" in replies[threads[WITHDRAWN]][0]
