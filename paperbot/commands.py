@@ -135,11 +135,11 @@ async def doctor(settings: Settings, _args: argparse.Namespace) -> int:
     """Check the configuration against the real services; 1 when a check failed."""
     from adapters.slack.settings import SlackSettings
     from adapters.telegram.settings import TelegramSettings
-    from paperbot.doctor import database, llm, run_doctor, sources
+    from paperbot.doctor import database, llm, run_doctor, sources, zotero
     from paperbot.doctor_platforms import slack_probe, telegram_probe
 
     platforms = [slack_probe(SlackSettings()), telegram_probe(TelegramSettings())]
-    checks = await run_doctor(settings, [database, sources, llm, *platforms])
+    checks = await run_doctor(settings, [database, sources, llm, zotero, *platforms])
     for check in checks:
         print(check.line())
     return 0 if all(check.ok for check in checks) else 1

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.library.zotero import ZoteroSource
 from bot.store.db import Database, alembic_config
 
 TIMEOUT = 10.0
@@ -98,6 +100,40 @@ async def llm(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
         return [Check("LLM", False, f"model {settings.llm_model!r} is not served (it lists "
                       f"{shown}); check LLM_MODEL")]  # fmt: skip
     return [Check("LLM", True, f"{base} serves {settings.llm_model}")]
+
+
+async def zotero(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
+    """ZOTERO_API_KEY may read the library ZOTERO_USER_ID or ZOTERO_GROUP_ID names."""
+    source = ZoteroSource.of(settings)
+    if source is None or not source.api_key:
+        if settings.zotero_api_key or source is not None:
+            return [Check("Zotero", False, "set ZOTERO_API_KEY with ZOTERO_USER_ID or "
+                          "ZOTERO_GROUP_ID: `library sync` needs both")]  # fmt: skip
+        return []
+    headers = {"Zotero-API-Key": source.api_key, "Zotero-API-Version": "3"}
+    try:
+        response = await client.get(f"{source.api_url}/keys/current", headers=headers)
+    except httpx.HTTPError as error:
+        return [Check("Zotero", False, f"no answer ({type(error).__name__}); check the network "
+                      "or ZOTERO_API_URL")]  # fmt: skip
+    if response.status_code >= 400:
+        return [Check("Zotero", False, f"the key is refused (HTTP {response.status_code} "
+                      f"{response.text.strip()[:40]}); check ZOTERO_API_KEY")]  # fmt: skip
+    key = response.json()
+    if not reads_library(key, source.library):
+        return [Check("Zotero", False, f"the key cannot read {source.library}; give it read "
+                      "access at zotero.org/settings/keys, or check the ZOTERO_* id")]  # fmt: skip
+    return [Check("Zotero", True, f"the key of {key.get('username', '?')} reads {source.library}")]
+
+
+def reads_library(key: dict[str, Any], library: str) -> bool:
+    """Does a `keys/current` reply grant reading `library` ("users/1" or "groups/2")?"""
+    kind, _, ident = library.partition("/")
+    access = key.get("access") or {}
+    if kind == "users":
+        return str(key.get("userID")) == ident and bool((access.get("user") or {}).get("library"))
+    groups = access.get("groups") or {}
+    return bool((groups.get(ident) or groups.get("all") or {}).get("library"))
 
 
 Probe = Callable[[Settings, httpx.AsyncClient], Awaitable[list[Check]]]

@@ -127,6 +127,11 @@ def serve_zotero(server: FakeHttpServer, fake: FakeZotero, prefix: str = "/zoter
             return refused
         rest = request.path[len(prefix) :]
         parts = rest.strip("/").split("/")
+        if parts == ["keys", "current"]:  # what the key may read
+            return web.json_response({
+                "key": KEY, "userID": int(USER_ID), "username": "lab",
+                "access": {"user": {"library": True, "files": True}},
+            })  # fmt: skip
         if parts[:2] != ["users", USER_ID]:
             return web.Response(status=403, text="Forbidden")
         collection = parts[3] if parts[2:3] == ["collections"] else None

@@ -13,7 +13,7 @@ from adapters.telegram.settings import TelegramSettings
 from bot.config import Settings
 from bot.store.db import Database
 from paperbot.cli import main
-from paperbot.doctor import Probe, database, llm, run_doctor, sources
+from paperbot.doctor import Probe, database, llm, run_doctor, sources, zotero
 from paperbot.doctor_platforms import slack_probe, telegram_probe
 from tests.bot.qa.helpers import arxiv_api_body
 from tests.conftest import FIXTURES
@@ -22,6 +22,7 @@ from tests.fakes.http_server import FakeHttpServer, Reply
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import FakeTelegramApi
+from tests.fakes.zotero import KEY, USER_ID, FakeZotero, serve_zotero
 
 BIORXIV = FIXTURES / "biorxiv" / "biorxiv_api_details_2020-01-01_2022-12-31_cursor0.json"
 
@@ -41,8 +42,9 @@ async def world(tmp_path: Path, http_server: FakeHttpServer) -> AsyncIterator[Wo
     db = Database.open(url)
     await db.migrate()
     await db.close()
-    http_server.route_prefix("/rss/", Reply((FIXTURES / "arxiv_rss" /
-                                             "arxiv_rss_quant-ph_2025-04-28.xml").read_bytes()))
+    http_server.route_prefix(
+        "/rss/", Reply((FIXTURES / "arxiv_rss" / "arxiv_rss_quant-ph_2025-04-28.xml").read_bytes())
+    )
     http_server.route("/api/query", Reply(arxiv_api_body()))
     http_server.route_prefix("/biorxiv/details/", Reply(BIORXIV.read_bytes()))
     crossref = serve_crossref(http_server)
@@ -108,3 +110,22 @@ def test_the_command_exits_1_and_says_why(
     out = capsys.readouterr().out
     assert "✘ database: " in out and "✘ ARXIV_RSS_URL: no answer (ConnectError)" in out
     assert "✔ LLM: not configured" in out
+
+
+async def test_the_zotero_key_is_checked_against_the_library(http_server: FakeHttpServer) -> None:
+    url = serve_zotero(http_server, FakeZotero())
+    base = {"_env_file": None, "zotero_api_url": url, "zotero_api_key": KEY}
+    good = await run_doctor(Settings(**base, zotero_user_id=USER_ID), [zotero])  # type: ignore[arg-type]
+    other = await run_doctor(Settings(**base, zotero_user_id="1"), [zotero])  # type: ignore[arg-type]
+    revoked = Settings(**{**base, "zotero_api_key": "revoked"}, zotero_user_id=USER_ID)  # type: ignore[arg-type]
+    refused = await run_doctor(revoked, [zotero])
+    half = await run_doctor(Settings(_env_file=None, zotero_user_id=USER_ID), [zotero])
+    assert [c.line() for c in good] == ["✔ Zotero: the key of lab reads users/475425"]
+    assert not other[0].ok and "cannot read users/1" in other[0].detail
+    assert (
+        not refused[0].ok
+        and "Invalid key" in refused[0].detail
+        and "revoked" not in refused[0].detail
+    )
+    assert not half[0].ok and "needs both" in half[0].detail
+    assert await run_doctor(Settings(_env_file=None), [zotero]) == []  # not configured: silent
