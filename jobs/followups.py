@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 import structlog
 
 from bot.config import Settings
-from bot.digest.scheduled import find_posted, pending_ref
 from bot.followups.detect import Event, Snapshot, code_links, events, merged, switched_on
 from bot.followups.lookups import Looked, crossref_details, look_arxiv, look_biorxiv
 from bot.followups.render import render
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender
 from bot.models import Channel, Followup
+from bot.pending import PENDING, SENT, find_posted, pending_ref
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
 from bot.store.followups import (
@@ -185,7 +185,7 @@ async def _send_one(
     """Send one follow-up (unless a resumed one is found on the platform); True when sent."""
     assert followup.id is not None
     if resumed:
-        found = await find_posted(sender, message, followup.message_ref or "pending")
+        found = await find_posted(sender, message, followup.message_ref or PENDING)
         if found is not None:
             async with db.session() as session:
                 await set_followup_ref(session, followup.id, found)
@@ -193,7 +193,7 @@ async def _send_one(
     async with db.session() as session:
         await set_followup_ref(session, followup.id, pending_ref(sender, message, None))
     try:
-        ref = await sender.send(message) or "sent"
+        ref = await sender.send(message) or SENT
     except ChannelUnavailable as exc:
         log.warning("follow-up not sent: channel unavailable", reason=exc.reason)
         ref = f"unavailable: {exc.reason}"

@@ -30,6 +30,7 @@ from bot.digest.service import DigestService, Selection
 from bot.i18n import labels
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender
 from bot.models import Announcement, Channel, Delivery, Paper, Topic, utcnow
+from bot.pending import PENDING, SENT, find_posted, is_pending, pending_ref
 from bot.store.channels import set_channel_active
 from bot.store.db import Database
 from bot.store.deliveries import (
@@ -43,7 +44,6 @@ from bot.store.deliveries import (
 from bot.store.positions import set_positions
 
 log = structlog.get_logger(__name__)
-PENDING = "pending"  # recorded before a post is sent ("pending:<note>"); then the platform's id
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class ScheduledDelivery:
             if status == "quiet" and not channel.quiet and delivery.header_ref is None:
                 text = labels(channel.language)["nothing"].format(date=delivery.digest_date)
                 ref = await sender.send(OutgoingMessage(conversation, text, kind="digest_header"))
-                await self._set_header(delivery.id, ref or "sent")
+                await self._set_header(delivery.id, ref or SENT)
                 status = "sent"
             await self._finish(delivery.id, status, 0)
             return DeliveryOutcome(channel.id, delivery.digest_date, status)
@@ -278,7 +278,7 @@ class ScheduledDelivery:
                     version=paper.version, delivery_id=delivery_id, position=paper.number,
                     message_ref=ref,
                 )  # fmt: skip
-        return await sender.send(message) or "sent"
+        return await sender.send(message) or SENT
 
     async def _post_header(
         self, header: OutgoingMessage, delivery: Delivery, sender: Sender
@@ -292,7 +292,7 @@ class ScheduledDelivery:
             async with self._db.session() as session:
                 after = await last_message_ref(session, delivery.channel_id)
             await self._set_header(delivery.id, pending_ref(sender, header, after))
-        ref = found or await sender.send(header) or "sent"
+        ref = found or await sender.send(header) or SENT
         await self._set_header(delivery.id, ref)
         delivery.header_ref = ref
 
@@ -319,27 +319,6 @@ class ScheduledDelivery:
         await self._finish(delivery.id, "unavailable", 0, reason)
         log.warning("channel unavailable", channel_id=channel.id, reason=reason)
         return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
-
-
-def is_pending(ref: str | None) -> bool:
-    """Is this recorded ref a post that was about to be sent (maybe sent, not yet recorded)?"""
-    return ref is not None and (ref == PENDING or ref.startswith(PENDING + ":"))
-
-
-def pending_ref(sender: Sender, message: OutgoingMessage, after: str | None) -> str:
-    """The pending record for a post: "pending", plus the note a `PostFinder` sender wants."""
-    noter = getattr(sender, "pending_note", None)
-    note = noter(message, after) if noter is not None else ""
-    return f"{PENDING}:{note}" if note else PENDING
-
-
-async def find_posted(sender: Sender, message: OutgoingMessage, pending: str) -> str | None:
-    """Ask the platform whether a pending post went out, when the sender can look posts up."""
-    finder = getattr(sender, "find_posted", None)
-    if finder is None:
-        return None
-    found: str | None = await finder(message, pending.partition(":")[2])
-    return found
 
 
 async def _rows(session: Any, model: Any, ids: list[int]) -> dict[int, Any]:

@@ -11,10 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.followups.detect import Snapshot
 from bot.models import Channel, DeliveredPaper, Followup, Paper, PaperWatch, utcnow
+from bot.pending import PENDING, SENT, is_pending
 from bot.store.db import dialect_insert, insert_new
 
 CHUNK = 500
-PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ async def posted_since(session: AsyncSession, since: datetime) -> list[PostedPap
     latest: dict[tuple[int, int], PostedPaper] = {}
     for delivered, paper, channel in rows:
         ref = delivered.message_ref or ""
-        if ref.startswith(PENDING) or ref == "sent":
+        if is_pending(ref) or ref == SENT:
             continue  # not (yet) a message with an id: no thread to reply in
         latest[(delivered.channel_id, delivered.paper_id)] = PostedPaper(
             channel, paper, delivered.version, ref
