@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 import structlog
 
 from bot.config import Settings
-from bot.followups.detect import Event, Snapshot, code_links, events, merged, switched_on
+from bot.followups.detect import Event, Snapshot, code_links, events, merged
+from bot.followups.kinds import switched_on
 from bot.followups.lookups import Looked, crossref_details, look_arxiv, look_biorxiv
 from bot.followups.render import render
 from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.followups.kinds import SWITCHABLE
 from bot.i18n import SUPPORTED, base_language
 from bot.inbound import shown
 from bot.schedule import DAY_NAMES, parse_days
@@ -111,20 +112,19 @@ def weekly_args(rest: str) -> tuple[Any, ...]:
     return (parts[0], day)
 
 
-FOLLOWUP_KINDS = ("version", "code", "published")  # withdrawals are always said
 
 
 def followup_args(rest: str) -> tuple[Any, ...]:
     parts = rest.lower().replace(",", " ").split()
     if not parts or parts[0] not in ("on", "off"):
         raise ValueError(f"expects on or off, then optionally kinds, got '{shown(rest)}'")
-    unknown = [k for k in parts[1:] if k not in FOLLOWUP_KINDS]
+    unknown = [k for k in parts[1:] if k not in SWITCHABLE]
     if unknown:
         raise ValueError(
-            f"knows the kinds {', '.join(FOLLOWUP_KINDS)} (withdrawals are always said), "
+            f"knows the kinds {', '.join(SWITCHABLE)} (withdrawals are always said), "
             f"got '{shown(' '.join(unknown))}'"
         )
-    return (parts[0], tuple(dict.fromkeys(parts[1:])) or FOLLOWUP_KINDS)
+    return (parts[0], tuple(dict.fromkeys(parts[1:])) or SWITCHABLE)
 
 
 def ask_args(rest: str) -> tuple[Any, ...]:

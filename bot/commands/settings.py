@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands.arguments import FOLLOWUP_KINDS
 from bot.commands.context import Context
 from bot.commands.topics import describe_settings
+from bot.followups.kinds import SWITCHABLE, kinds_off
 from bot.schedule import DAY_NAMES
 from bot.store.channels import get_or_create_channel
 
@@ -85,11 +85,11 @@ async def set_followups(ctx: Context, value: str, kinds: tuple[str, ...]) -> Non
     """Switch follow-up kinds on or off for this channel (withdrawals cannot be)."""
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
-        off = {k for k in channel.followups_off.split(",") if k}
+        off = set(kinds_off(channel.followups_off))
         off = off - set(kinds) if value == "on" else off | set(kinds)
         channel.followups_off = ",".join(sorted(off))
         session.add(channel)
-    on = [k for k in FOLLOWUP_KINDS if k not in off]
+    on = [k for k in SWITCHABLE if k not in off]
     await ctx.reply(
         f"Follow-ups in paper threads: {', '.join(on) if on else 'only withdrawals'}"
         + (f" (off: {', '.join(sorted(off))})" if off else "")

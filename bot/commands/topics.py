@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from bot.commands.context import Context
+from bot.followups.kinds import kinds_off
 from bot.inbound import ECHO, shown
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
@@ -141,5 +142,5 @@ def describe_settings(channel: Channel) -> str:
 
 
 def _followups(channel: Channel) -> str:
-    off = [kind for kind in channel.followups_off.split(",") if kind]
+    off = kinds_off(channel.followups_off)
     return f"on (off: {', '.join(off)})" if off else "on"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.sources.types import FetchedPaper
 from bot.summary.sentences import make_segmenter, split_sentences
 
-KINDS = ("version", "code", "published", "withdrawn")  # withdrawn is always posted
 CODE_LINK = re.compile(
     r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|zenodo\.org)"
     r"/[^\s<>()\[\]{}\"',;]+",
@@ -123,9 +121,3 @@ def merged(old: Snapshot, new: Snapshot) -> Snapshot:
         code=tuple(dict.fromkeys((*old.code, *new.code))),
         withdrawn=old.withdrawn or new.withdrawn,
     )
-
-
-def switched_on(disabled: str, families: Sequence[str] = KINDS) -> tuple[str, ...]:
-    """The kinds a channel gets, from its `followups_off` list (withdrawn is always on)."""
-    off = {k.strip() for k in disabled.split(",") if k.strip()}
-    return tuple(k for k in families if k == "withdrawn" or k not in off)

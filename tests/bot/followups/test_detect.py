@@ -16,8 +16,8 @@ from bot.followups.detect import (
     merged,
     sentence_diff,
     snapshot_of,
-    switched_on,
 )
+from bot.followups.kinds import switched_on
 from bot.followups.render import render
 from bot.sources.arxiv_api import parse_arxiv_api
 from bot.sources.types import FetchedPaper
