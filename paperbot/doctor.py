@@ -110,9 +110,8 @@ async def zotero(settings: Settings, client: httpx.AsyncClient) -> list[Check]:
             return [Check("Zotero", False, "set ZOTERO_API_KEY with ZOTERO_USER_ID or "
                           "ZOTERO_GROUP_ID: `library sync` needs both")]  # fmt: skip
         return []
-    headers = {"Zotero-API-Key": source.api_key, "Zotero-API-Version": "3"}
     try:
-        response = await client.get(f"{source.api_url}/keys/current", headers=headers)
+        response = await client.get(f"{source.api_url}/keys/current", headers=source.headers())
     except httpx.HTTPError as error:
         return [Check("Zotero", False, f"no answer ({type(error).__name__}); check the network "
                       "or ZOTERO_API_URL")]  # fmt: skip

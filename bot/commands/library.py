@@ -28,7 +28,8 @@ SHOWN = 5
 TOP_TERMS = 10
 
 
-def _admin(ctx: Context, what: str) -> None:
+def require_admin(ctx: Context, what: str) -> None:
+    """Refuse a change to the library from someone who is not an administrator here."""
     if not ctx.message.is_admin:
         raise CommandError(f"Only an administrator can {what} here; anyone may list it.")
 
@@ -51,7 +52,7 @@ async def library(ctx: Context, action: str = "list", rest: str = "") -> None:
     if action == "list":
         await _list(ctx)
         return
-    _admin(ctx, "change the library")
+    require_admin(ctx, "change the library")
     if action == "add":
         refs, bad = parse_references(rest)
         if bad:
@@ -182,7 +183,7 @@ async def profile(ctx: Context, action: str = "show") -> None:
     """What the ranking has learned (top terms, library size, votes), or `reset` the votes."""
     channel = await channel_of(ctx)
     if action == "reset":
-        _admin(ctx, "reset the votes")
+        require_admin(ctx, "reset the votes")
         async with ctx.deps.db.session() as session:
             result = await session.exec(
                 delete(Feedback).where(col(Feedback.channel_id) == channel.id)  # type: ignore[call-overload]

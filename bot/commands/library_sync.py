@@ -21,8 +21,7 @@ async def library(ctx: Context, action: str = "list", rest: str = "") -> None:
     if action != "sync":
         await library_cmds.library(ctx, action, rest)
         return
-    if not ctx.message.is_admin:
-        raise CommandError("Only an administrator can sync the library here; anyone may list it.")
+    library_cmds.require_admin(ctx, "sync the library")
     await sync(ctx, rest)
 
 
@@ -45,7 +44,7 @@ async def sync(ctx: Context, collection: str) -> None:
         async with ctx.deps.db.session() as session:
             size = await library_size(session, channel_id)
         await ctx.reply(
-            f"Zotero {source.name[7:]} has not changed since the last sync "
+            f"Zotero {source.path} has not changed since the last sync "
             f"(version {items.version}); this channel's library has {size} papers."
         )
         return
@@ -66,7 +65,7 @@ async def sync(ctx: Context, collection: str) -> None:
 
 def describe_read(source: ZoteroSource, items: ZoteroItems) -> str:
     """ "Zotero users/123: read 40 items (version 812); 2 without an arXiv id or DOI: …"."""
-    line = f"Zotero {source.name[7:]}: read {items.read} items (version {items.version})"
+    line = f"Zotero {source.path}: read {items.read} items (version {items.version})"
     if items.skipped:
         shown = "; ".join(f"“{t}”" for t in items.skipped[:SKIPPED_SHOWN])
         more = len(items.skipped) - SKIPPED_SHOWN

@@ -57,15 +57,22 @@ class ZoteroSource:
         return cls(settings.zotero_api_url.rstrip("/"), settings.zotero_api_key, library, chosen)
 
     @property
+    def path(self) -> str:
+        """The library, or its collection: "users/123" or "users/123/collections/ABCD2345"."""
+        return f"{self.library}/collections/{self.collection}" if self.collection else self.library
+
+    @property
     def name(self) -> str:
         """How the store remembers this source ("zotero:users/123/collections/ABCD2345")."""
-        tail = f"/collections/{self.collection}" if self.collection else ""
-        return f"zotero:{self.library}{tail}"
+        return f"zotero:{self.path}"
 
     def items_url(self) -> str:
         """Top-level items (no child notes or attachments) of the library or collection."""
-        tail = f"/collections/{self.collection}" if self.collection else ""
-        return f"{self.api_url}/{self.library}{tail}/items/top"
+        return f"{self.api_url}/{self.path}/items/top"
+
+    def headers(self) -> dict[str, str]:
+        """The API version and the key, sent with every request."""
+        return {"Zotero-API-Version": "3", "Zotero-API-Key": self.api_key}
 
 
 @dataclass
@@ -88,7 +95,7 @@ async def read_zotero(
     items = ZoteroItems()
     url: str | None = source.items_url()
     params: dict[str, Any] | None = {"format": "json", "limit": PAGE}
-    headers = {"Zotero-API-Version": "3", "Zotero-API-Key": source.api_key}
+    headers = source.headers()
     if since is not None:
         params = {**params, "since": since}
         headers["If-Modified-Since-Version"] = str(since)
