@@ -34,7 +34,7 @@ from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
 from adapters.slack.settings import SlackSettings
 from adapters.slack.workspaces import WorkspaceClients
-from bot.adapter import AdapterContext, AdapterSettingsError
+from bot.adapter import AdapterContext
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
 
@@ -315,10 +315,7 @@ def build(context: AdapterContext) -> SlackAdapter:
     """The Slack adapter for `paperbot run`, from SLACK_*: Socket Mode, or HTTP with `--http`
     (then it serves the core's routes on its port too)."""
     settings = SlackSettings()
-    try:
-        settings.check(http=context.http)
-    except ValueError as error:
-        raise AdapterSettingsError(str(error)) from error
+    settings.check(http=context.http)
     return SlackAdapter(
         settings, context.bot, http_mode=context.http, port=context.port,
         engine=context.db.engine, keys=context.keys, routes=context.routes,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -203,17 +204,15 @@ class SlackSender:
             return None
         cursor = None
         client = await self._client(conversation)
+        history = (
+            functools.partial(client.conversations_replies, ts=conversation.thread)
+            if conversation.thread
+            else client.conversations_history
+        )
         for _page in range(HISTORY_PAGES):
-            if conversation.thread:
-                response = await client.conversations_replies(
-                    channel=conversation.channel, ts=conversation.thread, limit=200,
-                    include_all_metadata=True, cursor=cursor,
-                )  # fmt: skip
-            else:
-                response = await client.conversations_history(
-                    channel=conversation.channel, limit=200, include_all_metadata=True,
-                    cursor=cursor,
-                )  # fmt: skip
+            response = await history(
+                channel=conversation.channel, limit=200, include_all_metadata=True, cursor=cursor
+            )
             for item in response.get("messages") or []:
                 payload = (item.get("metadata") or {}).get("event_payload") or {}
                 if payload.get("marker") == marker:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings
 
-from bot.adapter import settings_config
+from bot.adapter import AdapterSettingsError, settings_config
 
 
 class SlackSettings(BaseSettings):
@@ -26,20 +26,24 @@ class SlackSettings(BaseSettings):
         return bool(self.client_id and self.client_secret)
 
     def check(self, *, http: bool = True) -> None:
-        """Raise ValueError when these settings cannot run the adapter (`http`: `--http`)."""
+        """Raise AdapterSettingsError when these cannot run the adapter (`http`: `--http`)."""
         if self.oauth_enabled:
             if not self.signing_secret:
-                raise ValueError("SLACK_CLIENT_ID (OAuth install) needs SLACK_SIGNING_SECRET")
+                raise AdapterSettingsError(
+                    "SLACK_CLIENT_ID (OAuth install) needs SLACK_SIGNING_SECRET"
+                )
             if not http:
-                raise ValueError(
+                raise AdapterSettingsError(
                     "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs in several workspaces) "
                     "need `paperbot run --http`: Slack sends the installs over HTTP"
                 )
             return
         if not self.bot_token:
-            raise ValueError("ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set")
+            raise AdapterSettingsError(
+                "ADAPTERS includes slack, but SLACK_BOT_TOKEN (xoxb-…) is not set"
+            )
         if not (self.app_token or self.signing_secret):
-            raise ValueError(
+            raise AdapterSettingsError(
                 "ADAPTERS includes slack: set SLACK_APP_TOKEN (xapp-…) for Socket Mode, "
                 "or SLACK_SIGNING_SECRET for HTTP mode (Events API request URL)"
             )

@@ -35,7 +35,7 @@ from adapters.telegram.parse import (
 from adapters.telegram.sender import TelegramSender
 from adapters.telegram.settings import TelegramSettings
 from adapters.telegram.webhook import SeenKeys, WebhookServer
-from bot.adapter import AdapterContext, AdapterSettingsError
+from bot.adapter import AdapterContext
 from bot.commands.registry import SPECS, needs_admin
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingMessage
@@ -181,7 +181,7 @@ class TelegramAdapter:
         assert message is not None
         if message.chat.type in (ChatType.PRIVATE, ChatType.CHANNEL) or is_anonymous_admin(message):
             return True
-        if not is_group(message.chat) or not needs_admin(command.text, in_group=True):
+        if not is_group(message.chat) or not needs_admin(command.text):
             return False
         if message.from_user is None or message.sender_chat is not None:
             return False
@@ -218,8 +218,5 @@ class TelegramAdapter:
 def build(context: AdapterContext) -> TelegramAdapter:
     """The Telegram adapter for `paperbot run`, from TELEGRAM_* (long polling or a webhook)."""
     settings = TelegramSettings()
-    try:
-        settings.check()
-    except ValueError as error:
-        raise AdapterSettingsError(str(error)) from error
+    settings.check()
     return TelegramAdapter(settings, context.bot, keys=context.keys)

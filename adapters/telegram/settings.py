@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
-from bot.adapter import settings_config
+from bot.adapter import AdapterSettingsError, settings_config
 
 
 class TelegramSettings(BaseSettings):
@@ -20,13 +20,13 @@ class TelegramSettings(BaseSettings):
     webhook_port: int = Field(8443, ge=1, le=65535)
 
     def check(self) -> None:
-        """Raise ValueError when these settings cannot run the adapter."""
+        """Raise AdapterSettingsError when these settings cannot run the adapter."""
         if not self.bot_token:
-            raise ValueError(
+            raise AdapterSettingsError(
                 "ADAPTERS includes telegram, but TELEGRAM_BOT_TOKEN (from @BotFather) is not set"
             )
         if self.webhook_url and not self.webhook_secret:
-            raise ValueError(
+            raise AdapterSettingsError(
                 "TELEGRAM_WEBHOOK_URL is set: also set TELEGRAM_WEBHOOK_SECRET "
                 "(1-256 of A-Z a-z 0-9 _ -) so forged updates are refused"
             )

@@ -46,6 +46,12 @@ class CommandSpec:
     button: str = ""  # the Button.action that runs this command on a paper ("like", …)
 
 
+def command_word(text: str) -> str:
+    """The command a line names: `/Digest@paperbot now` → "digest" ("" for none)."""
+    word = text.strip().lstrip("/").split(maxsplit=1)
+    return word[0].split("@", 1)[0].lower() if word else ""
+
+
 def parse_command(text: str, commands: Mapping[str, CommandSpec]) -> Command:
     """Parse `[/]name[@bot] args…` into a Command, or raise CommandError with the usage."""
     line = text.strip()

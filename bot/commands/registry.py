@@ -28,7 +28,7 @@ from bot.commands.arguments import (
     topic_query,
     weekly_args,
 )
-from bot.commands.grammar import Command, CommandSpec, parse_command
+from bot.commands.grammar import Command, CommandSpec, command_word, parse_command
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -235,8 +235,8 @@ def parse(text: str) -> Command:
     return parse_command(text, BY_NAME)
 
 
-def needs_admin(text: str, in_group: bool) -> bool:
-    """Is `text` a command only an administrator may run (so the adapter must ask who is)?"""
-    word = text.strip().lstrip("/").split(maxsplit=1)
-    spec = BY_NAME.get(word[0].split("@", 1)[0].lower()) if word else None
-    return spec is not None and (spec.admin or (in_group and spec.name in ADMIN_IN_GROUPS))
+def needs_admin(text: str) -> bool:
+    """Is `text`, said in a group, a command only an administrator may run (so the adapter
+    must ask who is)?"""
+    spec = BY_NAME.get(command_word(text))
+    return spec is not None and (spec.admin or spec.name in ADMIN_IN_GROUPS)
