@@ -12,13 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.library.crossref import fetch_crossref
 from bot.library.refs import BIORXIV_DOI_PREFIX, Reference
-from bot.models import Paper
+from bot.models import Paper, utcnow
 from bot.sources.arxiv_api import fetch_arxiv_ids
 from bot.sources.biorxiv import parse_biorxiv_page
 from bot.sources.http import HttpFetcher, SourceError
 from bot.sources.types import FetchedPaper
-from bot.store.db import Database, insert_new
-from bot.store.papers import _new_row, papers_by_key
+from bot.store.db import Database
+from bot.store.papers import insert_missing
 
 
 @dataclass
@@ -65,13 +65,10 @@ async def find_papers(
 
 
 async def _store_new(db: Database, fetched: Sequence[FetchedPaper]) -> list[Paper]:
-    """Store the looked-up papers (ON CONFLICT DO NOTHING: two lookups may race) and read them."""
+    """Store the looked-up papers not stored yet (two lookups may race) and read them back."""
     merged = {paper.key: paper for paper in fetched}
-    rows = [_new_row(paper).model_dump(exclude={"id"}) for paper in merged.values()]
     async with db.session() as session:
-        if rows:
-            await insert_new(session, Paper, rows, "key")
-        stored = await papers_by_key(session, list(merged))
+        stored, _ = await insert_missing(session, merged, utcnow())
     return [stored[key] for key in merged if key in stored]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -108,16 +108,7 @@ async def upsert_papers(
     once (two channels' `digest now`, two replicas) never collide on a key.
     """
     merged = merge_fetched(bounded(p) for p in fetched)  # titles and abstracts capped
-    seen = seen_at or utcnow()
-    existing = await papers_by_key(session, list(merged))
-    fresh = [key for key in merged if key not in existing]
-    rows = [
-        _new_row(merged[key]).model_dump(exclude={"id"}) | {"created_at": seen, "updated_at": seen}
-        for key in fresh
-    ]
-    inserted = await insert_new(session, Paper, rows, "key") if rows else set()
-    if fresh:
-        existing.update(await papers_by_key(session, fresh))
+    existing, inserted = await insert_missing(session, merged, seen_at or utcnow())
     updated = 0
     for key, paper in merged.items():
         row = existing[key]
@@ -128,6 +119,23 @@ async def upsert_papers(
     added = await _record_announcements(session, merged, existing)
     new = len(inserted)
     return UpsertStats(new, updated, len(merged) - new - updated, added)
+
+
+async def insert_missing(
+    session: AsyncSession, papers: Mapping[str, FetchedPaper], seen: datetime
+) -> tuple[dict[str, Paper], set[str]]:
+    """The stored row of each paper (by key), inserting those not stored yet first seen at
+    `seen` (ON CONFLICT DO NOTHING: a concurrent writer may win); and the keys inserted here."""
+    existing = await papers_by_key(session, list(papers))
+    fresh = [key for key in papers if key not in existing]
+    rows = [
+        _new_row(papers[key]).model_dump(exclude={"id"}) | {"created_at": seen, "updated_at": seen}
+        for key in fresh
+    ]
+    inserted = await insert_new(session, Paper, rows, "key") if rows else set()
+    if fresh:
+        existing.update(await papers_by_key(session, fresh))
+    return existing, inserted
 
 
 async def _record_announcements(
