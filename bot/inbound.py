@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.messages import Conversation, IncomingAction, IncomingMessage
 
-MAX_TEXT = 10_000  # characters of one command or question (Slack allows 40,000)
+MAX_TEXT = 10_000  # characters of one command or question (chat platforms allow up to 40,000)
 MAX_ID = 256  # characters of a channel, workspace, thread or user id
 ECHO = 80  # characters of input an error reply may quote
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 class Conversation:
     """Where a message lives: platform, workspace, channel and optionally a thread."""
 
-    platform: str  # "console" | "slack" | "telegram"
+    platform: str  # an adapter's registered name, e.g. "console"
     channel: str
     workspace: str = ""
     thread: str | None = None
@@ -60,12 +60,12 @@ class OutgoingMessage:
 
     `kind` tells an adapter how to render it: "reply" (a command's answer), "digest_header",
     "digest_paper", "answer", "error", or "typing" (no text: show that the bot is working, e.g.
-    a Slack reaction on `reply_to` or Telegram's typing action). `digest`/`paper` carry the
+    a reaction on `reply_to` or the platform's typing indicator). `digest`/`paper` carry the
     structure so an adapter can render natively instead of from Markdown. `reply_to` is the
     platform id of the message this one answers, when there is one. `marker` is an idempotency
-    key for scheduled posts: a sender that is a `PostFinder` uses it (Slack attaches it as
-    message metadata) to answer `find_posted` so a resumed delivery never re-posts.
-    `image` is an optional PNG shown with the message (Slack file upload, Telegram photo)
+    key for scheduled posts: a sender that is a `PostFinder` uses it (attached to the post as
+    message metadata, say) to answer `find_posted` so a resumed delivery never re-posts.
+    `image` is an optional PNG shown with the message (a file upload or a photo)
     named `image_name`, with `image_alt` as its alt text; the text stands alone without it.
     """
 
@@ -96,7 +96,7 @@ class Sender(Protocol):
     """Posts an outgoing message on a platform; returns the platform's message reference."""
 
     async def send(self, message: OutgoingMessage) -> str | None:
-        """Post the message; return its id (Slack ts, Telegram message_id) when there is one."""
+        """Post the message; return the platform's id for it when there is one."""
         ...
 
 
@@ -107,8 +107,9 @@ class PostFinder(Protocol):
     `pending_note(message, after)`: what the platform needs to recognise the post later
     (`after` is the platform id of the channel's last recorded post, when there is one). On
     resume it asks `find_posted(message, note)` with the note it kept, and sends only if that
-    finds nothing. Slack needs no note (the message's metadata carries `message.marker`);
-    Telegram keeps the id to look after and a hash of the post's text.
+    finds nothing. A platform with message metadata needs no note (the post carries
+    `message.marker`); one without keeps the id to look after and a hash of the post's text
+    (adapters/README.md).
     """
 
     def pending_note(self, message: OutgoingMessage, after: str | None) -> str:

@@ -263,7 +263,7 @@ class QaTurn(SQLModel, table=True):
 
 
 class RequestKey(SQLModel, table=True):
-    """A request already taken by some replica (a Slack event, a Telegram update, a signed
+    """A request already taken by some replica (a platform's event, update or signed
     request), kept until `expires_at` so that every replica handles it at most once."""
 
     __tablename__ = "request_keys"

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-# Real HTML/JATS/MathML tags only, so text such as `a < b` or Slack's `<!channel>` survives.
+# Real HTML/JATS/MathML tags only, so text such as `a < b` or a `<!channel>` mention survives.
 _TAG_NAMES = (
     "a|abbr|b|big|blockquote|body|br|caption|center|cite|code|dd|del|dfn|div|dl|dt|em|font|"
     "h[1-6]|head|hr|html|i|img|ins|kbd|li|mark|ol|p|pre|q|s|samp|small|span|strike|strong|"

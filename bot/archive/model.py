@@ -42,7 +42,7 @@ class ArchiveSection:
 class ArchivePage:
     """A channel's digest(s) for a date or a week, ready to render."""
 
-    channel: str  # e.g. "slack:C123"
+    channel: str  # "<platform>:<channel id>"
     first: date
     last: date
     language: str

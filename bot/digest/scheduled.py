@@ -6,9 +6,9 @@ The claim (one per channel and date) keeps replicas from doubling a digest. The 
 papers chosen, stored before anything is posted) makes a resumed delivery post the same
 digest. Each post is recorded as pending before it is sent and with its platform id after, so
 a resume skips what went out. For a post left pending by a crash, a sender that is a
-`PostFinder` is asked whether it already went out (Slack: by the marker in its message
-metadata; Telegram: by probing the message ids after the last recorded post for the text hash
-kept in the pending record), so it is sent only if it did not. A sender that cannot look posts
+`PostFinder` is asked whether it already went out (by the marker in its message metadata,
+or by probing the message ids after the last recorded post for the text hash kept in the
+pending record), so it is sent only if it did not. A sender that cannot look posts
 up may post that one message again (at-least-once for it).
 """
 

@@ -59,7 +59,7 @@ def stored_key(key: str) -> str:
 
 
 class RequestKeys:
-    """Requests some replica already took (Slack events, Telegram updates, signed requests)."""
+    """Requests some replica already took (platform events, updates, signed requests)."""
 
     def __init__(self, db: Database, *, clock: Clock = utcnow) -> None:
         self._db = db

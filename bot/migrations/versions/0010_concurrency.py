@@ -1,7 +1,7 @@
 """concurrency: request keys seen by any replica, named leases, and the daily LLM budget ledger
 
-`request_keys` (unique scope+key, with an expiry) lets exactly one replica take a Slack event,
-a Telegram update or a signed Slack request. `leases` holds work by name across replicas (a
+`request_keys` (unique scope+key, with an expiry) lets exactly one replica take a platform's
+event, update or signed request. `leases` holds work by name across replicas (a
 channel's `digest now`). `llm_budget` is one row per UTC day: tokens spent plus tokens
 reserved by calls in flight, so concurrent calls and replicas share one budget.
 
