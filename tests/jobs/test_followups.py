@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from bot.models import Channel, DeliveredPaper, Followup, Paper
 from bot.sources.arxiv_api import parse_arxiv_api
 from bot.sources.biorxiv import parse_biorxiv_page
 from bot.sources.http import HttpFetcher
+from bot.sources.types import FetchedPaper
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
 from jobs import followups
@@ -64,42 +66,33 @@ def serve_arxiv_api(server: FakeHttpServer) -> str:
     return f"{server.url}/api/query"
 
 
-async def posted_paper(db: Database, channel: Channel, sender: Sender) -> str:
-    """Store the paper as the RSS feed had it (v1) and post it: the post is its thread."""
-    papers, _, _ = parse_arxiv_api(json.loads(TESTING.read_text())["body"].encode())
-    paper = next(p for p in papers if p.arxiv_id == PAPER)
+async def post(db: Database, channel: Channel, sender: Sender, paper: FetchedPaper) -> str:
+    """Store the paper as given (the version the feed had) and post it: the post is its thread."""
     async with db.session() as session:
-        await upsert_papers(
-            session,
-            [paper.__class__(**{**paper.__dict__, "version": 1, "doi": None, "journal_ref": ""})],
-        )
-        stored = (await session.exec(select(Paper).where(Paper.arxiv_id == PAPER))).one()
+        await upsert_papers(session, [paper])
+        stored = (await session.exec(select(Paper).where(Paper.key == paper.key))).one()
     conversation = Conversation(channel.platform, channel.channel, channel.workspace)
     ref = await sender.send(OutgoingMessage(conversation, f"**{stored.title}**", ephemeral=False))
     assert ref is not None
     async with db.session() as session:
-        session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0, version=1,
-                                   position=1, sent_at=POSTED, message_ref=ref))  # fmt: skip
+        session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0,
+                                   version=paper.version or 0, position=1, sent_at=POSTED,
+                                   message_ref=ref))  # fmt: skip
     return ref
 
 
+async def posted_paper(db: Database, channel: Channel, sender: Sender) -> str:
+    """The recorded paper as the RSS feed had it (v1, no DOI), posted; its thread."""
+    papers, _, _ = parse_arxiv_api(json.loads(TESTING.read_text())["body"].encode())
+    paper = next(p for p in papers if p.arxiv_id == PAPER)
+    return await post(db, channel, sender, replace(paper, version=1, doi=None, journal_ref=""))
+
+
 async def posted_corpus_papers(db: Database, channel: Channel, sender: Sender) -> dict[str, str]:
-    """Store the corpus papers at v1 (no comment) and post each; their threads by arXiv id."""
+    """The corpus papers at v1 (no comment), each posted; their threads by arXiv id."""
     feed = atom_feed(atom_entry(r, 1, "") for r in corpus_records(CORPUS_PAPERS))
     papers, _, _ = parse_arxiv_api(feed.encode())
-    threads = {}
-    for paper in papers:
-        async with db.session() as session:
-            await upsert_papers(session, [paper])
-            stored = (await session.exec(select(Paper).where(Paper.key == paper.key))).one()
-        conversation = Conversation(channel.platform, channel.channel, channel.workspace)
-        ref = await sender.send(OutgoingMessage(conversation, stored.title, ephemeral=False))
-        assert ref is not None
-        async with db.session() as session:
-            session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0,
-                                       version=1, sent_at=POSTED, message_ref=ref))  # fmt: skip
-        threads[paper.arxiv_id or ""] = ref
-    return threads
+    return {paper.arxiv_id or "": await post(db, channel, sender, paper) for paper in papers}
 
 
 async def two_days(db: Database, settings: Settings, senders: dict[str, Sender]) -> list[int]:
