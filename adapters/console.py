@@ -11,8 +11,10 @@ from typing import TextIO
 
 from adapters.console_preview import Renderer
 from adapters.console_render import plain, render_header, render_paper, render_section
+from bot import posts
 from bot.core import PaperBot
-from bot.messages import Conversation, IncomingMessage, OutgoingMessage
+from bot.messages import Conversation, IncomingMessage
+from bot.posts import DigestHeader, PaperPost, Post, Typing, render_post
 
 PROMPT = "paperbot> "
 MAX_LINE = 1024 * 1024  # bytes of one typed or piped line that reach the core
@@ -35,31 +37,41 @@ class ConsoleSender:
         self._renderer = renderer
         self._count = 0
         self._section: str | None = None
+        self._renderers = {
+            posts.Reply: _text, posts.Error: _text, posts.Answer: _text,
+            posts.WeeklyBriefing: _text, posts.FollowupPost: _text, Typing: _typing,
+            DigestHeader: self._header,
+            PaperPost: self._paper,
+        }  # fmt: skip
 
-    async def send(self, message: OutgoingMessage) -> str | None:
-        """Print one message."""
+    async def send(self, message: Post) -> str | None:
+        """Print one post."""
+        text = self._renderer(message) if self._renderer else render_post(self._renderers, message)
         self._count += 1
-        text = self._renderer(message) if self._renderer else self._render(message)
         if text is not None:
             self._out.write(text + "\n")
             self._out.flush()
         return f"console:{self._count}"
 
-    def _render(self, message: OutgoingMessage) -> str:
-        digest, paper = message.digest, message.paper
-        if message.kind == "typing":
-            return "… reading the paper"
-        if message.kind == "digest_header" and digest is not None:
-            self._section = None
-            return render_header(digest)
-        if message.kind == "digest_paper" and digest is not None and paper is not None:
-            heading = ""
-            if paper.primary_category != self._section:
-                self._section = paper.primary_category
-                count = next(s.count for s in digest.sections if paper in s.papers)
-                heading = render_section(paper.primary_category or "other", count) + "\n"
-            return heading + render_paper(paper, digest.language)
-        return plain(message.text)
+    def _header(self, post: DigestHeader) -> str:
+        self._section = None
+        return render_header(post.digest) if post.digest is not None else plain(post.text)
+
+    def _paper(self, post: PaperPost) -> str:
+        paper, heading = post.paper, ""
+        if paper.primary_category != self._section:
+            self._section = paper.primary_category
+            count = next(s.count for s in post.digest.sections if paper in s.papers)
+            heading = render_section(paper.primary_category or "other", count) + "\n"
+        return heading + render_paper(paper, post.digest.language)
+
+
+def _text(post: Post) -> str:
+    return plain(post.text)
+
+
+def _typing(post: Typing) -> str:
+    return "… reading the paper"
 
 
 async def read_lines(stream: TextIO) -> AsyncIterator[str]:

@@ -10,33 +10,33 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from bot.messages import OutgoingMessage
+from bot.posts import Post, Typing, WeeklyBriefing
 
-Renderer = Callable[[OutgoingMessage], str | None]
+Renderer = Callable[[Post], str | None]
 PREVIEWS = ("slack", "telegram")
 
 
-def slack_preview(message: OutgoingMessage) -> str | None:
-    """The Block Kit chat.postMessage kwargs of a message as pretty JSON."""
-    if message.kind == "typing":
+def slack_preview(message: Post) -> str | None:
+    """The Block Kit chat.postMessage kwargs of a post as pretty JSON."""
+    if isinstance(message, Typing):
         return None
     from adapters.slack.render import render
 
     payload = render(message)
-    if message.image is not None:
-        payload["file"] = {"filename": message.image_name, "alt_text": message.image_alt}
+    if isinstance(message, WeeklyBriefing) and message.image is not None:
+        payload["file"] = {"filename": message.image.name, "alt_text": message.image.alt}
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
-def telegram_preview(message: OutgoingMessage) -> str | None:
-    """The HTML text of each sendMessage part of a message, parts separated by a blank line."""
-    if message.kind == "typing":
+def telegram_preview(message: Post) -> str | None:
+    """The HTML text of each sendMessage part of a post, parts separated by a blank line."""
+    if isinstance(message, Typing):
         return None
     from adapters.telegram.render import render
 
     parts = [kwargs["text"] for kwargs in render(message)]
-    if message.image is not None:
-        parts.append(f"[photo {message.image_name}: {message.image_alt}]")
+    if isinstance(message, WeeklyBriefing) and message.image is not None:
+        parts.append(f"[photo {message.image.name}: {message.image.alt}]")
     return "\n\n".join(parts)
 
 

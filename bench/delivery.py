@@ -25,7 +25,7 @@ from adapters.telegram.app import TelegramAdapter
 from adapters.telegram.settings import TelegramSettings
 from bot.app import create_app
 from bot.config import Settings
-from bot.digest.scheduled import ScheduledDelivery
+from bot.digest.posting import DigestPoster
 from bot.messages import Sender
 from bot.models import Channel, Topic
 from bot.sources.arxiv_rss import parse_arxiv_feed
@@ -98,7 +98,7 @@ async def deliver_all(folder: Path, platform: str, sender: Sender, settings: Set
     app = await create_app(settings, db=db)
     try:
         await seed(db, platform, channels, papers)
-        delivery = ScheduledDelivery(db, app.digests, "bench", timedelta(minutes=30), lambda: NOW)
+        delivery = DigestPoster(db, app.digests, "bench", timedelta(minutes=30), lambda: NOW)
         started = time.monotonic()
         outcomes = await deliver.run(db, delivery, {platform: sender}, now=NOW,
                                      concurrency=settings.delivery_concurrency)  # fmt: skip

@@ -21,8 +21,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Settings
-from bot.messages import OutgoingMessage
 from bot.models import Channel, DeliveredPaper, Paper
+from bot.posts import Post
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database, insert_new
 from jobs import followups
@@ -40,7 +40,7 @@ class InstantSender:
     def __init__(self) -> None:
         self.sent = 0
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         """Accept the post."""
         self.sent += 1
         return f"f{self.sent}"

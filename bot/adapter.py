@@ -3,7 +3,7 @@
 An adapter is built by name from an `AdapterContext` and offers a `Sender` for its platform;
 `paperbot run` starts every adapter ADAPTERS names on one asyncio loop. Incoming traffic goes
 to `context.bot` (`handle`, `handle_action`, `channel_membership`); outgoing posts come to the
-adapter's sender as `OutgoingMessage`s, which it renders for its platform.
+adapter's sender as posts (bot/posts.py), which it renders for its platform.
 """
 
 from __future__ import annotations

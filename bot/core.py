@@ -15,16 +15,16 @@ from bot.commands.grammar import CommandError
 from bot.commands.papers import numbered_papers
 from bot.commands.registry import BUTTONS, BY_NAME, parse
 from bot.inbound import MAX_TEXT, clean_action, clean_conversation, clean_message
-from bot.inflight import InFlight, Reply
+from bot.inflight import InFlight, Notify
 from bot.messages import (
     ChannelUnavailable,
     Conversation,
     IncomingAction,
     IncomingMessage,
-    OutgoingMessage,
     Sender,
 )
 from bot.models import Paper
+from bot.posts import Reply
 from bot.store.channels import find_channel, set_channel_active
 from bot.store.deliveries import paper_for_message, was_posted
 from bot.store.papers import find_paper
@@ -72,23 +72,22 @@ class PaperBot:
             raise
         except Exception:
             log.exception("command failed", text=text[:200])
-            await ctx.reply(
-                "Sorry, something went wrong handling that. It was logged.", kind="error"
-            )
+            await ctx.error(
+                "Sorry, something went wrong handling that. It was logged.")
 
     async def handle_action(self, action: IncomingAction, sender: Sender) -> None:
         """A button press: votes and reviews run as their commands; Ask explains threads."""
         action = clean_action(action)
         if action.action == "ask":
             text = "Reply in this paper's thread with your question, and I'll answer there."
-            await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
+            await sender.send(Reply(action.conversation, text, ephemeral=True))
             return
         if action.action not in BUTTONS:
             log.warning("unknown action", action=action.action)
             return
         if not await self._posted_here(action):
             text = "That button is on a paper I did not post in this channel."
-            await sender.send(OutgoingMessage(action.conversation, text, ephemeral=True))
+            await sender.send(Reply(action.conversation, text, ephemeral=True))
             return
         command = f"{BUTTONS[action.action].name} {action.value}"
         message = IncomingMessage(action.conversation, command, action.user, action.is_admin)
@@ -132,14 +131,13 @@ class PaperBot:
             raise
         except Exception:
             log.exception("question failed", text=message.text[:200])
-            await ctx.reply(
-                "Sorry, something went wrong answering that. It was logged.", kind="error"
-            )
+            await ctx.error(
+                "Sorry, something went wrong answering that. It was logged.")
 
     async def _reply_error(self, ctx: Context, text: str) -> None:
         """An error reply; a channel that turns out to be gone is retired, not re-answered."""
         try:
-            await ctx.reply(text, kind="error")
+            await ctx.error(text)
         except ChannelUnavailable as error:
             await self._retire(ctx.message.conversation, error)
             raise
@@ -214,10 +212,10 @@ def command_label(text: str) -> str:
     return word if word in BY_NAME else "other"
 
 
-def _error_reply(ctx: Context) -> Reply:
+def _error_reply(ctx: Context) -> Notify:
     """How a shutdown notice reaches the conversation a command came from."""
 
     async def reply(text: str) -> None:
-        await ctx.reply(text, kind="error")
+        await ctx.error(text)
 
     return reply

@@ -20,7 +20,7 @@ log = structlog.get_logger(__name__)
 NOTICE_TIMEOUT = 5.0  # seconds a "please send it again" reply may take while stopping
 RESTARTING = "I'm restarting right now; please send that again in a minute."
 NOT_FINISHED = "I was restarting and could not finish `{text}`; please send it again in a minute."
-Reply = Callable[[str], Awaitable[None]]
+Notify = Callable[[str], Awaitable[None]]
 
 
 class InFlight:
@@ -31,7 +31,7 @@ class InFlight:
         self.stopping = False
 
     @asynccontextmanager
-    async def command(self, text: str, reply: Reply) -> AsyncIterator[bool]:
+    async def command(self, text: str, reply: Notify) -> AsyncIterator[bool]:
         """Run one command's block; yields False (and has asked to resend) when stopping."""
         if self.stopping:
             await _notify(reply, RESTARTING)
@@ -66,7 +66,7 @@ class InFlight:
         return len(pending)
 
 
-async def _notify(reply: Reply, text: str) -> None:
+async def _notify(reply: Notify, text: str) -> None:
     """Best effort: a reply that fails or hangs while stopping is logged and dropped."""
     with contextlib.suppress(Exception):
         try:

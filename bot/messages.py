@@ -1,12 +1,15 @@
-"""The small frozen dataclasses the core speaks: conversations, incoming and outgoing messages."""
+"""The small frozen dataclasses the core speaks: conversations, incoming messages, buttons.
+
+What the core sends is a post (bot/posts.py); a Sender posts it on a platform.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from bot.digest.model import Digest, DigestPaper
+    from bot.posts import Post
 
 
 @dataclass(frozen=True)
@@ -54,35 +57,6 @@ class Button:
     value: str  # usually the paper key
 
 
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """What the core wants said: neutral Markdown plus the structure behind it.
-
-    `kind` tells an adapter how to render it: "reply" (a command's answer), "digest_header",
-    "digest_paper", "answer", "error", or "typing" (no text: show that the bot is working, e.g.
-    a reaction on `reply_to` or the platform's typing indicator). `digest`/`paper` carry the
-    structure so an adapter can render natively instead of from Markdown. `reply_to` is the
-    platform id of the message this one answers, when there is one. `marker` is an idempotency
-    key for scheduled posts: a sender that is a `PostFinder` uses it (attached to the post as
-    message metadata, say) to answer `find_posted` so a resumed delivery never re-posts.
-    `image` is an optional PNG shown with the message (a file upload or a photo)
-    named `image_name`, with `image_alt` as its alt text; the text stands alone without it.
-    """
-
-    conversation: Conversation
-    text: str
-    kind: str = "reply"
-    ephemeral: bool = False
-    digest: Digest | None = None
-    paper: DigestPaper | None = None
-    buttons: tuple[Button, ...] = field(default_factory=tuple)
-    reply_to: str | None = None
-    marker: str | None = None
-    image: bytes | None = None
-    image_name: str = ""
-    image_alt: str = ""
-
-
 class ChannelUnavailable(Exception):
     """Raised by a Sender when the bot can no longer post there (removed, kicked, archived)."""
 
@@ -95,7 +69,7 @@ class ChannelUnavailable(Exception):
 class Sender(Protocol):
     """Posts an outgoing message on a platform; returns the platform's message reference."""
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         """Post the message; return the platform's id for it when there is one."""
         ...
 
@@ -112,10 +86,10 @@ class PostFinder(Protocol):
     (adapters/README.md).
     """
 
-    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+    def pending_note(self, message: Post, after: str | None) -> str:
         """What to keep with the pending record (short; "" when nothing is needed)."""
         ...
 
-    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+    async def find_posted(self, message: Post, note: str) -> str | None:
         """The platform id of this post if it already went out, else None."""
         ...

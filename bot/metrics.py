@@ -14,6 +14,7 @@ from sqlmodel import col, func, select
 from bot.models import Channel, DeliveredPaper, Delivery, FetchRun, LlmUsage, Paper
 from bot.schedule import scheduled_at
 from bot.store.db import Database
+from bot.store.deliveries import NOW
 
 LAG_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 24 * 3600.0)
 LAG_DAYS = 30  # deliveries the lag histogram covers
@@ -90,8 +91,12 @@ def _counters(fetches: list, deliveries: list, posts: list, usage: list) -> list
         fetch.add_metric([source, status], count)
     delivered = CounterMetricFamily("paperbot_deliveries", "Scheduled posts by outcome",
                                     labels=["kind", "status"])  # fmt: skip
-    for kind, status, count in deliveries:
-        delivered.add_metric([kind, status], count)
+    totals: dict[tuple[str, str], int] = {}
+    for kind, status, count in deliveries:  # "now1", "now2", … are all `digest now`
+        key = (NOW if kind.startswith(NOW) else kind, status)
+        totals[key] = totals.get(key, 0) + count
+    for labels_, count in totals.items():
+        delivered.add_metric(list(labels_), count)
     sent = CounterMetricFamily("paperbot_paper_posts", "Paper posts sent, per platform",
                                labels=["platform"])  # fmt: skip
     for platform, count in posts:

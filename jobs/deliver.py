@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from bot.config import Settings
 from bot.digest.corpus import CorpusCache
-from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
+from bot.digest.posting import DeliveryOutcome, DigestPoster
 from bot.messages import Sender
 from bot.models import Channel, Paper, Topic
 from bot.schedule import due_digest_date, scheduled_at
@@ -109,7 +109,7 @@ async def fetch_gate(
 
 async def run(
     db: Database,
-    delivery: ScheduledDelivery,
+    delivery: DigestPoster,
     senders: Mapping[str, Sender],
     *,
     now: datetime,

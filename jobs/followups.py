@@ -22,9 +22,10 @@ from bot.followups.detect import Event, Snapshot, code_links, events, merged
 from bot.followups.kinds import switched_on
 from bot.followups.lookups import Looked, crossref_details, look_arxiv, look_biorxiv
 from bot.followups.render import render
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender
+from bot.messages import ChannelUnavailable, Conversation, Sender
 from bot.models import Channel, Followup
-from bot.pending import PENDING, SENT, find_posted, pending_ref
+from bot.pending import PENDING, post_once
+from bot.posts import FollowupPost
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
 from bot.store.followups import (
@@ -174,30 +175,30 @@ async def _send_claimed(
             continue  # its platform is not running in this process
         conversation = Conversation(channel.platform, channel.channel, channel.workspace,
                                     followup.thread)  # fmt: skip
-        message = OutgoingMessage(conversation, followup.text, ephemeral=False,
-                                  marker=f"paperbot:followup:{followup.id}")  # fmt: skip
-        if await _send_one(db, sender, message, followup, resumed):
+        post = FollowupPost(conversation, followup.text, marker=f"paperbot:followup:{followup.id}")
+        if await _send_one(db, sender, post, followup, resumed):
             report.posted += 1
 
 
 async def _send_one(
-    db: Database, sender: Sender, message: OutgoingMessage, followup: Followup, resumed: bool
+    db: Database, sender: Sender, post: FollowupPost, followup: Followup, resumed: bool
 ) -> bool:
     """Send one follow-up (unless a resumed one is found on the platform); True when sent."""
-    assert followup.id is not None
-    if resumed:
-        found = await find_posted(sender, message, followup.message_ref or PENDING)
-        if found is not None:
-            async with db.session() as session:
-                await set_followup_ref(session, followup.id, found)
-            return False
-    async with db.session() as session:
-        await set_followup_ref(session, followup.id, pending_ref(sender, message, None))
+    followup_id = followup.id
+    assert followup_id is not None
+    records = 0  # a post found again is recorded once; one sent twice (pending, then its id)
+
+    async def record(ref: str) -> None:
+        nonlocal records
+        records += 1
+        async with db.session() as session:
+            await set_followup_ref(session, followup_id, ref)
+
+    pending = (followup.message_ref or PENDING) if resumed else None
     try:
-        ref = await sender.send(message) or SENT
+        await post_once(sender, post, record, pending=pending)
     except ChannelUnavailable as exc:
         log.warning("follow-up not sent: channel unavailable", reason=exc.reason)
-        ref = f"unavailable: {exc.reason}"
-    async with db.session() as session:
-        await set_followup_ref(session, followup.id, ref)
-    return not ref.startswith("unavailable")
+        await record(f"unavailable: {exc.reason}")
+        return False
+    return records == 2

@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
 from bot.config import Settings
-from bot.digest.scheduled import ScheduledDelivery
+from bot.digest.posting import DigestPoster
 from bot.messages import Sender
 from bot.schedule import DAY_NAMES, parse_days
 from bot.weekly.service import WeeklyService
@@ -42,7 +42,7 @@ class Jobs:
     ) -> None:
         s = app.settings
         self.app, self.senders, self.clock = app, senders, clock
-        self.delivery = ScheduledDelivery(
+        self.delivery = DigestPoster(
             app.db, app.digests, replica, timedelta(seconds=s.delivery_lease_seconds), clock
         )
         self.weekly = WeeklyService(app.db, app.summaries, app.digests.llm)

@@ -13,13 +13,14 @@ from typing import Any
 
 import structlog
 
-from bot.digest.scheduled import DeliveryOutcome, ScheduledDelivery
-from bot.messages import Conversation, OutgoingMessage, Sender
+from bot.digest.posting import DeliveryOutcome, DigestPoster
+from bot.messages import Conversation, Sender
 from bot.models import Channel, Topic
+from bot.posts import Post
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.weekly.model import Briefing
-from bot.weekly.render import briefing_message
+from bot.weekly.render import briefing_post
 from bot.weekly.service import WeeklyService
 from jobs.deliver import due_channels
 
@@ -29,7 +30,7 @@ KIND = "weekly"
 
 async def run(
     db: Database,
-    delivery: ScheduledDelivery,
+    delivery: DigestPoster,
     briefings: WeeklyService,
     senders: Mapping[str, Sender],
     *,
@@ -59,7 +60,7 @@ async def run(
 
 
 async def deliver_briefing(
-    delivery: ScheduledDelivery,
+    delivery: DigestPoster,
     briefings: WeeklyService,
     channel: Channel,
     topics: list[Topic],
@@ -73,7 +74,7 @@ async def deliver_briefing(
         briefing = await briefings.compose(channel, topics, day)
         return briefing.to_plan() if briefing is not None else None
 
-    async def compose(stored: dict[str, Any]) -> OutgoingMessage:
-        return briefing_message(Briefing.from_plan(stored), conversation)
+    async def compose(stored: dict[str, Any]) -> Post:
+        return briefing_post(Briefing.from_plan(stored), conversation)
 
     return await delivery.deliver_one(channel, day, KIND, sender, plan, compose)

@@ -1,10 +1,11 @@
-"""OutgoingMessage → chat.postMessage keyword arguments with Block Kit blocks (pure).
+"""The core's posts → chat.postMessage keyword arguments with Block Kit blocks (pure).
 
-Digest headers and paper posts are rendered natively from `message.digest`/`message.paper`;
-everything else from the neutral Markdown in `message.text`. Paper text is escaped with
-`mrkdwn.escape`, so it cannot ping, link or break the formatting around it. Block Kit limits
-are kept: at most 50 blocks, 3,000 characters a section, 150 a header, 75 a button's text
-and 2,000 its value.
+One renderer per post type (`RENDERERS`): digest headers and paper posts are rendered natively
+from their digest and paper, the other types from their neutral Markdown; a type without a
+renderer raises `UnknownPost`. A typing indicator is not a message (the sender reacts).
+Paper text is escaped with `mrkdwn.escape`, so it cannot ping, link or break the formatting
+around it. Block Kit limits are kept: at most 50 blocks, 3,000 characters a section, 150 a
+header, 75 a button's text and 2,000 its value.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, from_markdown, link, split_text
+from bot import posts
 from bot.digest.model import Digest, DigestPaper
 from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
-from bot.messages import Button, OutgoingMessage
+from bot.messages import Button
+from bot.posts import DigestHeader, PaperPost, Post, render_post
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -30,19 +33,9 @@ Block = dict[str, Any]
 METADATA_EVENT = "paperbot_post"  # message metadata carrying a scheduled post's marker
 
 
-def render(message: OutgoingMessage) -> dict[str, Any]:
-    """The chat.postMessage kwargs for a message: channel, text fallback, blocks, thread_ts."""
-    digest, paper = message.digest, message.paper
-    if message.kind == "digest_header" and digest is not None:
-        blocks, text = header_blocks(digest), header_fallback(digest)
-    elif message.kind == "digest_paper" and paper is not None:
-        language = digest.language if digest is not None else "en"
-        blocks = paper_blocks(paper, language, message.buttons)
-        text = f"{paper.number}. {escape(paper.title[:MAX_TITLE])}"
-    else:
-        body = from_markdown(message.text)
-        blocks = sections(body) + ([actions(message.buttons)] if message.buttons else [])
-        text = body
+def render(message: Post) -> dict[str, Any]:
+    """The chat.postMessage kwargs for a post: channel, text fallback, blocks, thread_ts."""
+    blocks, text = render_post(RENDERERS, message)
     kwargs: dict[str, Any] = {
         "channel": message.conversation.channel,
         "text": split_text(text, MAX_FALLBACK)[0],
@@ -56,6 +49,26 @@ def render(message: OutgoingMessage) -> dict[str, Any]:
             "event_payload": {"marker": message.marker},
         }
     return kwargs
+
+
+def written_blocks(post: Post) -> tuple[list[Block], str]:
+    """A post the core wrote as Markdown: its sections, then its buttons."""
+    body = from_markdown(post.text)
+    return sections(body) + ([actions(post.buttons)] if post.buttons else []), body
+
+
+def digest_header_blocks(post: DigestHeader) -> tuple[list[Block], str]:
+    """A digest header (or a quiet day's note)."""
+    if post.digest is None:
+        return written_blocks(post)
+    return header_blocks(post.digest), header_fallback(post.digest)
+
+
+def paper_post_blocks(post: PaperPost) -> tuple[list[Block], str]:
+    """A paper post with its buttons."""
+    paper = post.paper
+    blocks = paper_blocks(paper, post.digest.language, post.buttons)
+    return blocks, f"{paper.number}. {escape(paper.title[:MAX_TITLE])}"
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -149,3 +162,10 @@ def paper_blocks(paper: DigestPaper, language: str, buttons: tuple[Button, ...])
     if buttons:
         blocks.append(actions(buttons))
     return blocks
+
+
+RENDERERS = {
+    posts.Reply: written_blocks, posts.Error: written_blocks, posts.Answer: written_blocks,
+    posts.WeeklyBriefing: written_blocks, posts.FollowupPost: written_blocks,
+    DigestHeader: digest_header_blocks, PaperPost: paper_post_blocks,
+}  # fmt: skip

@@ -4,7 +4,7 @@ A message with an image (the weekly chart) is posted as text, then the image is 
 the same channel with files_upload_v2, its alt text the message's text table; a failed upload
 (say, a missing files:write scope) is logged and leaves the text, which carries the table.
 
-Ephemeral messages need a recipient, which an OutgoingMessage does not name: a sender made
+Ephemeral messages need a recipient, which an post does not name: a sender made
 with `for_user(user)` (the adapter does this for each slash command, button press and
 question) posts ephemeral messages with chat.postEphemeral to that user; a sender without a
 user (scheduled digests) posts them as ordinary messages. Posts are paced per channel
@@ -31,7 +31,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render
 from adapters.slack.workspaces import WorkspaceClients
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation
+from bot.posts import Image, Post, Typing, WeeklyBriefing
 
 log = structlog.get_logger(__name__)
 UNAVAILABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "account_inactive"})
@@ -154,9 +155,9 @@ class SlackSender:
         """The client with the bot token of the conversation's workspace."""
         return await self.clients.client(conversation.workspace)
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         """Post one message; raise ChannelUnavailable when the bot can't post there."""
-        if message.kind == "typing":
+        if isinstance(message, Typing):
             await self._react(message)
             return None
         kwargs = render(message)
@@ -167,23 +168,22 @@ class SlackSender:
                     response = await client.chat_postEphemeral(user=self.user, **kwargs)
                     return _str(response.get("message_ts"))
                 response = await client.chat_postMessage(**kwargs)
-                if message.image:
-                    await self._upload(client, message)
+                if isinstance(message, WeeklyBriefing) and message.image is not None:
+                    await self._upload(client, message, message.image)
                 return _str(response.get("ts"))
         except SlackApiError as error:
             raise_if_unavailable(error, message)
             raise
 
-    async def _upload(self, client: AsyncWebClient, message: OutgoingMessage) -> None:
-        """Upload the message's image after its text (get an upload URL, upload, complete)."""
-        assert message.image is not None
+    async def _upload(self, client: AsyncWebClient, message: Post, image: Image) -> None:
+        """Upload the post's image after its text (get an upload URL, upload, complete)."""
         try:
             await client.files_upload_v2(
                 channel=message.conversation.channel,
-                file=message.image,
-                filename=message.image_name or "image.png",
-                title=message.image_alt.split("\n", 1)[0][:MAX_TITLE] or None,
-                alt_txt=message.image_alt[:MAX_ALT] or None,
+                file=image.data,
+                filename=image.name or "image.png",
+                title=image.alt.split("\n", 1)[0][:MAX_TITLE] or None,
+                alt_txt=image.alt[:MAX_ALT] or None,
                 thread_ts=message.conversation.thread,
             )
         except (SlackApiError, SlackRequestError) as error:  # the text already went out
@@ -192,11 +192,11 @@ class SlackSender:
             log.warning("image upload failed", channel=message.conversation.channel,
                         error=str(error)[:200])  # fmt: skip
 
-    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+    def pending_note(self, message: Post, after: str | None) -> str:
         """Nothing: a Slack post carries its marker in its metadata (see `find_posted`)."""
         return ""
 
-    async def find_posted(self, message: OutgoingMessage, note: str = "") -> str | None:
+    async def find_posted(self, message: Post, note: str = "") -> str | None:
         """The ts of the bot's recent post carrying the message's marker (message metadata):
         among the thread's replies for a reply in a thread, else in the channel's history."""
         conversation, marker = message.conversation, message.marker
@@ -222,7 +222,7 @@ class SlackSender:
                 return None
         return None
 
-    async def _react(self, message: OutgoingMessage) -> None:
+    async def _react(self, message: Post) -> None:
         if not message.reply_to:
             return
         client = await self._client(message.conversation)
@@ -242,7 +242,7 @@ def _error_code(error: SlackApiError) -> str:
     return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
-def raise_if_unavailable(error: SlackApiError, message: OutgoingMessage) -> None:
+def raise_if_unavailable(error: SlackApiError, message: Post) -> None:
     """Raise ChannelUnavailable for the errors that mean the bot can't post in the channel."""
     code = _error_code(error)
     if code in UNAVAILABLE:

@@ -1,4 +1,7 @@
-"""The core's OutgoingMessage → sendMessage keyword arguments (pure).
+"""The core's posts → sendMessage keyword arguments (pure).
+
+One renderer per post type (`RENDERERS`), each giving the post's HTML; a type without one
+raises `UnknownPost`. A typing indicator is not a message (the sender sends a chat action).
 
 Messages are HTML (parse_mode HTML) with every piece of paper text escaped; a message longer
 than Telegram's 4,096 characters is split into parts (see html_split), the inline keyboard goes
@@ -17,16 +20,18 @@ from telegram.constants import ParseMode
 from adapters.telegram.callbacks import callback_data
 from adapters.telegram.html_split import split_html
 from adapters.telegram.markdown import LINK_SCHEMES, escape, href, markdown_to_html
+from bot import posts
 from bot.digest.model import Digest, DigestPaper
 from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors
 from bot.i18n import labels
-from bot.messages import Button, OutgoingMessage
+from bot.messages import Button
+from bot.posts import DigestHeader, Image, PaperPost, Post, render_post
 
 KEYBOARD_ACTIONS = ("like", "dislike", "review", "more")  # asking is replying to the post
 MAX_CAPTION = 1024
 
 
-def render(message: OutgoingMessage) -> list[dict[str, Any]]:
+def render(message: Post) -> list[dict[str, Any]]:
     """The sendMessage kwargs for each part of the message (empty for a message with no text)."""
     parts = split_html(message_html(message))
     placement = _placement(message)
@@ -51,14 +56,24 @@ def chat_id(channel: str) -> int | str:
     return int(channel) if channel.lstrip("-").isdigit() else channel
 
 
-def message_html(message: OutgoingMessage) -> str:
-    """The whole message as Telegram HTML, before splitting."""
-    if message.kind == "digest_header" and message.digest is not None:
-        return header_html(message.digest)
-    if message.kind == "digest_paper" and message.paper is not None:
-        language = message.digest.language if message.digest is not None else "en"
-        return paper_html(message.paper, language)
-    return markdown_to_html(message.text)
+def message_html(message: Post) -> str:
+    """The whole post as Telegram HTML, before splitting."""
+    return render_post(RENDERERS, message)
+
+
+def written_html(post: Post) -> str:
+    """A post the core wrote as Markdown."""
+    return markdown_to_html(post.text)
+
+
+def digest_header_html(post: DigestHeader) -> str:
+    """A digest header (or a quiet day's note)."""
+    return header_html(post.digest) if post.digest is not None else written_html(post)
+
+
+def paper_post_html(post: PaperPost) -> str:
+    """A paper post."""
+    return paper_html(post.paper, post.digest.language)
 
 
 def header_html(digest: Digest) -> str:
@@ -116,20 +131,27 @@ def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row]) if row else None
 
 
-def _placement(message: OutgoingMessage) -> dict[str, Any]:
+def _placement(message: Post) -> dict[str, Any]:
     target = message.reply_to or message.conversation.thread
     if target is None or not target.isdigit():
         return {}
     return {"reply_parameters": ReplyParameters(int(target), allow_sending_without_reply=True)}
 
 
-def photo_kwargs(message: OutgoingMessage) -> dict[str, Any]:
-    """The sendPhoto kwargs for a message's image: the bytes, file name, a short caption."""
-    caption = message.image_alt.split("\n", 1)[0][:MAX_CAPTION]
+def photo_kwargs(message: Post, image: Image) -> dict[str, Any]:
+    """The sendPhoto kwargs for a post's image: the bytes, file name, a short caption."""
+    caption = image.alt.split("\n", 1)[0][:MAX_CAPTION]
     return {
         "chat_id": chat_id(message.conversation.channel),
-        "photo": message.image,
-        "filename": message.image_name or "image.png",
+        "photo": image.data,
+        "filename": image.name or "image.png",
         "caption": caption or None,
         **_placement(message),
     }
+
+
+RENDERERS = {
+    posts.Reply: written_html, posts.Error: written_html, posts.Answer: written_html,
+    posts.WeeklyBriefing: written_html, posts.FollowupPost: written_html,
+    DigestHeader: digest_header_html, PaperPost: paper_post_html,
+}  # fmt: skip

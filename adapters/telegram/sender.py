@@ -31,17 +31,18 @@ from adapters.telegram.callbacks import TokenTable, callback_data
 from adapters.telegram.finder import PROBE_LIMIT, Note, PostProbe, Probe, text_digest
 from adapters.telegram.html_split import visible_text
 from adapters.telegram.render import chat_id, photo_kwargs, render
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation
+from bot.posts import DigestHeader, Image, PaperPost, Post, Typing, WeeklyBriefing
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 GONE_PHRASES = ("chat not found", "bot was kicked", "bot is not a member", "group chat was")
-DIGEST_KINDS = ("digest_header", "digest_paper")
+DIGEST_POSTS = (DigestHeader, PaperPost)  # posts that start a thread of their own
 OWN_IDS_KEPT = 100  # per chat: ids this process sent, which a probe never needs to look at
 
 
 class TelegramSender:
-    """Sends OutgoingMessages through a PTB Bot; raises ChannelUnavailable when it cannot post."""
+    """Sends Posts through a PTB Bot; raises ChannelUnavailable when it cannot post."""
 
     def __init__(
         self,
@@ -63,9 +64,9 @@ class TelegramSender:
         self._latest: dict[str, int] = {}  # per chat: the highest message id seen
         self._own: dict[str, deque[int]] = {}  # per chat: recent ids this process sent
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         """Post the message (all its parts); return the first part's message_id."""
-        if message.kind == "typing":
+        if isinstance(message, Typing):
             await self._typing(message.conversation)
             return None
         self._remember_tokens(message)
@@ -74,18 +75,18 @@ class TelegramSender:
             sent = await self._call(message.conversation, self._bot.send_message, **part)
             ids.append(str(sent.message_id))
             self._saw(message.conversation.channel, sent.message_id)
-        if message.image:
-            await self._photo(message)
+        if isinstance(message, WeeklyBriefing) and message.image is not None:
+            await self._photo(message, message.image)
         if not ids:
             return None
         root = ids[0]
-        if message.kind not in DIGEST_KINDS and message.conversation.thread:
+        if not isinstance(message, DIGEST_POSTS) and message.conversation.thread:
             root = self.thread_root(message.conversation.thread)
         for other in ids if root != ids[0] else ids[1:]:
             self._alias(other, root)
         return ids[0]
 
-    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+    def pending_note(self, message: Post, after: str | None) -> str:
         """The highest id known in the chat (this process's, or `after`) and the text's hash."""
         parts = render(message)
         if not parts:
@@ -94,7 +95,7 @@ class TelegramSender:
         known += [int(after)] if after and after.isdigit() else []
         return str(Note(max(known), text_digest(visible_text(parts[0]["text"]))))
 
-    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+    async def find_posted(self, message: Post, note: str) -> str | None:
         """The id of this post if it went out before a crash: probe the ids after the note's."""
         parsed = Note.parse(note)
         parts = render(message)
@@ -119,11 +120,11 @@ class TelegramSender:
         self._latest[channel] = max(message_id, self._latest.get(channel, 0))
         self._own.setdefault(channel, deque(maxlen=OWN_IDS_KEPT)).append(message_id)
 
-    async def _photo(self, message: OutgoingMessage) -> None:
-        """Send the message's image (sendPhoto, multipart) after its text; a failure is logged."""
+    async def _photo(self, message: Post, image: Image) -> None:
+        """Send the post's image (sendPhoto, multipart) after its text; a failure is logged."""
         try:
             sent = await self._call(
-                message.conversation, self._bot.send_photo, **photo_kwargs(message)
+                message.conversation, self._bot.send_photo, **photo_kwargs(message, image)
             )
             self._saw(message.conversation.channel, sent.message_id)
         except TelegramError as exc:  # the text, which carries the table, already went out
@@ -169,7 +170,7 @@ class TelegramSender:
                 raise
         raise AssertionError("unreachable")
 
-    def _remember_tokens(self, message: OutgoingMessage) -> None:
+    def _remember_tokens(self, message: Post) -> None:
         for button in message.buttons:
             if callback_data(button.action, button.value) != f"{button.action}:{button.value}":
                 self.tokens.remember(button.value)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.digest.service import DigestService
-from bot.messages import IncomingMessage, OutgoingMessage, Sender
+from bot.messages import IncomingMessage, Sender
+from bot.posts import Error, Reply
 from bot.store.db import Database
 
 if TYPE_CHECKING:
@@ -48,11 +49,13 @@ class Context:
     message: IncomingMessage
     sender: Sender
 
-    async def reply(self, text: str, *, kind: str = "reply", ephemeral: bool = True) -> None:
+    async def reply(self, text: str, *, ephemeral: bool = True) -> None:
         """Answer in the conversation the message came from."""
-        await self.sender.send(
-            OutgoingMessage(self.message.conversation, text, kind=kind, ephemeral=ephemeral)
-        )
+        await self.sender.send(Reply(self.message.conversation, text, ephemeral=ephemeral))
+
+    async def error(self, text: str) -> None:
+        """Refuse or report a failure in the conversation the message came from."""
+        await self.sender.send(Error(self.message.conversation, text, ephemeral=True))
 
     @property
     def channel_key(self) -> tuple[str, str, str]:

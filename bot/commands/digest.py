@@ -9,10 +9,11 @@ from bot.commands.context import Context
 from bot.commands.grammar import CommandError
 from bot.commands.progress import check_hint, retry_listener
 from bot.config import Settings
-from bot.delivery import send_digest
+from bot.digest.posting import DigestPoster
 from bot.fetching import FetchReport
 from bot.i18n import labels
 from bot.models import Channel, Topic
+from bot.posts import digest_posts
 from bot.source_health import SourceProblem, problem_note, source_label
 from bot.sources.retry_notes import listening
 from bot.store.channels import get_or_create_channel, list_topics
@@ -91,7 +92,7 @@ async def digest(ctx: Context, mode: str) -> None:
             )
         wait = too_soon(ctx)
         if wait is not None:
-            await ctx.reply(wait, kind="error")
+            await ctx.error(wait)
             return
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, deps.settings)
@@ -137,7 +138,12 @@ async def _digest(ctx: Context, channel: Channel, topics: list[Topic], *, record
             text = labels(channel.language)["nothing"].format(date=anchor.isoformat())
         await ctx.reply(" ".join((text, *failed, *stale)))
         return
-    async with deps.db.session() as session:
-        numbers = {p.number: p.paper_id for p in digest.papers}
-        await set_positions(session, digest.channel_id, numbers)
-    await send_digest(deps.db, digest, ctx.message.conversation, ctx.sender, record=record)
+    if not record:  # a preview: not a delivery, but "paper N" means its paper N from now on
+        async with deps.db.session() as session:
+            await set_positions(session, channel.id, {p.number: p.paper_id for p in digest.papers})
+        for post in digest_posts(digest, ctx.message.conversation):
+            await ctx.sender.send(post)
+        return
+    lease = timedelta(seconds=deps.settings.delivery_lease_seconds)
+    poster = DigestPoster(deps.db, deps.digests, deps.settings.replica, lease, deps.clock)
+    await poster.post_now(channel, digest, ctx.sender)

@@ -12,7 +12,7 @@ async def vote(ctx: Context, reference: str, value: int) -> None:
     """Record the sender's vote on a paper in this channel."""
     paper = await resolve_paper(ctx, reference)
     if paper is None or paper.id is None:
-        await ctx.reply(not_found(reference), kind="error")
+        await ctx.error(not_found(reference))
         return
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import Context
 from bot.i18n import labels
-from bot.messages import OutgoingMessage
 from bot.models import Channel
+from bot.posts import Answer, Typing
 from bot.store.channels import get_or_create_channel, list_topics
-from bot.weekly.render import briefing_message, impact_line, top_line
+from bot.weekly.render import briefing_post, impact_line, top_line
 from bot.weekly.service import TOP_PAPERS, WeeklyService
 
 NEEDS_LLM = (
@@ -37,17 +37,17 @@ async def rank_impact(ctx: Context, span: str) -> None:
         await ctx.reply("\n".join([NEEDS_LLM, *lines]))
         return
     conversation, asked = ctx.message.conversation, ctx.message.message_id
-    await ctx.sender.send(OutgoingMessage(conversation, "", kind="typing", reply_to=asked))
+    await ctx.sender.send(Typing(conversation, reply_to=asked))
     picks = await service.tournament(ranked, summaries)
     if not picks:
         lines = [top_line(n, p, t["score"]) for n, p in enumerate(ranked[:TOP_PAPERS], 1)]
         text = "The LLM gave no usable judgments just now; by votes and summary score:"
-        await ctx.reply("\n".join([text, *lines]), kind="error")
+        await ctx.error("\n".join([text, *lines]))
         return
     head = f"**{t['impact_title']}** ({SPANS[span]}, {min(len(ranked), _limit(ctx))} papers)"
     lines = [impact_line(n, p, t["impact_record"]) for n, p in enumerate(picks, 1)]
     await ctx.sender.send(
-        OutgoingMessage(conversation, "\n".join([head, *lines]), kind="answer", reply_to=asked)
+        Answer(conversation, "\n".join([head, *lines]), reply_to=asked)
     )
 
 
@@ -62,7 +62,7 @@ async def briefing_now(ctx: Context, _when: str = "now") -> None:
     if briefing is None:
         await ctx.reply(NOTHING.format(span=SPANS["week"]))
         return
-    await ctx.sender.send(briefing_message(briefing, ctx.message.conversation))
+    await ctx.sender.send(briefing_post(briefing, ctx.message.conversation))
 
 
 async def _channel(ctx: Context) -> Channel:

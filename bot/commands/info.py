@@ -10,8 +10,8 @@ from bot.commands.grammar import CommandError
 from bot.commands.papers import not_found, resolve_paper
 from bot.i18n import help_labels
 from bot.inbound import shown
-from bot.messages import OutgoingMessage
 from bot.models import Paper
+from bot.posts import Answer, Typing
 from bot.qa.resolve import LookupUnreachable, reference_in
 from bot.source_health import human_reason, source_label
 from bot.store.channels import find_channel, list_topics
@@ -39,7 +39,7 @@ async def show_help(ctx: Context, command: str | None = None) -> None:
         spec = BY_NAME.get(command.lstrip("/").lower())
         if spec is None:
             unknown = words.get("unknown", "Unknown command `{command}`. Try `help`.")
-            await ctx.reply(unknown.format(command=shown(command, 40)), kind="error")
+            await ctx.error(unknown.format(command=shown(command, 40)))
             return
         await ctx.reply(f"`{spec.usage}`: {words.get(f'cmd:{spec.name}', spec.help)}")
         return
@@ -100,7 +100,7 @@ async def ask(ctx: Context, paper: str, question: str, *, from_thread: bool = Fa
     if not candidates:
         raise CommandError(_unresolved(paper))
     await ctx.sender.send(
-        OutgoingMessage(message.conversation, "", kind="typing", reply_to=message.message_id)
+        Typing(message.conversation, reply_to=message.message_id)
     )
     found = await _which_paper(ctx, qa, candidates)
     if found is None:
@@ -108,9 +108,7 @@ async def ask(ctx: Context, paper: str, question: str, *, from_thread: bool = Fa
     language = await _language(ctx)
     answer = await qa.answer(found, question, message.conversation, language)
     await ctx.sender.send(
-        OutgoingMessage(
-            message.conversation, answer.text, kind="answer", reply_to=message.message_id
-        )
+        Answer(message.conversation, answer.text, reply_to=message.message_id)
     )
 
 

@@ -7,8 +7,8 @@ from bot.commands.grammar import CommandError
 from bot.commands.info import unreachable_text
 from bot.commands.papers import not_found, resolve_paper
 from bot.llm.metered import Metered
-from bot.messages import OutgoingMessage
 from bot.models import Paper
+from bot.posts import Answer, Error, Typing
 from bot.qa.resolve import LookupUnreachable
 from bot.review import PURPOSE, REVIEW_NEEDS_LLM, review_paper
 from bot.store.channels import get_or_create_channel
@@ -27,21 +27,21 @@ async def review(ctx: Context, reference: str) -> None:
     deps = ctx.deps
     paper = await _paper(ctx, reference)
     if paper is None:
-        await ctx.reply(not_found(reference), kind="error")
+        await ctx.error(not_found(reference))
         return
     if deps.llm is None or deps.usage is None:
-        await ctx.reply(REVIEW_NEEDS_LLM, kind="error")
+        await ctx.error(REVIEW_NEEDS_LLM)
         return
     conversation, asked = ctx.message.conversation, ctx.message.message_id
-    await ctx.sender.send(OutgoingMessage(conversation, "", kind="typing", reply_to=asked))
+    await ctx.sender.send(Typing(conversation, reply_to=asked))
     async with deps.db.session() as session:
         channel = await get_or_create_channel(session, conversation, deps.settings)
     text = await review_paper(
         deps.llm, deps.settings, deps.usage, paper.title, paper.abstract, channel.language
     )
     body = f"**Review: {paper.title}**\n\n{text}" if text is not None else await _failed(deps)
-    kind = "answer" if text is not None else "error"
-    await ctx.sender.send(OutgoingMessage(conversation, body, kind=kind, reply_to=asked))
+    post = Answer if text is not None else Error
+    await ctx.sender.send(post(conversation, body, reply_to=asked))
 
 
 async def _failed(deps: BotDeps) -> str:

@@ -9,7 +9,7 @@ from bot.commands.context import Context
 from bot.commands.grammar import CommandError
 from bot.commands.papers import not_found, resolve_paper
 from bot.digest.render import escape_markdown
-from bot.messages import OutgoingMessage
+from bot.posts import Reply
 from bot.query import QuerySyntaxError
 from bot.search.service import Hit, SearchRequest, search_papers
 from bot.search.similar import similar_papers
@@ -67,7 +67,7 @@ async def more(ctx: Context, reference: str) -> None:
     """The five stored papers most like this one, answered in the paper's thread."""
     paper = await resolve_paper(ctx, reference)
     if paper is None:
-        await ctx.reply(not_found(reference), kind="error")
+        await ctx.error(not_found(reference))
         return
     async with ctx.deps.db.session() as session:
         hits = await similar_papers(session, paper, today=ctx.deps.clock().date())
@@ -76,4 +76,4 @@ async def more(ctx: Context, reference: str) -> None:
         text = f"I found no stored papers like “{title}” yet."
     else:
         text = "\n".join([f"**More like “{title}”:**", *await hit_lines(ctx, hits)])
-    await ctx.sender.send(OutgoingMessage(ctx.message.conversation, text, kind="reply"))
+    await ctx.sender.send(Reply(ctx.message.conversation, text))

@@ -68,11 +68,11 @@ async def subscribe(ctx: Context, query_text: str) -> None:
     try:
         parse_query(query_text)
     except QuerySyntaxError as error:
-        await ctx.reply(_syntax_message(query_text, error), kind="error")
+        await ctx.error(_syntax_message(query_text, error))
         return
     refusal = refused_feed(query_text, ctx)
     if refusal is not None:
-        await ctx.reply(refusal, kind="error")
+        await ctx.error(refusal)
         return
     async with ctx.deps.db.session() as session:
         channel = await get_or_create_channel(session, ctx.message.conversation, ctx.deps.settings)
@@ -82,7 +82,7 @@ async def subscribe(ctx: Context, query_text: str) -> None:
             await ctx.reply(f"Already following `{shown(query_text)}`.")
             return
         if len(topics) >= MAX_TOPICS:
-            await ctx.reply(f"A channel follows at most {MAX_TOPICS} topics.", kind="error")
+            await ctx.error(f"A channel follows at most {MAX_TOPICS} topics.")
             return
         await add_topic(session, channel.id, query_text)
     number = len(topics) + 1
@@ -101,7 +101,7 @@ async def unsubscribe(ctx: Context, which: str | int, *more: int) -> None:
             numbers = (which, *more)
             missing = [n for n in numbers if not 1 <= int(n) <= len(topics)]
             if missing:
-                await ctx.reply(_no_such_topic(missing, len(topics)), kind="error")
+                await ctx.error(_no_such_topic(missing, len(topics)))
                 return
             chosen = [topics[int(n) - 1] for n in numbers]
         await remove_topics(session, chosen)

@@ -120,6 +120,26 @@ async def paper_for_message(session: AsyncSession, channel_id: int, message_ref:
     return (await session.exec(query)).first()
 
 
+NOW = "now"  # `digest now` deliveries are kinds "now1", "now2", … (several may fall on a day)
+
+
+async def open_delivery(
+    session: AsyncSession, channel_id: int, day: date, replica: str, now: datetime
+) -> Delivery:
+    """A new delivery for a `digest now` on `day`, held by this replica (under its lease)."""
+    taken = await session.exec(
+        select(func.count()).where(
+            Delivery.channel_id == channel_id, Delivery.digest_date == day,
+            col(Delivery.kind).startswith(NOW),
+        )
+    )  # fmt: skip
+    row = Delivery(channel_id=channel_id, digest_date=day, kind=f"{NOW}{taken.one() + 1}",
+                   claimed_by=replica, claimed_at=now)  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return row
+
+
 async def claim_delivery(
     session: AsyncSession,
     channel_id: int,

@@ -18,13 +18,14 @@ async def delivered_between(
 ) -> list[tuple[Paper, date]]:
     """Each paper the channel got on a day in [first, last], with that day (first one kept).
 
-    A scheduled digest counts on its digest date; a `digest now` post on its UTC send date.
+    A scheduled digest counts on its digest date; a `digest now` on its UTC send date (the
+    date of its delivery, or of its post for one recorded before those were deliveries).
     """
     scheduled = (
         select(Paper, Delivery.digest_date)
         .join(DeliveredPaper, col(DeliveredPaper.paper_id) == col(Paper.id))
         .join(Delivery, col(Delivery.id) == col(DeliveredPaper.delivery_id))
-        .where(DeliveredPaper.channel_id == channel_id, Delivery.kind == "daily")
+        .where(DeliveredPaper.channel_id == channel_id, Delivery.kind != "weekly")
         .where(col(Delivery.digest_date) >= first, col(Delivery.digest_date) <= last)
     )
     start = datetime.combine(first, time(0), UTC)

@@ -1,11 +1,12 @@
-"""The briefing as a message: neutral Markdown with its text table, and the chart as image."""
+"""The briefing as a post: neutral Markdown with its text table, and the chart as image."""
 
 from __future__ import annotations
 
 from bot.digest.render import escape_markdown
 from bot.i18n import labels
 from bot.impact.tournament import ImpactPick
-from bot.messages import Conversation, OutgoingMessage
+from bot.messages import Conversation
+from bot.posts import Image, WeeklyBriefing
 from bot.weekly.chart import chart_png, day_label, short
 from bot.weekly.fields import Cited, CrossField
 from bot.weekly.model import Briefing, TopPaper
@@ -13,16 +14,14 @@ from bot.weekly.model import Briefing, TopPaper
 TOPIC_WIDTH = 28
 
 
-def briefing_message(briefing: Briefing, conversation: Conversation) -> OutgoingMessage:
+def briefing_post(briefing: Briefing, conversation: Conversation) -> WeeklyBriefing:
     """The briefing post: text (always with the table) plus the chart as a PNG."""
     t = labels(briefing.language)
     table = briefing_table(briefing)
     image = chart_png(briefing.days, briefing.counts, t["weekly_chart"])
     name = f"paperbot-week-{briefing.days[0].isoformat()}.png"
-    return OutgoingMessage(
-        conversation, briefing_markdown(briefing), kind="weekly_briefing",
-        image=image, image_name=name, image_alt=f"{t['weekly_chart']}\n{table}",
-    )  # fmt: skip
+    chart = Image(image, name, f"{t['weekly_chart']}\n{table}")
+    return WeeklyBriefing(conversation, briefing_markdown(briefing), image=chart)
 
 
 def briefing_markdown(briefing: Briefing) -> str:

@@ -11,7 +11,19 @@ import pytest
 import adapters
 from bot.adapter import AdapterContext, AdapterSettingsError
 from bot.app import App, create_app
-from bot.messages import Conversation, IncomingMessage, OutgoingMessage
+from bot.messages import Conversation, IncomingMessage
+from bot.posts import (
+    Answer,
+    DigestHeader,
+    Error,
+    PaperPost,
+    Post,
+    Reply,
+    Typing,
+    UnknownPost,
+    WeeklyBriefing,
+    render_post,
+)
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
@@ -21,15 +33,24 @@ from paperbot.run import HttpOptions, make_adapters
 from tests.botharness import bot_settings
 from tests.jobs.conftest import MONDAY_8_BERLIN, QUANT_PH, add_channel, delivery_for
 
+TOY_RENDERERS = {
+    DigestHeader: lambda post: f"== {post.text}",
+    PaperPost: lambda post: f"[{post.paper.number}] {post.paper.title}",
+    Reply: lambda post: post.text, Error: lambda post: f"! {post.text}",
+    Answer: lambda post: post.text, Typing: lambda post: "…",
+}  # fmt: skip  # the toy knows no weekly briefings or follow-ups
+
 
 @dataclass
 class ToySender:
-    """Keeps what the core sent; ids t1, t2, …"""
+    """Renders each post by its type (adapters/README.md) and keeps it; ids t1, t2, …"""
 
-    sent: list[OutgoingMessage] = field(default_factory=list)
+    sent: list[Post] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
 
-    async def send(self, message: OutgoingMessage) -> str | None:
-        """Record the post; its id."""
+    async def send(self, message: Post) -> str | None:
+        """Render and record the post; its id."""
+        self.lines.append(render_post(TOY_RENDERERS, message))
         self.sent.append(message)
         return f"t{len(self.sent)}"
 
@@ -97,9 +118,19 @@ async def test_a_registered_adapter_gets_a_digest_and_answers_commands(app: App)
     kinds = [m.kind for m in toy.sender.sent]
     assert kinds[0] == "digest_header" and kinds[1:] and set(kinds[1:]) == {"digest_paper"}
     assert all(m.conversation.platform == "toy" for m in toy.sender.sent)
+    assert toy.sender.lines[0].startswith("== ") and toy.sender.lines[1].startswith("[1] ")
     await toy.say("lab", "/topics")
-    assert "entanglement" in toy.sender.sent[-1].text
+    assert "entanglement" in toy.sender.lines[-1]
+    await toy.say("lab", "/review 1")  # no LLM here: refused, as an Error post
+    assert toy.sender.lines[-1].startswith("! ")
     await toy.stop()
+
+
+async def test_a_post_type_the_toy_does_not_know_fails_loudly() -> None:
+    toy = ToySender()
+    with pytest.raises(UnknownPost, match="WeeklyBriefing"):
+        await toy.send(WeeklyBriefing(Conversation("toy", "lab"), "**Week**"))
+    assert toy.sent == []  # nothing recorded as sent
 
 
 def test_unknown_names_and_failing_settings_are_invalid_settings(app: App) -> None:

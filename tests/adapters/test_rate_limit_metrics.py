@@ -8,8 +8,9 @@ from adapters.slack.app import make_client
 from adapters.slack.sender import ChannelPacer, SlackSender
 from adapters.telegram.limiter import CountingRateLimiter
 from adapters.telegram.sender import TelegramSender
-from bot.messages import Conversation, OutgoingMessage
+from bot.messages import Conversation
 from bot.metrics import CommandMetrics
+from bot.posts import Reply
 from tests.adapters.slack.rig import slack_settings
 from tests.fakes.clock import RecordingSleep
 from tests.fakes.slack_api import FakeSlackApi
@@ -29,7 +30,7 @@ async def test_a_slack_429_is_counted_and_the_post_still_goes_out() -> None:
                              on_rate_limited=lambda: metrics.rate_limited("slack"))  # fmt: skip
         sender = SlackSender(client, ChannelPacer(None))
         for text in ("one", "two"):
-            await sender.send(OutgoingMessage(Conversation("slack", "C1", "T0TEAM"), text))
+            await sender.send(Reply(Conversation("slack", "C1", "T0TEAM"), text))
     finally:
         await api.stop()
     assert [c.text for c in api.posts()] == ["one", "two"] and len(api.throttled) == 1
@@ -45,5 +46,5 @@ async def test_a_telegram_429_is_counted_and_the_post_still_goes_out() -> None:
     async with FakeTelegramApi() as api:
         api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         async with ExtBot(api.token, base_url=api.api_url, rate_limiter=limiter) as bot:
-            await TelegramSender(bot).send(OutgoingMessage(Conversation("telegram", "4242"), "x"))
+            await TelegramSender(bot).send(Reply(Conversation("telegram", "4242"), "x"))
     assert len(api.sent(4242)) == 1 and limited(metrics, "telegram") == 1

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.messages import IncomingMessage
+from bot.posts import PaperPost
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
@@ -33,7 +34,7 @@ async def test_question_in_a_paper_thread_is_about_that_paper(testbot: TestBot) 
     posts = RecordingSender()
     await bot.handle(IncomingMessage(convo, "/digest now"), posts)
     second = posts.sent[2]  # header, paper 1, paper 2
-    assert second.kind == "digest_paper" and second.paper is not None
+    assert isinstance(second, PaperPost)
 
     answers = RecordingSender()
     question = IncomingMessage(replace(convo, thread="m3"), "what is the fidelity?")

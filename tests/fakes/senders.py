@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.messages import OutgoingMessage
+from bot.posts import Post
 
 
 class RecordingSender:
     """Keeps every message sent; returns ids m1, m2, … like a platform's message ids."""
 
     def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
+        self.sent: list[Post] = []
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         """Record the message and return its id."""
         self.sent.append(message)
         return f"m{len(self.sent)}"

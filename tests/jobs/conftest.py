@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import App, create_app
-from bot.digest.scheduled import ScheduledDelivery
-from bot.messages import ChannelUnavailable, OutgoingMessage
+from bot.digest.posting import DigestPoster
+from bot.messages import ChannelUnavailable
 from bot.models import Channel, Topic
+from bot.posts import PaperPost, Post
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
 from bot.store.papers import upsert_papers
@@ -27,13 +28,13 @@ MONDAY_8_BERLIN = datetime(2025, 4, 28, 6, 0, tzinfo=UTC)
 class PlatformRecorder:
     """A Sender that records posts per channel; it can crash or refuse on cue."""
 
-    posts: dict[str, list[OutgoingMessage]] = field(default_factory=dict)
+    posts: dict[str, list[Post]] = field(default_factory=dict)
     crash_after: int | None = None  # raise after this many successful posts
     crash_on_accept: int | None = None  # accept this post, then die before answering
     gone: set[str] = field(default_factory=set)
     count: int = 0
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         channel = message.conversation.channel
         if channel in self.gone:
             raise ChannelUnavailable(message.conversation, "not_in_channel")
@@ -54,7 +55,7 @@ class PlatformRecorder:
 
     def papers(self, channel: str) -> list[str]:
         """The paper keys posted to a channel, in order."""
-        return [m.paper.key for m in self.posts.get(channel, []) if m.paper is not None]
+        return [m.paper.key for m in self.posts.get(channel, []) if isinstance(m, PaperPost)]
 
 
 @pytest.fixture
@@ -89,20 +90,20 @@ def delivery_for(
     replica: str = "r1",
     clock: Callable[[], datetime] = lambda: MONDAY_8_BERLIN,
     lease: timedelta = timedelta(minutes=2),
-) -> ScheduledDelivery:
-    """A ScheduledDelivery for a replica with a fixed clock."""
-    return ScheduledDelivery(app.db, app.digests, replica, lease, clock)
+) -> DigestPoster:
+    """A DigestPoster for a replica with a fixed clock."""
+    return DigestPoster(app.db, app.digests, replica, lease, clock)
 
 
 @dataclass
 class PlatformWithHistory(PlatformRecorder):
     """A recorder whose platform can be asked for a post by its marker (as Slack can)."""
 
-    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+    def pending_note(self, message: Post, after: str | None) -> str:
         """Nothing to keep: the platform finds posts by marker."""
         return ""
 
-    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+    async def find_posted(self, message: Post, note: str) -> str | None:
         """The post carrying the message's marker, if it went out."""
         assert message.marker is not None
         return self.find_in(message.conversation.channel, message.marker)

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.digest.scheduled import DeliveryOutcome
+from bot.digest.posting import DeliveryOutcome
 from bot.fetching import FetchReport
 from bot.models import Channel, Topic
 from bot.store.db import Database

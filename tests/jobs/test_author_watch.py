@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from bot.fetching import PaperFetcher
+from bot.posts import PaperPost
 from bot.sources.http import HttpFetcher
 from bot.topics import SourcePlan, parse_topics, plan_sources
 from tests.botharness import TestBot, bot_settings
@@ -74,7 +75,7 @@ async def test_an_authors_arxiv_paper_outside_the_default_categories_is_delivere
     assert queries == ["au:stocco_a"] and not world.server.requests_to("/rss/")
     outcomes = await world.deliver(at(TUESDAY, 8))
     assert [o.status for o in outcomes] == ["sent"]
-    [paper] = [m.paper for m in world.platform.posts["lab"] if m.paper is not None]
+    [paper] = [m.paper for m in world.platform.posts["lab"] if isinstance(m, PaperPost)]
     assert "Andrea Stocco" in paper.authors and paper.primary_category == "cs.SE"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.digest.model import DigestPaper
+from bot.posts import PaperPost
 from tests.jobs.daily import (
     BMC,
     PLOS,
@@ -30,7 +31,7 @@ TUESDAY = date(2025, 6, 3)
 def posted_papers(world: World, channel: str) -> dict[str, DigestPaper]:
     """The papers posted to a channel, by key."""
     posts = world.platform.posts.get(channel, [])
-    return {m.paper.key: m.paper for m in posts if m.paper is not None}
+    return {m.paper.key: m.paper for m in posts if isinstance(m, PaperPost)}
 
 
 async def test_a_journal_item_dated_yesterday_that_shows_up_today_is_delivered(

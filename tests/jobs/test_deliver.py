@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App
-from bot.messages import OutgoingMessage
 from bot.models import Channel, Delivery
+from bot.posts import Post
 from bot.source_health import SourceProblem
 from bot.store.db import Database
 from jobs import deliver
@@ -204,11 +204,11 @@ class NotingPlatform(PlatformRecorder):
     afters: list[str | None] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
 
-    def pending_note(self, message: OutgoingMessage, after: str | None) -> str:
+    def pending_note(self, message: Post, after: str | None) -> str:
         self.afters.append(after)
         return f"after={after}"
 
-    async def find_posted(self, message: OutgoingMessage, note: str) -> str | None:
+    async def find_posted(self, message: Post, note: str) -> str | None:
         self.asked.append(note)
         assert message.marker is not None
         return self.find_in(message.conversation.channel, message.marker)

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.models import Channel, Feedback, Paper
+from bot.posts import PaperPost
 from bot.review import REVIEW_NEEDS_LLM
 from bot.sources.arxiv_rss import parse_arxiv_feed
 from bot.store.db import Database
@@ -37,7 +38,7 @@ async def scheduled_digest(db: Database, app: App, channel: Channel) -> list[str
         db, delivery_for(app), {channel.platform: platform}, now=MONDAY_8_BERLIN
     )
     assert [o.status for o in outcome] == ["sent"]
-    return [m.paper.title for m in platform.posts[channel.channel] if m.paper is not None]
+    return [m.paper.title for m in platform.posts[channel.channel] if isinstance(m, PaperPost)]
 
 
 async def voted_titles(db: Database) -> list[str]:

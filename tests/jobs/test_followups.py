@@ -13,9 +13,11 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
+from bot import posts
 from bot.config import Settings
-from bot.messages import Conversation, OutgoingMessage, Sender
+from bot.messages import Conversation, Sender
 from bot.models import Channel, DeliveredPaper, Followup, Paper
+from bot.posts import Post
 from bot.sources.arxiv_api import parse_arxiv_api
 from bot.sources.biorxiv import parse_biorxiv_page
 from bot.sources.http import HttpFetcher
@@ -72,7 +74,7 @@ async def post(db: Database, channel: Channel, sender: Sender, paper: FetchedPap
         await upsert_papers(session, [paper])
         stored = (await session.exec(select(Paper).where(Paper.key == paper.key))).one()
     conversation = Conversation(channel.platform, channel.channel, channel.workspace)
-    ref = await sender.send(OutgoingMessage(conversation, f"**{stored.title}**", ephemeral=False))
+    ref = await sender.send(posts.Reply(conversation, f"**{stored.title}**"))
     assert ref is not None
     async with db.session() as session:
         session.add(DeliveredPaper(channel_id=channel.id or 0, paper_id=stored.id or 0,
@@ -171,7 +173,7 @@ class AcceptThenCrash:
     def __init__(self, sender: Sender) -> None:
         self.sender, self.crashed = sender, False
 
-    async def send(self, message: OutgoingMessage) -> str | None:
+    async def send(self, message: Post) -> str | None:
         ref = await self.sender.send(message)
         if not self.crashed:
             self.crashed = True

@@ -56,7 +56,7 @@ async def test_due_only_on_its_day_at_the_digest_time_and_only_once(app: App, db
     assert [o.status for o in first] == ["sent"] and [o.status for o in again] == ["held"]
     [post] = platform.posts["lab"]
     assert post.kind == "weekly_briefing" and "daily-only" not in platform.posts
-    assert post.image is not None and post.image.startswith(b"\x89PNG")
+    assert post.image is not None and post.image.data.startswith(b"\x89PNG")
 
 
 async def test_content_table_and_themes(app: App, db: Database) -> None:
@@ -71,7 +71,7 @@ async def test_content_table_and_themes(app: App, db: Database) -> None:
     assert "Weekly briefing: 2025-04-28 to 2025-05-04" in post.text
     table = "\n".join(line for line in post.text.splitlines() if line.startswith("cat:quant-ph"))
     assert table.split()[1:] == ["4", "2", "0", "3", "0", "0", "0", "9"]
-    assert table in post.image_alt
+    assert post.image is not None and table in post.image.alt
 
 
 async def test_top_papers_order_by_score_plus_ten_per_net_vote(app: App, db: Database) -> None:

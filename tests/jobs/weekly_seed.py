@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.app import App
-from bot.digest.scheduled import DeliveryOutcome
+from bot.digest.posting import DeliveryOutcome
 from bot.messages import Sender
 from bot.models import DeliveredPaper, Delivery, Paper
 from bot.store.db import Database

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from adapters.slack.mrkdwn import ZWSP, escape, from_markdown, split_text
 from adapters.slack.render import MAX_BLOCKS, MAX_SECTION, render
-from bot.delivery import digest_messages, paper_buttons
 from bot.digest.model import Digest, DigestSection
-from bot.messages import Button, Conversation, OutgoingMessage
+from bot.messages import Button, Conversation
+from bot.posts import Reply, digest_posts, paper_buttons
 from tests.bot.digest.test_render import HOSTILE, digest_paper, summary
 
 CONVERSATION = Conversation("slack", "C1", "T1")
@@ -48,7 +48,7 @@ def make_digest(*papers: Any, themes: tuple[str, ...] = (), notes: tuple[str, ..
 def paper_payload(**overrides: Any) -> dict[str, Any]:
     paper = digest_paper(**overrides)
     digest = make_digest(paper)
-    return render(digest_messages(digest, CONVERSATION)[1])
+    return render(digest_posts(digest, CONVERSATION)[1])
 
 
 def assert_inert(payload: dict[str, Any], allowed: set[str]) -> None:
@@ -85,7 +85,7 @@ def test_paper_post_has_linked_title_meta_fields_links_and_buttons() -> None:
 
 def test_header_has_date_counts_themes_and_notes() -> None:
     digest = make_digest(digest_paper(), themes=("agents <!here>",), notes=("no LLM *today*",))
-    payload = render(digest_messages(digest, CONVERSATION)[0])
+    payload = render(digest_posts(digest, CONVERSATION)[0])
     blocks = payload["blocks"]
     assert blocks[0] == {
         "type": "header",
@@ -123,7 +123,7 @@ def test_long_fields_are_split_and_blocks_capped() -> None:
 
 
 def test_button_limits() -> None:
-    message = OutgoingMessage(
+    message = Reply(
         CONVERSATION, "pick", buttons=(Button("more", "x" * 100, "k" * 3000),)
     )
     [button] = render(message)["blocks"][-1]["elements"]
@@ -150,7 +150,7 @@ def test_neutral_markdown_replies_become_mrkdwn() -> None:
 
 
 def test_reply_in_thread_and_ephemeral_flags() -> None:
-    message = OutgoingMessage(CONVERSATION.in_thread("9.9"), "Noted <!channel>", ephemeral=True)
+    message = Reply(CONVERSATION.in_thread("9.9"), "Noted <!channel>", ephemeral=True)
     payload = render(message)
     assert payload["thread_ts"] == "9.9"
     assert payload["text"] == "Noted &lt;!channel&gt;"
@@ -176,5 +176,5 @@ def test_no_paper_text_can_ping_or_link(
     )
     paper = digest_paper(title=title, authors=(author,), summary=fields)
     digest = make_digest(paper, themes=(title,), notes=(abstract,))
-    for message in digest_messages(digest, CONVERSATION):
+    for message in digest_posts(digest, CONVERSATION):
         assert_inert(render(message), {ABS, PDF})

@@ -11,7 +11,8 @@ import pytest
 from adapters.slack.app import make_client
 from adapters.slack.sender import ChannelPacer, SlackSender
 from bot.app import App
-from bot.messages import Conversation, OutgoingMessage
+from bot.messages import Conversation
+from bot.posts import Reply
 from bot.store.db import Database
 from jobs import deliver
 from tests.adapters.slack.rig import slack_settings
@@ -36,7 +37,7 @@ def sender_for(fake: FakeSlackApi) -> SlackSender:
 async def test_marker_is_sent_as_metadata_and_found_in_history(slack: FakeSlackApi) -> None:
     sender = sender_for(slack)
     convo = Conversation("slack", "C1", "T1")
-    message = OutgoingMessage(convo, "hello", marker="paperbot:7:42")
+    message = Reply(convo, "hello", marker="paperbot:7:42")
     ts = await sender.send(message)
     assert sender.pending_note(message, ts) == ""  # the marker travels in the metadata
     assert await sender.find_posted(message, "") == ts

@@ -9,7 +9,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.sender import ChannelPacer, SlackSender
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation
+from bot.posts import Reply, Typing
 from tests.fakes.clock import RecordingSleep
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -24,8 +25,8 @@ async def test_post_returns_ts_and_threads(
     slack_api: FakeSlackApi, slack_client: AsyncWebClient
 ) -> None:
     sender = unpaced(slack_client)
-    first = await sender.send(OutgoingMessage(CHANNEL, "**hello**"))
-    reply = await sender.send(OutgoingMessage(CHANNEL.in_thread(first), "in thread"))
+    first = await sender.send(Reply(CHANNEL, "**hello**"))
+    reply = await sender.send(Reply(CHANNEL.in_thread(first), "in thread"))
     [post, threaded] = slack_api.calls_to("chat.postMessage")
     assert first == "1770661905.000001" and reply == "1770661905.000002"
     assert post.channel == "C1" and post.text == "*hello*" and post.thread_ts is None
@@ -36,7 +37,7 @@ async def test_post_returns_ts_and_threads(
 async def test_ephemeral_goes_to_the_user_when_known(
     slack_api: FakeSlackApi, slack_client: AsyncWebClient
 ) -> None:
-    message = OutgoingMessage(CHANNEL, "just for you", ephemeral=True)
+    message = Reply(CHANNEL, "just for you", ephemeral=True)
     ref = await unpaced(slack_client).for_user("U7").send(message)
     assert ref is not None
     [call] = slack_api.calls_to("chat.postEphemeral")
@@ -50,7 +51,7 @@ async def test_typing_adds_eyes_to_the_question(
     slack_api: FakeSlackApi, slack_client: AsyncWebClient
 ) -> None:
     sender = unpaced(slack_client)
-    typing = OutgoingMessage(CHANNEL, "", kind="typing", reply_to="5.5")
+    typing = Typing(CHANNEL, reply_to="5.5")
     assert await sender.send(typing) is None
     [call] = slack_api.calls_to("reactions.add")
     assert call.args == {"channel": "C1", "timestamp": "5.5", "name": "eyes"}
@@ -65,7 +66,7 @@ async def test_unavailable_channel_raises(
 ) -> None:
     slack_api.fail_channel("C1", code)
     with pytest.raises(ChannelUnavailable) as raised:
-        await unpaced(slack_client).send(OutgoingMessage(CHANNEL, "hi"))
+        await unpaced(slack_client).send(Reply(CHANNEL, "hi"))
     assert raised.value.reason == code and raised.value.conversation == CHANNEL
 
 
@@ -74,7 +75,7 @@ async def test_other_errors_propagate(
 ) -> None:
     slack_api.fail_channel("C1", "msg_too_long")
     with pytest.raises(SlackApiError):
-        await unpaced(slack_client).send(OutgoingMessage(CHANNEL, "hi"))
+        await unpaced(slack_client).send(Reply(CHANNEL, "hi"))
 
 
 async def test_429_is_retried_after_retry_after(
@@ -86,8 +87,8 @@ async def test_429_is_retried_after_retry_after(
             token="xoxb-test", base_url=api.url, retry_handlers=slack_client.retry_handlers
         )
         sender = unpaced(client)
-        await sender.send(OutgoingMessage(CHANNEL, "one"))
-        await sender.send(OutgoingMessage(CHANNEL, "two"))
+        await sender.send(Reply(CHANNEL, "one"))
+        await sender.send(Reply(CHANNEL, "two"))
     finally:
         await api.stop()
     assert [c.text for c in api.posts()] == ["one", "two"]
@@ -100,7 +101,7 @@ async def test_pacer_spaces_posts_per_channel(
 ) -> None:
     sender = SlackSender(slack_client, ChannelPacer(20.0))
     for n in range(3):
-        await sender.send(OutgoingMessage(CHANNEL, f"m{n}"))
-    await sender.send(OutgoingMessage(Conversation("slack", "C2", "T0TEAM"), "other"))
+        await sender.send(Reply(CHANNEL, f"m{n}"))
+    await sender.send(Reply(Conversation("slack", "C2", "T0TEAM"), "other"))
     times = [c.at for c in slack_api.posts() if c.channel == "C1"]
     assert all(b - a >= 0.04 for a, b in itertools.pairwise(times))

@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from adapters.telegram.app import bot_commands
 from bot.commands.registry import SPECS
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import ChannelUnavailable, Conversation
 from bot.models import Channel, Feedback
+from bot.posts import Reply
 from bot.store.db import Database
 from tests.adapters.telegram.rig import TelegramRig, telegram_rig
 from tests.adapters.telegram.updates import (
@@ -138,12 +139,12 @@ async def test_kicked_chat_raises_channel_unavailable(rig: TelegramRig) -> None:
     rig.api.fail_chat(GROUP["id"])
     conversation = Conversation("telegram", str(GROUP["id"]))
     with pytest.raises(ChannelUnavailable) as raised:
-        await rig.adapter.sender.send(OutgoingMessage(conversation, "hello"))
+        await rig.adapter.sender.send(Reply(conversation, "hello"))
     assert "kicked" in raised.value.reason
     rig.api.fail_chat(PRIVATE["id"], CHAT_NOT_FOUND)
     with pytest.raises(ChannelUnavailable):
         await rig.adapter.sender.send(
-            OutgoingMessage(Conversation("telegram", str(PRIVATE["id"])), "x")
+            Reply(Conversation("telegram", str(PRIVATE["id"])), "x")
         )
 
 

@@ -11,7 +11,8 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from adapters.telegram.sender import TelegramSender
-from bot.messages import Button, Conversation, OutgoingMessage
+from bot.messages import Button, Conversation
+from bot.posts import DigestHeader, Post, Reply
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_chats import CANT_EDIT, NOT_FOUND, NOT_MODIFIED, random_chatter
 
@@ -35,8 +36,8 @@ async def bot(api: FakeTelegramApi) -> AsyncIterator[Bot]:
         yield client
 
 
-def post(text: str, buttons: tuple[Button, ...] = BUTTONS) -> OutgoingMessage:
-    return OutgoingMessage(CHAT, text, kind="digest_paper", buttons=buttons, marker="paperbot:1:2")
+def post(text: str, buttons: tuple[Button, ...] = BUTTONS) -> Post:
+    return Reply(CHAT, text, buttons=buttons, marker="paperbot:1:2")
 
 
 def edits(api: FakeTelegramApi) -> int:
@@ -100,7 +101,7 @@ async def test_a_keyboard_free_header_is_told_apart_from_the_bots_other_messages
     api: FakeTelegramApi, bot: Bot
 ) -> None:
     sender = TelegramSender(bot)
-    header = OutgoingMessage(CHAT, "**Digest for today**", kind="digest_header")
+    header = DigestHeader(CHAT, note="**Digest for today**")
     note = sender.pending_note(header, None)
     await bot.send_message(GROUP, "an answer someone got meanwhile")  # another process's
     api.fail_call("sendMessage", accepted=True)

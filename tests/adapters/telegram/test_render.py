@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from adapters.telegram.html_split import split_html, visible_length
 from adapters.telegram.markdown import markdown_to_html
 from adapters.telegram.render import render
-from bot.delivery import digest_messages
 from bot.digest.model import Digest, DigestSection
-from bot.messages import Conversation, OutgoingMessage
+from bot.messages import Conversation
+from bot.posts import Answer, Reply, digest_posts
 from tests.bot.digest.test_render import HOSTILE, digest_paper, summary
 from tests.fakes.telegram_html import parse_html
 
@@ -47,7 +47,7 @@ def assert_valid(parts: list[dict[str, object]]) -> list[str]:
 
 
 def test_digest_header_has_date_counts_themes_and_notes() -> None:
-    header = digest_messages(digest_of(digest_paper()), CHAT)[0]
+    header = digest_posts(digest_of(digest_paper()), CHAT)[0]
     [part] = render(header)
     assert part["text"].startswith("<b>Papers for 2025-04-28</b>\n1 new paper (of 12 that")
     assert "cs.CL (1)" in part["text"]
@@ -61,7 +61,7 @@ def test_paper_post_links_title_and_escapes_everything_it_quotes() -> None:
     paper = digest_paper(
         title=HOSTILE, authors=("A", "B", "C", "D<x>"), summary=summary(tldr=HOSTILE)
     )
-    message = digest_messages(digest_of(paper), CHAT)[1]
+    message = digest_posts(digest_of(paper), CHAT)[1]
     [part] = render(message)
     text = str(part["text"])
     problem, visible, links = parse_html(text)
@@ -82,13 +82,13 @@ def test_paper_post_links_title_and_escapes_everything_it_quotes() -> None:
 
 def test_non_http_links_are_not_linked() -> None:
     paper = digest_paper(abs_url="javascript:alert(1)", pdf_url=None)
-    [part] = render(digest_messages(digest_of(paper), CHAT)[1])
+    [part] = render(digest_posts(digest_of(paper), CHAT)[1])
     assert "<a " not in str(part["text"]) and "javascript" not in str(part["text"])
 
 
 def test_markdown_reply_becomes_html() -> None:
     text = "**Commands**\n`subscribe <query>`: follow [docs](https://x.org/?a=1&b=2) \\*a\\* <b>"
-    [part] = render(OutgoingMessage(CHAT, text))
+    [part] = render(Reply(CHAT, text))
     assert part["text"] == (
         "<b>Commands</b>\n<code>subscribe &lt;query&gt;</code>: follow "
         '<a href="https://x.org/?a=1&amp;b=2">docs</a> *a* &lt;b&gt;'
@@ -96,19 +96,19 @@ def test_markdown_reply_becomes_html() -> None:
 
 
 def test_placement_replies_to_reply_to_else_the_thread() -> None:
-    [answer] = render(OutgoingMessage(CHAT.in_thread("105"), "x", kind="answer", reply_to="110"))
+    [answer] = render(Answer(CHAT.in_thread("105"), "x", reply_to="110"))
     assert answer["reply_parameters"].message_id == 110  # type: ignore[union-attr]
-    [in_thread] = render(OutgoingMessage(CHAT.in_thread("105"), "x"))
+    [in_thread] = render(Reply(CHAT.in_thread("105"), "x"))
     assert in_thread["reply_parameters"].message_id == 105  # type: ignore[union-attr]
     assert in_thread["reply_parameters"].allow_sending_without_reply  # type: ignore[union-attr]
-    [plain] = render(OutgoingMessage(CHAT, "x"))
+    [plain] = render(Reply(CHAT, "x"))
     assert "reply_parameters" not in plain
 
 
 def test_long_message_splits_at_paragraphs_with_keyboard_on_the_last_part() -> None:
     paragraphs = [f"**Part {i}** " + "word " * 300 for i in range(8)]
     paper = digest_paper()
-    message = OutgoingMessage(CHAT, "\n\n".join(paragraphs), buttons=digest_messages(
+    message = Reply(CHAT, "\n\n".join(paragraphs), buttons=digest_posts(
         digest_of(paper), CHAT)[1].buttons)  # fmt: skip
     parts = render(message)
     texts = assert_valid(parts)
@@ -133,14 +133,14 @@ def test_entities_are_never_cut_and_count_as_one() -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=9000))
 def test_any_markdown_renders_into_valid_parts(text: str) -> None:
-    assert_valid(render(OutgoingMessage(CHAT, text)))
+    assert_valid(render(Reply(CHAT, text)))
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(min_size=1, max_size=6000), st.text(max_size=6000))
 def test_no_paper_text_can_inject_a_tag_or_link(title: str, tldr: str) -> None:
     paper = digest_paper(title=title, summary=summary(tldr=tldr, keywords=(title[:50],)))
-    parts = render(digest_messages(digest_of(paper, themes=(tldr[:80],)), CHAT)[1])
+    parts = render(digest_posts(digest_of(paper, themes=(tldr[:80],)), CHAT)[1])
     texts = assert_valid(parts)
     for part in parts:
         _problem, _visible, links = parse_html(str(part["text"]))

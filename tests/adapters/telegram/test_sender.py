@@ -9,7 +9,8 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from adapters.telegram.sender import TelegramSender
-from bot.messages import Button, ChannelUnavailable, Conversation, OutgoingMessage
+from bot.messages import Button, ChannelUnavailable, Conversation
+from bot.posts import Answer, Reply, Typing
 from tests.fakes.telegram_api import BLOCKED, FakeTelegramApi
 
 CHAT = Conversation("telegram", "4242")
@@ -46,7 +47,7 @@ async def test_long_answer_is_sent_in_parts_and_the_first_id_is_returned(
     sender = TelegramSender(bot)
     text = "\n\n".join(f"Paragraph {i}. " + "text " * 400 for i in range(5))
     message_id = await sender.send(
-        OutgoingMessage(CHAT.in_thread("77"), text, kind="answer", reply_to="80")
+        Answer(CHAT.in_thread("77"), text, reply_to="80")
     )
     sent = api.sent(4242)
     assert len(sent) == 3 and message_id == str(sent[0]["message_id"])
@@ -56,14 +57,14 @@ async def test_long_answer_is_sent_in_parts_and_the_first_id_is_returned(
 
 async def test_typing_sends_a_chat_action_and_returns_none(api: FakeTelegramApi, bot: Bot) -> None:
     sender = TelegramSender(bot)
-    assert await sender.send(OutgoingMessage(CHAT, "", kind="typing", reply_to="5")) is None
+    assert await sender.send(Typing(CHAT, reply_to="5")) is None
     assert api.calls_to("sendChatAction") == [{"chat_id": "4242", "action": "typing"}]
 
 
 async def test_blocked_user_is_channel_unavailable(api: FakeTelegramApi, bot: Bot) -> None:
     api.fail_chat(4242, BLOCKED)
     with pytest.raises(ChannelUnavailable, match="blocked"):
-        await TelegramSender(bot).send(OutgoingMessage(CHAT, "hi"))
+        await TelegramSender(bot).send(Reply(CHAT, "hi"))
 
 
 async def test_retry_after_is_waited_out(api: FakeTelegramApi, bot: Bot) -> None:
@@ -73,14 +74,14 @@ async def test_retry_after_is_waited_out(api: FakeTelegramApi, bot: Bot) -> None
         waits.append(seconds)
 
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 14", retry_after=14)
-    assert await TelegramSender(bot, sleep=sleep).send(OutgoingMessage(CHAT, "hi")) is not None
+    assert await TelegramSender(bot, sleep=sleep).send(Reply(CHAT, "hi")) is not None
     assert waits == [14.0]
 
 
 async def test_long_keys_are_remembered_for_their_buttons(api: FakeTelegramApi, bot: Bot) -> None:
     key = "url:https://journal.example.org/" + "a" * 80
     sender = TelegramSender(bot)
-    await sender.send(OutgoingMessage(CHAT, "paper", buttons=(Button("like", "👍", key),)))
+    await sender.send(Reply(CHAT, "paper", buttons=(Button("like", "👍", key),)))
     data = api.sent(4242)[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     assert sender.resolve_token(data.split(":", 1)[1]) == key
 
@@ -91,14 +92,14 @@ async def test_fake_enforces_flood_limits() -> None:
     async with fake as api, Bot(api.token, base_url=api.api_url) as limited:
         sender = TelegramSender(limited, max_retries=0)
         for _ in range(2):
-            await sender.send(OutgoingMessage(CHAT, "x"))
+            await sender.send(Reply(CHAT, "x"))
         with pytest.raises(RetryAfter):
-            await sender.send(OutgoingMessage(CHAT, "x"))  # 2 per second
+            await sender.send(Reply(CHAT, "x"))  # 2 per second
         clock.now += 1.0
-        await sender.send(OutgoingMessage(CHAT, "x"))  # a new second: allowed
+        await sender.send(Reply(CHAT, "x"))  # a new second: allowed
         clock.now += 1.0
         with pytest.raises(RetryAfter):
-            await sender.send(OutgoingMessage(CHAT, "x"))  # the chat's 3 per minute
+            await sender.send(Reply(CHAT, "x"))  # the chat's 3 per minute
         clock.now += 60.0
-        await sender.send(OutgoingMessage(CHAT, "x"))
+        await sender.send(Reply(CHAT, "x"))
     assert api.rate_limited == 2

@@ -13,6 +13,7 @@ from bot.archive.load import load_period, parse_week
 from bot.archive.markdown import github_anchor, to_markdown
 from bot.archive.model import ArchivePage
 from bot.models import Channel
+from bot.posts import PaperPost
 from bot.store.db import Database
 from bot.summary.offline import OfflineSummarizer
 from tests.jobs.conftest import PlatformRecorder
@@ -63,7 +64,7 @@ async def test_html_page_of_a_delivered_day(
     papers = check_structure(tree)
     assert len(papers) == 10
     assert_inert(tree)
-    posted = {m.paper.title for m in platform.posts["lab"] if m.paper is not None}
+    posted = {m.paper.title for m in platform.posts["lab"] if isinstance(m, PaperPost)}
     shown = [p.css_first("h3 a").text() for p in papers]
     assert set(shown) == posted
     assert [p.title for p in page.papers] == shown
@@ -77,7 +78,7 @@ async def test_papers_keep_delivered_order_and_cached_summaries(
 ) -> None:
     channel, platform = delivered
     page = await page_for(db, channel, DAY)
-    posted = [m.paper for m in platform.posts["lab"] if m.paper is not None]
+    posted = [m.paper for m in platform.posts["lab"] if isinstance(m, PaperPost)]
     assert [p.key for p in page.papers] == [p.key for p in posted]  # same section order
     assert [p.summary.one_line for p in page.papers] == [p.summary.one_line for p in posted]
 

@@ -6,8 +6,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 
 from bot.messages import Conversation, IncomingMessage
+from bot.models import DeliveredPaper, Delivery
+from bot.posts import DigestHeader, PaperPost
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES
@@ -75,3 +78,24 @@ async def test_digest_now_in_a_group_is_for_administrators(testbot: TestBot) -> 
     testbot.app.settings.digest_now_admin_only = False
     allowed = await say(testbot, "digest now", admin=False)
     assert len(allowed.sent) > 2
+
+
+async def test_digest_now_is_recorded_as_a_delivery_of_its_own(
+    testbot: TestBot, clock: Clock, db: Database
+) -> None:
+    await say(testbot, "subscribe cat:quant-ph")
+    first = await say(testbot, "digest now")
+    papers = [m for m in first.sent if isinstance(m, PaperPost)]
+    assert isinstance(first.sent[0], DigestHeader) and len(papers) >= 2
+    clock.now += timedelta(minutes=5)
+    await say(testbot, "subscribe cat:quant-ph entanglement")  # nothing new: already posted
+    async with db.session() as session:
+        deliveries = list(await session.exec(select(Delivery).order_by(col(Delivery.id))))
+        rows = list(await session.exec(select(DeliveredPaper)))
+    assert [(d.kind, d.status, d.papers) for d in deliveries] == [("now1", "sent", len(papers))]
+    assert deliveries[0].header_ref == "m1" and deliveries[0].digest_date == clock.now.date()
+    assert {(r.delivery_id, r.position, r.message_ref) for r in rows} == {
+        (deliveries[0].id, p.paper.number, f"m{n}") for n, p in enumerate(papers, 2)
+    }
+    liked = await say(testbot, "like 2")  # paper 2 of that digest, from the store
+    assert f"👍 for “{papers[1].paper.title}”" in liked.texts[0]

@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.feeds.service import channel_feed, feed_urls
 from bot.messages import Conversation, IncomingMessage
 from bot.models import Channel
+from bot.posts import PaperPost
 from bot.store.db import Database
 from bot.store.feeds import channel_for_token, feed_token, reset_feed_token
 from paperbot.web import feed_routes
@@ -40,7 +41,7 @@ async def test_atom_is_strict_xml_and_reads_back_with_every_delivered_paper(
     assert document.content_type == "application/atom+xml" and len(entries) == 10
     parsed = feedparser.parse(document.body)
     assert not parsed.bozo and parsed.feed.title == "paperbot: test:lab"
-    sent = {m.paper.abs_url for m in platform.posts["lab"] if m.paper is not None}
+    sent = {m.paper.abs_url for m in platform.posts["lab"] if isinstance(m, PaperPost)}
     assert {e.link for e in parsed.entries} == sent
     first = parsed.entries[0]
     assert first.summary and "TL;DR" in first.content[0].value and first.published

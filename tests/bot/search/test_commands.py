@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.delivery import paper_buttons
 from bot.messages import IncomingAction, IncomingMessage
+from bot.posts import paper_buttons
 from bot.store.db import Database
 from tests.botharness import TestBot, bot_settings, make_testbot
 from tests.conftest import FIXTURES

@@ -1,6 +1,8 @@
-"""Delivering a channel's scheduled digest exactly once: claim, plan, post, record, resume.
+"""Posting a channel's digest exactly once: claim, plan, post, record, resume.
 
-The same machinery posts a single scheduled message (the weekly briefing) with `deliver_one`.
+Every digest goes through here: the scheduled one (`deliver`), `digest now` (`post_now`, a
+delivery of its own), and a single scheduled post such as the weekly briefing (`deliver_one`).
+Each post goes out through `bot.pending.post_once`.
 
 The claim (one per channel and date) keeps replicas from doubling a digest. The plan (the
 papers chosen, stored before anything is posted) makes a resumed delivery post the same
@@ -20,22 +22,22 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlmodel import col, select
 
-from bot.delivery import digest_messages
-from bot.digest.build import Selected
 from bot.digest.corpus import CorpusCache
 from bot.digest.model import Digest
+from bot.digest.plan import save_plan, selection_plan, stored_selection
 from bot.digest.service import DigestService, Selection
 from bot.i18n import labels
-from bot.messages import ChannelUnavailable, Conversation, OutgoingMessage, Sender
-from bot.models import Announcement, Channel, Delivery, Paper, Topic, utcnow
-from bot.pending import PENDING, SENT, find_posted, is_pending, pending_ref
+from bot.messages import ChannelUnavailable, Conversation, Sender
+from bot.models import Channel, Delivery, Topic, utcnow
+from bot.pending import PENDING, is_pending, post_once
+from bot.posts import DigestHeader, PaperPost, Post, digest_posts
 from bot.store.channels import set_channel_active
 from bot.store.db import Database
 from bot.store.deliveries import (
     claim_delivery,
     last_message_ref,
+    open_delivery,
     posted_papers,
     record_delivered,
     renew_claim,
@@ -56,8 +58,8 @@ class DeliveryOutcome:
     posted: int = 0
 
 
-class ScheduledDelivery:
-    """Posts scheduled digests through platform senders, once per channel and date."""
+class DigestPoster:
+    """Posts digests (and single scheduled posts) through platform senders, each exactly once."""
 
     def __init__(
         self,
@@ -109,7 +111,7 @@ class ScheduledDelivery:
         kind: str,
         sender: Sender,
         plan: Callable[[], Awaitable[dict[str, Any] | None]],
-        compose: Callable[[dict[str, Any]], Awaitable[OutgoingMessage]],
+        compose: Callable[[dict[str, Any]], Awaitable[Post]],
     ) -> DeliveryOutcome:
         """Claim the channel's `kind` post for `day` and post it once (the weekly briefing).
 
@@ -129,7 +131,7 @@ class ScheduledDelivery:
             if made is None:
                 await self._finish(delivery.id, "quiet", 0)
                 return DeliveryOutcome(channel.id, day, "quiet")
-            await self._save_plan(delivery, made)
+            await save_plan(self._db, delivery, made)
         if self.stop_requested:
             return DeliveryOutcome(channel.id, day, "stopped")
         try:
@@ -140,14 +142,6 @@ class ScheduledDelivery:
         await self._finish(delivery.id, "sent", 1)
         return DeliveryOutcome(channel.id, day, "sent", 1)
 
-    async def _save_plan(self, delivery: Delivery, plan: dict[str, Any]) -> None:
-        async with self._db.session() as session:
-            row = await session.get(Delivery, delivery.id)
-            assert row is not None
-            row.plan = plan
-            session.add(row)
-        delivery.plan = plan
-
     async def _selection(
         self,
         channel: Channel,
@@ -156,35 +150,13 @@ class ScheduledDelivery:
         corpora: CorpusCache | None,
     ) -> Selection:
         if delivery.plan is not None:
-            return await self._replan(delivery)
+            return await stored_selection(self._db, delivery.plan)
         chosen_at = self._clock()  # the next digest takes what is first seen after this
         selection = await self._digests.select(
             channel, topics, delivery.digest_date, corpora=corpora
         )
-        plan = {
-            "selected_at": chosen_at.isoformat(),
-            "matched": selection.matched,
-            "corpus_size": selection.corpus_size,
-            "papers": [
-                [s.paper.id, s.relevance, s.announcement.id, s.reason] for s in selection.selected
-            ],
-        }
-        await self._save_plan(delivery, plan)
+        await save_plan(self._db, delivery, selection_plan(selection, chosen_at))
         return selection
-
-    async def _replan(self, delivery: Delivery) -> Selection:
-        """The stored plan as a Selection (the same papers, in the same order)."""
-        plan = delivery.plan or {}
-        entries: list[Any] = plan.get("papers", [])
-        async with self._db.session() as session:
-            papers = await _rows(session, Paper, [e[0] for e in entries])
-            announcements = await _rows(session, Announcement, [e[2] for e in entries])
-        selected = [
-            Selected(papers[pid], announcements[aid], score, str(rest[0]) if rest else "")
-            for pid, score, aid, *rest in entries
-            if pid in papers and aid in announcements
-        ]
-        return Selection(selected, int(plan.get("matched", 0)), int(plan.get("corpus_size", 0)))
 
     async def _post(
         self,
@@ -200,8 +172,7 @@ class ScheduledDelivery:
             status = "no_announcements" if selection.corpus_size == 0 else "quiet"
             if status == "quiet" and not channel.quiet and delivery.header_ref is None:
                 text = labels(channel.language)["nothing"].format(date=delivery.digest_date)
-                ref = await sender.send(OutgoingMessage(conversation, text, kind="digest_header"))
-                await self._set_header(delivery.id, ref or SENT)
+                await self._post_header(DigestHeader(conversation, note=text), delivery, sender)
                 status = "sent"
             await self._finish(delivery.id, status, 0)
             return DeliveryOutcome(channel.id, delivery.digest_date, status)
@@ -213,6 +184,22 @@ class ScheduledDelivery:
         await self._finish(delivery.id, "sent", len(digest.papers))
         return DeliveryOutcome(channel.id, delivery.digest_date, "sent", posted)
 
+    async def post_now(self, channel: Channel, digest: Digest, sender: Sender) -> int:
+        """`digest now`: recorded as a delivery of its own, then posted like a scheduled one.
+
+        The caller holds the channel's `digest now` lease; returns how many papers were posted.
+        """
+        assert channel.id is not None
+        conversation = Conversation(channel.platform, channel.channel, channel.workspace)
+        async with self._db.session() as session:
+            delivery = await open_delivery(
+                session, channel.id, self._clock().date(), self._replica, self._clock()
+            )
+        assert delivery.id is not None
+        posted = await self._post_digest(digest, conversation, delivery, sender)
+        await self._finish(delivery.id, "sent", posted or 0)
+        return posted or 0
+
     async def _post_digest(
         self, digest: Digest, conversation: Conversation, delivery: Delivery, sender: Sender
     ) -> int | None:
@@ -220,81 +207,68 @@ class ScheduledDelivery:
         assert delivery.id is not None
         async with self._db.session() as session:
             recorded = await posted_papers(session, delivery.id)
-        header, *papers = digest_messages(digest, conversation)
+        header, *papers = digest_posts(digest, conversation)
         if delivery.header_ref is None or is_pending(delivery.header_ref):
             async with self._db.session() as session:
                 numbers = {p.number: p.paper_id for p in digest.papers}
                 await set_positions(session, digest.channel_id, numbers)
             await self._post_header(header, delivery, sender)
         posted, last = 0, delivery.header_ref
-        for message in papers:
-            assert message.paper is not None
-            paper_id = message.paper.paper_id
+        for post in papers:
+            assert isinstance(post, PaperPost)
+            paper_id = post.paper.paper_id
             if not is_pending(recorded.get(paper_id, PENDING)):
                 last = recorded[paper_id]
                 continue
             if self.stop_requested:
                 return None  # the claim stays; a restart resumes from here
-            ref = await self._post_once(
-                message, digest.channel_id, delivery.id, recorded.get(paper_id), sender, last
-            )
-            last = ref
+            last = await self._post_paper(post, delivery.id, recorded.get(paper_id), sender, last)
             async with self._db.session() as session:
-                await set_message_ref(session, delivery.id, paper_id, ref)
                 if not await renew_claim(session, delivery.id, self._replica, self._clock()):
                     return None
             posted += 1
         return posted
 
-    async def _post_once(
+    async def _post_paper(
         self,
-        message: OutgoingMessage,
-        channel_id: int,
+        post: PaperPost,
         delivery_id: int,
         pending: str | None,
         sender: Sender,
         after: str | None,
     ) -> str:
-        """Post a paper unless it already went out before a crash.
+        """Post a paper once: recorded as delivered (pending) before it is sent."""
+        paper = post.paper
+        post = replace(post, marker=f"paperbot:{delivery_id}:{paper.paper_id}")
+        recorded = pending is not None
 
-        The paper is recorded as pending (with the sender's note) *before* it is sent; on
-        resume, a pending paper is looked for on the platform when the sender can, and only
-        re-sent if absent. A sender that can't look up posts re-sends it (at-least-once).
-        """
-        paper = message.paper
-        assert paper is not None
-        message = replace(message, marker=f"paperbot:{delivery_id}:{paper.paper_id}")
-        if pending is not None:
-            found = await find_posted(sender, message, pending)
-            if found is not None:
-                return found
-        async with self._db.session() as session:
-            ref = pending_ref(sender, message, after)  # a fresh note for the post about to go
-            if pending is not None:
-                await set_message_ref(session, delivery_id, paper.paper_id, ref)
-            else:
+        async def record(ref: str) -> None:
+            nonlocal recorded
+            async with self._db.session() as session:
+                if recorded:
+                    await set_message_ref(session, delivery_id, paper.paper_id, ref)
+                    return
                 await record_delivered(
-                    session, paper_id=paper.paper_id, channel_id=channel_id,
+                    session, paper_id=paper.paper_id, channel_id=post.digest.channel_id,
                     version=paper.version, delivery_id=delivery_id, position=paper.number,
                     message_ref=ref,
                 )  # fmt: skip
-        return await sender.send(message) or SENT
+                recorded = True
 
-    async def _post_header(
-        self, header: OutgoingMessage, delivery: Delivery, sender: Sender
-    ) -> None:
+        return await post_once(sender, post, record, pending=pending, after=after)
+
+    async def _post_header(self, header: Post, delivery: Delivery, sender: Sender) -> None:
         assert delivery.id is not None
         header = replace(header, marker=f"paperbot:{delivery.id}:header")
-        found = None
-        if delivery.header_ref is not None and is_pending(delivery.header_ref):
-            found = await find_posted(sender, header, delivery.header_ref)
-        if found is None:
-            async with self._db.session() as session:
-                after = await last_message_ref(session, delivery.channel_id)
-            await self._set_header(delivery.id, pending_ref(sender, header, after))
-        ref = found or await sender.send(header) or SENT
-        await self._set_header(delivery.id, ref)
-        delivery.header_ref = ref
+        pending = delivery.header_ref if is_pending(delivery.header_ref) else None
+        async with self._db.session() as session:
+            after = await last_message_ref(session, delivery.channel_id)
+
+        async def record(ref: str) -> None:
+            assert delivery.id is not None
+            await self._set_header(delivery.id, ref)
+
+        delivery.header_ref = await post_once(sender, header, record, pending=pending, after=after)
 
     async def _set_header(self, delivery_id: int, ref: str) -> None:
         async with self._db.session() as session:
@@ -320,9 +294,3 @@ class ScheduledDelivery:
         log.warning("channel unavailable", channel_id=channel.id, reason=reason)
         return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
 
-
-async def _rows(session: Any, model: Any, ids: list[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    rows = await session.exec(select(model).where(col(model.id).in_(ids)))
-    return {row.id: row for row in rows}
