@@ -133,19 +133,7 @@ async def load_page(
 
 
 def _archive_paper(paper: Paper, day: date, summary: Summary) -> ArchivePaper:
-    return ArchivePaper(
-        number=0,
-        digest_date=day,
-        key=paper.key,
-        title=paper.title,
-        authors=tuple(paper.authors),
-        abstract=paper.abstract,
-        primary_category=paper.primary_category,
-        categories=tuple(paper.categories),
-        abs_url=paper.abs_url,
-        pdf_url=paper.pdf_url,
-        summary=summary,
-    )
+    return ArchivePaper.of(paper, summary, number=0, digest_date=day, abstract=paper.abstract)
 
 
 async def load_period(

@@ -5,24 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.summary.types import Summary
+from bot.paper_view import PaperView
 
 
-@dataclass(frozen=True)
-class ArchivePaper:
-    """One delivered paper with its summary, as an archive page shows it."""
+@dataclass(frozen=True, kw_only=True)
+class ArchivePaper(PaperView):
+    """One delivered paper as an archive page shows it: the shared view, its day and abstract."""
 
     number: int  # 1-based position on the page
     digest_date: date
-    key: str
-    title: str
-    authors: tuple[str, ...]
     abstract: str
-    primary_category: str
-    categories: tuple[str, ...]
-    abs_url: str
-    pdf_url: str | None
-    summary: Summary
 
 
 @dataclass(frozen=True)

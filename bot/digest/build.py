@@ -270,24 +270,10 @@ def group_sections(
 
 
 def _digest_paper(number: int, item: Selected, summary: Summary) -> DigestPaper:
-    paper = item.paper
-    assert paper.id is not None
-    return DigestPaper(
-        number=number,
-        paper_id=paper.id,
-        key=paper.key,
-        title=paper.title,
-        authors=tuple(paper.authors),
-        primary_category=paper.primary_category,
-        categories=tuple(paper.categories),
-        abs_url=paper.abs_url,
-        pdf_url=paper.pdf_url,
-        announce_type=item.announcement.announce_type,
-        version=paper.version,
-        relevance=round(item.relevance, 2),
-        reason=item.reason,
-        summary=summary,
-    )
+    return DigestPaper.of(
+        item.paper, summary, number=number, announce_type=item.announcement.announce_type,
+        version=item.paper.version, relevance=round(item.relevance, 2), reason=item.reason,
+    )  # fmt: skip
 
 
 def make_digest(

@@ -5,26 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.summary.types import Summary
+from bot.paper_view import PaperView
 
 
-@dataclass(frozen=True)
-class DigestPaper:
-    """One paper as a digest shows it."""
+@dataclass(frozen=True, kw_only=True)
+class DigestPaper(PaperView):
+    """One paper as a digest shows it: the shared view, its number, version and relevance."""
 
     number: int  # 1-based position in the digest, for `>N question`
-    paper_id: int
-    key: str
-    title: str
-    authors: tuple[str, ...]
-    primary_category: str
-    categories: tuple[str, ...]
-    abs_url: str
-    pdf_url: str | None
     announce_type: str
     version: int | None
     relevance: float  # 0–100: how well it fits the channel (see `help`)
-    summary: Summary
     reason: str = ""  # why it was picked, one line
 
     @property

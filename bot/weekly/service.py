@@ -178,11 +178,9 @@ def tagged(week: Week, summaries: Mapping[int, Summary]) -> list[Tagged]:
 
 def digest_paper(number: int, paper: Paper, summary: Summary) -> DigestPaper:
     """A paper as the LLM themes prompt reads it."""
-    assert paper.id is not None
-    return DigestPaper(
-        number, paper.id, paper.key, paper.title, tuple(paper.authors), paper.primary_category,
-        tuple(paper.categories), paper.abs_url, paper.pdf_url, "new", paper.version, 0.0, summary,
-    )  # fmt: skip
+    return DigestPaper.of(
+        paper, summary, number=number, announce_type="new", version=paper.version, relevance=0.0
+    )
 
 
 def candidate(top: TopPaper, summary: Summary | None) -> Candidate:

@@ -45,7 +45,7 @@ def summary(text: str) -> Summary:
 
 def paper(text: str, url: str = "https://arxiv.org/abs/2504.00001", **kw: object) -> ArchivePaper:
     values: dict[str, object] = dict(
-        number=0, digest_date=date(2025, 4, 28), key="arxiv:2504.00001", title=text,
+        number=0, digest_date=date(2025, 4, 28), paper_id=1, key="arxiv:2504.00001", title=text,
         authors=(text, "Ada"), abstract=text, primary_category="quant-ph",
         categories=("quant-ph", text), abs_url=url, pdf_url=url, summary=summary(text),
     )  # fmt: skip
