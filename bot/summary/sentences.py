@@ -6,57 +6,23 @@ import re
 
 import pysbd
 
-# LaTeX that survives in arXiv abstracts: a few symbols worth keeping, the rest unwrapped.
-_LATEX_SYMBOLS = {
-    r"\%": "%",
-    r"\&": "&",
-    r"\_": "_",
-    r"\#": "#",
-    r"\times": "×",
-    r"\circ": "°",
-    r"\leq": "≤",
-    r"\geq": "≥",
-    r"\le": "≤",
-    r"\ge": "≥",
-    r"\ll": "≪",
-    r"\gg": "≫",
-    r"\sim": "~",
-    r"\approx": "≈",
-    r"\pm": "±",
-    r"\to": "→",
-}
-_SYMBOL_RE = re.compile(
-    "|".join(
-        re.escape(k) + (r"(?![A-Za-z])" if k[1].isalpha() else "")
-        for k in sorted(_LATEX_SYMBOLS, key=len, reverse=True)
-    )
-)
-_HREF_RE = re.compile(r"\\(?:href)\s*\{[^{}]*\}\s*\{([^{}]*)\}")
-_URL_CMD_RE = re.compile(r"\\url\s*\{([^{}]*)\}")
-_WRAP_RE = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")
-_BARE_CMD_RE = re.compile(r"\\[A-Za-z]+\*?")
-_SUPERSCRIPT_RE = re.compile(r"\^\{([^{}]*)\}")
+from bot.text import collapse_whitespace, render_latex
+
 _SPACE_RE = re.compile(r"\s+")
-_NBSP_RE = re.compile(r"(?<=[A-Za-z.])~(?=\w)")
 _GLUED_RE = re.compile(r"(?<=[A-Za-z)]{2})\.(?=[A-Z])")  # "expression.In this paper"
 _TERMINAL_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _MIN_SENTENCE_CHARS = 2
 
 
 def clean_abstract(text: str) -> str:
-    """Unwrap common LaTeX markup, drop math delimiters and collapse whitespace."""
+    """The abstract as the summarizer reads it: LaTeX rendered, as at store time, sentences unglued.
+
+    LaTeX is rendered by `bot.text.render_latex`, the one implementation (a stored abstract has
+    been through it already, and a second pass leaves it as it is).
+    """
     text = text.replace("``", "\u201c").replace("''", "\u201d")  # LaTeX quotes
-    text = _NBSP_RE.sub(" ", text)  # LaTeX non-breaking space, as in "Fig.~2"
-    text = _HREF_RE.sub(r"\1", text)
-    text = _URL_CMD_RE.sub(r"\1", text)
-    text = _SYMBOL_RE.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
-    for _ in range(3):  # nested \textbf{\emph{x}}
-        text = _WRAP_RE.sub(r"\1", text)
-    text = _SUPERSCRIPT_RE.sub(r"^\1", text)
-    text = _BARE_CMD_RE.sub("", text)
-    text = text.replace("$", "").replace("{", "").replace("}", "")
-    text = " ".join(_unglue(token) for token in text.split())
-    return text.strip()
+    text = collapse_whitespace(render_latex(text))
+    return " ".join(_unglue(token) for token in text.split())
 
 
 def _unglue(token: str) -> str:
