@@ -12,6 +12,7 @@ import structlog
 
 from bot.config import Settings
 from bot.models import utcnow
+from bot.source_plan import SourcePlan
 from bot.sources.arxiv_api import author_search_url, fetch_arxiv_authors
 from bot.sources.arxiv_rss import feed_url, fetch_arxiv_rss
 from bot.sources.biorxiv import fetch_biorxiv
@@ -21,7 +22,6 @@ from bot.sources.types import FetchOutcome
 from bot.store.db import Database
 from bot.store.fetches import feed_state, record_outcome
 from bot.store.papers import papers_by_key, upsert_papers
-from bot.topics import SourcePlan
 
 if TYPE_CHECKING:
     from bot.rank.semantic import Relevance

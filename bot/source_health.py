@@ -15,8 +15,8 @@ from urllib.parse import unquote_plus
 
 from bot.config import Settings
 from bot.query.values import feed_key
+from bot.source_plan import SourcePlan
 from bot.sources.arxiv_api import author_term
-from bot.topics import SourcePlan
 
 SERVERS = {"biorxiv": "bioRxiv", "medrxiv": "medRxiv"}
 _HTTP = re.compile(r"\bHTTP (\d{3})\b")

@@ -17,10 +17,10 @@ from bot.messages import Sender
 from bot.models import Channel, Paper, Topic
 from bot.schedule import due_digest_date, scheduled_at
 from bot.source_health import SourceProblem, problem_note, source_label
+from bot.source_plan import parse_topics, plan_sources
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.store.fetches import failing_sources
-from bot.topics import parse_topics, plan_sources
 
 log = structlog.get_logger(__name__)
 

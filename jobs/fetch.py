@@ -9,9 +9,9 @@ import structlog
 
 from bot.config import Settings
 from bot.fetching import FetchReport, PaperFetcher
+from bot.source_plan import SourcePlan, parse_topics, plan_sources
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
-from bot.topics import SourcePlan, parse_topics, plan_sources
 
 log = structlog.get_logger(__name__)
 

@@ -16,10 +16,10 @@ from bot.config import Settings
 from bot.fetching import FetchReport
 from bot.llm.prices import Prices
 from bot.llm.usage_report import format_purposes, format_usage
+from bot.source_plan import parse_topics, plan_sources
 from bot.store.channels import channels_with_topics
 from bot.store.db import Database
 from bot.store.usage import PurposeUsage, usage_by_day, usage_by_purpose
-from bot.topics import parse_topics, plan_sources
 from paperbot.status import status_table
 
 

@@ -18,7 +18,7 @@ from bot.query import rank
 from bot.query.index import IndexDoc, PaperIndex
 from bot.rank.embed import load_embedder, paper_text
 from bot.rank.relevance import Example, Profile, score_papers
-from bot.topics import compile_topics
+from bot.source_plan import compile_topics
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "corpus"
 TOPICS = ("cs.RO", "astro-ph.EP", "cs.CR", "eess.AS", "cs.DB", "q-bio.NC", "hep-th", "cs.IR")

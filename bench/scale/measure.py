@@ -11,8 +11,8 @@ from bot.digest.corpus import Corpus
 from bot.models import Topic
 from bot.query import naive_match, rank
 from bot.query.rank import EXTRA_TOPIC_BONUS
+from bot.source_plan import compile_topics, parse_topics
 from bot.store.db import Database
-from bot.topics import compile_topics, parse_topics
 
 
 def ranked_channels(corpus: Corpus, topics: Sequence[list[Topic]]) -> int:

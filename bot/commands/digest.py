@@ -15,12 +15,12 @@ from bot.i18n import labels
 from bot.models import Channel, Topic
 from bot.posts import digest_posts
 from bot.source_health import SourceProblem, problem_note, source_label
+from bot.source_plan import SourcePlan, parse_topics, plan_sources
 from bot.sources.retry_notes import listening
 from bot.store.channels import get_or_create_channel, list_topics
 from bot.store.fetches import stale_feeds
 from bot.store.keys import Leases
 from bot.store.positions import set_positions
-from bot.topics import SourcePlan, parse_topics, plan_sources
 
 DIGEST_NOW_LEASE = timedelta(minutes=15)  # a crashed holder's lease runs out after this
 BUSY = "A digest is already being posted here; it will arrive in a moment."

@@ -14,9 +14,9 @@ from bot.models import Paper
 from bot.posts import Answer, Typing
 from bot.qa.resolve import LookupUnreachable, reference_in
 from bot.source_health import human_reason, source_label
+from bot.source_plan import parse_topics, plan_sources
 from bot.store.channels import find_channel, list_topics
 from bot.store.fetches import recent_runs
-from bot.topics import parse_topics, plan_sources
 
 if TYPE_CHECKING:
     from bot.qa.service import QAService

@@ -6,8 +6,8 @@ from bot.commands.context import Context
 from bot.config import Settings
 from bot.fetching import FetchReport
 from bot.source_health import human_reason, source_label
+from bot.source_plan import SourcePlan
 from bot.sources.retry_notes import RetryListener
-from bot.topics import SourcePlan
 
 MAX_NOTES = 2  # a slash command's response URL takes five messages in all
 UNREACHABLE = ("it could not be reached", "it did not answer in time", "the server had an error")

@@ -9,10 +9,10 @@ from bot.followups.kinds import kinds_off
 from bot.inbound import ECHO, shown
 from bot.models import Channel
 from bot.query import QuerySyntaxError, parse_query
+from bot.source_plan import plan_sources
 from bot.sources.arxiv_api import author_term
 from bot.sources.guard import AddressPolicy, RefusedAddress
 from bot.store.channels import add_topic, get_or_create_channel, list_topics, remove_topics
-from bot.topics import plan_sources
 
 MAX_TOPICS = 25
 

@@ -28,9 +28,9 @@ from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.models import Channel, Paper, Topic
 from bot.query import CompiledQuery
+from bot.source_plan import compile_topics
 from bot.store.deliveries import delivered_versions_many, previous_digests
 from bot.store.feedback import channels_votes
-from bot.topics import compile_topics
 
 if TYPE_CHECKING:
     from bot.rank.semantic import Relevance

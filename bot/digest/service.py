@@ -32,13 +32,13 @@ from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
 from bot.query import tokenize
 from bot.rank.semantic import Relevance
+from bot.source_plan import compile_topics, parse_topics, plan_sources
 from bot.store.db import Database
 from bot.store.deliveries import previous_digests
 from bot.store.feedback import channel_votes
 from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
-from bot.topics import compile_topics, parse_topics, plan_sources
 
 MIN_THEMES = 2  # fewer LLM theme lines than this are topped up with keyword themes
 

@@ -17,10 +17,10 @@ from bot.digest.model import DigestPaper
 from bot.impact.tournament import Candidate, ImpactPick, Tournament
 from bot.models import Channel, Paper, Topic
 from bot.query.index import PaperIndex
+from bot.source_plan import compile_topics
 from bot.store.db import Database
 from bot.summary.service import SummaryService
 from bot.summary.types import Summary
-from bot.topics import compile_topics
 from bot.weekly.collect import delivered_between, net_votes
 from bot.weekly.fields import CrossField, WeekPaper, offline_cross_field
 from bot.weekly.model import Briefing, TopicCounts, TopPaper, week_days

@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from bot.fetching import PaperFetcher
 from bot.models import FeedState, FetchRun, Paper
+from bot.source_plan import SourcePlan
 from bot.sources.http import HttpFetcher
 from bot.store.db import Database
-from bot.topics import SourcePlan
 from tests.botharness import bot_settings
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply

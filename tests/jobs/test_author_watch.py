@@ -10,8 +10,8 @@ from aiohttp import web
 
 from bot.fetching import PaperFetcher
 from bot.posts import PaperPost
+from bot.source_plan import SourcePlan, parse_topics, plan_sources
 from bot.sources.http import HttpFetcher
-from bot.topics import SourcePlan, parse_topics, plan_sources
 from tests.botharness import TestBot, bot_settings
 from tests.conftest import FIXTURES
 from tests.fakes.clock import RecordingSleep

@@ -7,10 +7,10 @@ from datetime import date
 from bot.digest.build import digest_window, select_papers
 from bot.digest.corpus import load_corpus
 from bot.models import Channel
+from bot.source_plan import compile_topics
 from bot.store.db import Database
 from bot.store.deliveries import record_delivered
 from bot.store.papers import upsert_papers
-from bot.topics import compile_topics
 from tests.factories import fetched_paper
 
 DAY = date(2025, 4, 28)

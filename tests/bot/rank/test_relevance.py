@@ -9,12 +9,12 @@ from bot.digest.corpus import load_corpus
 from bot.models import Channel, Paper
 from bot.rank.relevance import lexical_part, semantic_part
 from bot.rank.semantic import Relevance
+from bot.source_plan import compile_topics
 from bot.store.db import Database
 from bot.store.embeddings import stored_vectors
 from bot.store.feedback import record_vote
 from bot.store.library import add_to_library
 from bot.store.papers import upsert_papers
-from bot.topics import compile_topics
 from tests.fakes.embedder import as_fetched, corpus_records, shared_embedder
 
 DAY = date(2025, 4, 28)

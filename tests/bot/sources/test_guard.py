@@ -14,10 +14,10 @@ from sqlmodel import select
 from bot.commands.digest import fetch_notes
 from bot.fetching import FetchReport, PaperFetcher, SourceReport
 from bot.models import FetchRun
+from bot.source_plan import SourcePlan
 from bot.sources.guard import AddressPolicy, RefusedAddress
 from bot.sources.http import HttpFetcher, SourceError
 from bot.store.db import Database
-from bot.topics import SourcePlan
 from tests.bot.sources.conftest import make_settings
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply

@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from bot.fetching import PaperFetcher
 from bot.models import Paper
+from bot.source_plan import SourcePlan
 from bot.sources.http import HttpFetcher
 from bot.sources.limits import MAX_ABSTRACT, MAX_TITLE
 from bot.store.db import Database
-from bot.topics import SourcePlan
 from tests.bot.sources.conftest import make_settings
 from tests.conftest import FIXTURES
 from tests.fakes.http_server import FakeHttpServer, Reply

@@ -1,4 +1,4 @@
-"""A channel's topics as compiled queries, and the sources they need fetched."""
+"""Planning what to fetch: a channel's topics as compiled queries, and the sources they need."""
 
 from __future__ import annotations
 
