@@ -18,6 +18,7 @@ CONSOLE = "console"  # the REPL on stdin/stdout: run by `paperbot run` itself, n
 BUILT_IN = {
     "slack": "adapters.slack.app:build",
     "telegram": "adapters.telegram.app:build",
+    "email": "adapters.email.app:build",
 }
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from adapters import known_adapters, unknown_adapters
 from adapters.console_preview import PREVIEWS
+from adapters.email.cli import add_parser as add_email_parser
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
 from paperbot.invalid import InvalidSettings
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     usage.add_argument("--days", type=int, default=30, help="how many days to show")
     add_export_parser(sub)
     add_library_parser(sub)
+    add_email_parser(sub)
     return parser
 
 
@@ -68,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     default_level = "INFO" if args.command == "run" else "WARNING"
     redactor = configure_logging(settings.log_level or default_level, settings.log_format, settings)
+    from adapters.email.cli import email_command
     from paperbot import commands
     from paperbot.export import export
     from paperbot.library_cli import library_import
@@ -82,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": commands.demo,
         "export": export,
         "library": library_import,
+        "email": email_command,
     }[args.command]
     try:
         return asyncio.run(runner(settings, args))

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,24 +47,29 @@ class Running:
 
 
 def make_adapters(
-    app: App, http: HttpOptions, routes: Sequence[web.RouteDef] = ()
+    app: App, http: HttpOptions, routes: list[web.RouteDef] | None = None
 ) -> dict[str, Adapter]:
     """The chat adapters named in ADAPTERS, built through the registry (the console is run by
-    `run` itself); one that serves HTTP serves the core's `routes` on its port too."""
+    `run` itself). `routes` (the core's) is extended in place with each adapter's
+    `http_routes`; whichever server the port has serves the whole list."""
     names = [n for n in app.settings.enabled_adapters if n != CONSOLE_ADAPTER]
     unknown = unknown_adapters(tuple(names))
     if unknown:
         raise InvalidSettings(
             f"ADAPTERS names unknown adapters {unknown}; known: {', '.join(known_adapters())}"
         )
+    served = routes if routes is not None else []  # the core's, then adapters' `http_routes`
     context = AdapterContext(app.settings, app.bot, app.db, RequestKeys(app.db),
-                             http=http.enabled, port=http.port, routes=tuple(routes))  # fmt: skip
+                             http=http.enabled, port=http.port, routes=served)  # fmt: skip
     adapters: dict[str, Adapter] = {}
     for name in names:
         try:
             adapters[name] = builder(name)(context)
         except AdapterSettingsError as error:
             raise InvalidSettings(str(error)) from error
+    if http.enabled:
+        for adapter in adapters.values():
+            served.extend(getattr(adapter, "http_routes", ()))
     return adapters
 
 

@@ -90,7 +90,7 @@ class SlackAdapter:
         routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.settings = settings
-        self._routes = list(routes)  # the core's routes, served on the HTTP-mode port too
+        self._routes = routes  # every route of the port (complete by start()), served here too
         self._listen = (http_mode, host, port)
         self.bot = bot
         self.client = client or make_client(settings, on_rate_limited=counting(bot, "slack"))

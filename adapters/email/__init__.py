@@ -1,0 +1,1 @@
+"""The e-mail adapter: a channel is an address; a digest is one multipart mail, sent over SMTP."""
