@@ -12,6 +12,7 @@ delivery is retried.
 from __future__ import annotations
 
 import hashlib
+import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -29,6 +30,10 @@ from bot.posts import DigestHeader, PaperPost, Post, Typing, render_post
 
 log = structlog.get_logger(__name__)
 PLATFORM = "email"
+
+
+class SmtpCertificateError(aiosmtplib.SMTPException):
+    """The SMTP server's certificate failed verification (the mail was not sent)."""
 
 
 class EmailSender:
@@ -116,7 +121,13 @@ class EmailSender:
                 mail, hostname=s.host, port=s.port, username=s.user or None,
                 password=s.password or None, use_tls=s.security == "tls",
                 start_tls=s.security == "starttls", timeout=s.timeout,
+                cert_bundle=s.ca_file or None,
             )  # fmt: skip
+        except ssl.SSLCertVerificationError as untrusted:
+            raise SmtpCertificateError(
+                f"the SMTP server's certificate is not trusted ({untrusted.verify_message}); "
+                "for a private CA set SMTP_CA_FILE"
+            ) from None
         except aiosmtplib.SMTPRecipientsRefused as refused:
             codes = [error.code for error in refused.recipients]
             if codes and all(500 <= code < 600 for code in codes):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
 from bot.adapter import AdapterSettingsError, settings_config
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class EmailSettings(BaseSettings):
@@ -25,6 +28,7 @@ class EmailSettings(BaseSettings):
     reply_to: str = ""  # where replies go (a person); empty: no Reply-To header
     link_secret: str = ""  # signs unsubscribe and ask links; at least 16 characters
     timeout: float = Field(30.0, gt=0)
+    ca_file: str = ""  # PEM bundle of the CA that signed the server's certificate (a private CA)
 
     def check(self, public_url: str) -> None:
         """Raise AdapterSettingsError when these settings cannot run the adapter."""
@@ -38,6 +42,13 @@ class EmailSettings(BaseSettings):
             raise AdapterSettingsError(
                 "ADAPTERS includes email: set SMTP_LINK_SECRET (16 or more random characters); "
                 "it signs the one-click unsubscribe link every mail carries"
+            )
+        if self.ca_file and not Path(self.ca_file).is_file():
+            raise AdapterSettingsError(f"SMTP_CA_FILE is not a readable file: {self.ca_file}")
+        if self.password and self.security == "none" and self.host not in LOOPBACK:
+            raise AdapterSettingsError(
+                "SMTP_PASSWORD is set with SMTP_SECURITY=none: the password would cross the "
+                "network in clear; use starttls or tls"
             )
         if not public_url.startswith(("https://", "http://")):
             raise AdapterSettingsError(
