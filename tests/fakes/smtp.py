@@ -47,6 +47,13 @@ class Mailbox:
         self.received.set()
         return "250 Message accepted for delivery"
 
+    async def wait_for(self, count: int, timeout: float) -> None:
+        """Wait until the server has accepted `count` mails (TimeoutError after `timeout` s)."""
+        async with asyncio.timeout(timeout):
+            while len(self.mails) < count:
+                self.received.clear()
+                await self.received.wait()
+
 
 @dataclass(frozen=True)
 class Certificate:
