@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.deferred import WORKING_AFTER, notify_when_slow
 from adapters.slack import parse
-from adapters.slack.dedupe import MemoryKeys, SeenKeys
+from adapters.dedupe import MemoryKeys, SeenKeys
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep

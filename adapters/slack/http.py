@@ -23,7 +23,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from adapters.slack.dedupe import MemoryKeys, SeenKeys
+from adapters.dedupe import MemoryKeys, SeenKeys
 
 log = structlog.get_logger(__name__)
 EVENTS_PATH = "/slack/events"

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 
 from adapters.console import ConsoleSender
+from adapters.discord import render as discord_render
 from adapters.slack import render as slack_render
 from adapters.telegram import render as telegram_render
 from bot.messages import Conversation
@@ -21,7 +22,14 @@ class Poll(Reply):
     """A post type no adapter has a renderer for, though it is a Reply underneath."""
 
 
-@pytest.mark.parametrize("renderers", [slack_render.RENDERERS, telegram_render.RENDERERS])
+@pytest.mark.parametrize(
+    "renderers",
+    [
+        slack_render.RENDERERS,
+        telegram_render.RENDERERS,
+        discord_render.RENDERERS,
+    ],
+)
 def test_every_adapter_renders_every_post_type(renderers: dict[type, object]) -> None:
     # Typing is no message: the senders react or send a chat action for it
     assert set(renderers) == set(POST_TYPES) - {Typing}
@@ -33,6 +41,8 @@ def test_a_subclass_is_not_rendered_as_its_parent() -> None:
         slack_render.render(poll)
     with pytest.raises(UnknownPost, match="Poll"):
         telegram_render.render(poll)
+    with pytest.raises(UnknownPost, match="Poll"):
+        discord_render.render(poll)
     assert render_post({Reply: lambda p: p.text}, Reply(HERE, "ok")) == "ok"
 
 

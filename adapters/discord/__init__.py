@@ -1,0 +1,1 @@
+"""The Discord adapter: the gateway (discord.py) for events, REST for posts."""
