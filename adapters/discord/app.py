@@ -19,6 +19,7 @@ from typing import Any
 import discord
 import structlog
 
+from adapters.dedupe import MemoryKeys, SeenKeys
 from adapters.discord import parse
 from adapters.discord.interactions import (
     DEFERRED_MESSAGE,
@@ -31,7 +32,6 @@ from adapters.discord.rest import Rest, rebase
 from adapters.discord.sender import DiscordSender
 from adapters.discord.settings import DiscordSettings
 from adapters.discord.threads import ThreadDirectory
-from adapters.dedupe import MemoryKeys, SeenKeys
 from bot.adapter import AdapterContext
 from bot.core import PaperBot
 from bot.messages import ChannelUnavailable, IncomingAction, IncomingMessage

@@ -26,9 +26,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.dedupe import MemoryKeys, SeenKeys
 from adapters.deferred import WORKING_AFTER, notify_when_slow
 from adapters.slack import parse
-from adapters.dedupe import MemoryKeys, SeenKeys
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
 from adapters.slack.sender import ChannelPacer, RetryAfterHandler, SlackSender, Sleep
