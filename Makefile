@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 # test workers (pytest-xdist): one per core; each has its own databases and servers
 PYTEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
+# a real Matrix homeserver for the Matrix adapter's tests, in a venv of its own
+SYNAPSE_VENV := .venv-synapse
+SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed
 
 .PHONY: run demo test test-llm lint bench faults clean
 
@@ -14,13 +17,18 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+$(SYNAPSE_STAMP):
+	@test -x $(SYNAPSE_VENV)/bin/python || $(PYTHON) -m venv $(SYNAPSE_VENV)
+	@$(SYNAPSE_VENV)/bin/python -m pip install -q 'matrix-synapse>=1.100,<2'
+	@touch $(SYNAPSE_STAMP)
+
 run: $(STAMP)
 	@$(BIN)/paperbot console
 
 demo: $(STAMP)
 	@$(BIN)/paperbot demo
 
-test: $(STAMP)
+test: $(STAMP) $(SYNAPSE_STAMP)
 	@if [ -z "$$PAPERBOT_TEST_POSTGRES_URL" ]; then \
 	  if [ "$$CI" = "true" ]; then echo "CI=true but PAPERBOT_TEST_POSTGRES_URL is not set: the Postgres suite must run in CI" >&2; exit 1; fi; \
 	  echo "NOTE: PAPERBOT_TEST_POSTGRES_URL is not set: the Postgres suite is SKIPPED (set it, e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"; \
@@ -41,4 +49,4 @@ bench: $(STAMP)
 	@$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SYNAPSE_VENV) .pytest_cache .ruff_cache

@@ -19,6 +19,7 @@ BUILT_IN = {
     "slack": "adapters.slack.app:build",
     "telegram": "adapters.telegram.app:build",
     "email": "adapters.email.app:build",
+    "matrix": "adapters.matrix.app:build",
     "discord": "adapters.discord.app:build",
 }
 

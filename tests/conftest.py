@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from bot.store.db import Database
 from tests.databases import POSTGRES_URL_ENV, postgres_database, postgres_url, sqlite_database
 from tests.fakes.http_server import FakeHttpServer
+from tests.fakes.synapse import PYTHON_ENV, Account, Synapse, synapse_python
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = SHARED / "fixtures"
@@ -55,6 +56,29 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         pytest.skip(f"Postgres suite skipped: {POSTGRES_URL_ENV} is not set")
     async with postgres_database(url) as (database, _schema):
         yield database
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
+    """One real Matrix homeserver per test session (per xdist worker), in its own directory on a
+    free port."""
+    python = synapse_python()
+    if not python.exists():
+        reason = f"Synapse not found at {python} (set {PYTHON_ENV} to its venv's python)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: the Matrix tests must run, but {reason}")
+        pytest.skip(reason)
+    server = Synapse(tmp_path_factory.mktemp("synapse"), python).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def people(synapse: Synapse) -> tuple[Account, Account]:
+    """alice (a server admin, who creates the test rooms) and bob (an ordinary user)."""
+    return synapse.register("alice", admin=True), synapse.register("bob")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

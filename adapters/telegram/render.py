@@ -17,9 +17,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 
+from adapters.markup import LINK_SCHEMES, escape, href, markdown_to_html
 from adapters.telegram.callbacks import callback_data
 from adapters.telegram.html_split import split_html
-from adapters.telegram.markdown import LINK_SCHEMES, escape, href, markdown_to_html
 from bot import posts
 from bot.digest.model import Digest, DigestPaper
 from bot.digest.render import lead_line, summary_fields, summary_line, trim_authors

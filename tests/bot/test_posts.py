@@ -9,6 +9,7 @@ import pytest
 
 from adapters.console import ConsoleSender
 from adapters.discord import render as discord_render
+from adapters.matrix import render as matrix_render
 from adapters.slack import render as slack_render
 from adapters.telegram import render as telegram_render
 from bot.messages import Conversation
@@ -28,6 +29,7 @@ class Poll(Reply):
         slack_render.RENDERERS,
         telegram_render.RENDERERS,
         discord_render.RENDERERS,
+        matrix_render.RENDERERS,
     ],
 )
 def test_every_adapter_renders_every_post_type(renderers: dict[type, object]) -> None:
@@ -41,6 +43,8 @@ def test_a_subclass_is_not_rendered_as_its_parent() -> None:
         slack_render.render(poll)
     with pytest.raises(UnknownPost, match="Poll"):
         telegram_render.render(poll)
+    with pytest.raises(UnknownPost, match="Poll"):
+        matrix_render.render(poll)
     with pytest.raises(UnknownPost, match="Poll"):
         discord_render.render(poll)
     assert render_post({Reply: lambda p: p.text}, Reply(HERE, "ok")) == "ok"

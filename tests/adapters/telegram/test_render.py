@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.markup import markdown_to_html
 from adapters.telegram.html_split import split_html, visible_length
-from adapters.telegram.markdown import markdown_to_html
 from adapters.telegram.render import render
 from bot.digest.model import Digest, DigestSection
 from bot.messages import Conversation

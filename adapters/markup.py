@@ -1,10 +1,12 @@
-"""The core's neutral Markdown → Telegram HTML (pure; everything not markup is escaped).
+"""The core's neutral Markdown → the HTML subset chat platforms take (Telegram, Matrix's
+`formatted_body`): pure, and everything not markup is escaped.
 
 Understood: `**bold**`, `_italic_` (at word boundaries), `` `code` ``, ```` ``` ```` fences,
 `[text](http…)` links, `> quoted` lines (a blockquote) and backslash escapes. Anything
 else — including `<`, `&` and unknown or malformed markup — comes out as literal, escaped
 text, so the output is always balanced.
-Telegram lets no entity contain code or pre, so code inside bold, italic or a link is plain.
+Telegram lets no entity contain code or pre, so code inside bold, italic or a link is plain
+(Matrix clients take the same).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ LINK_SCHEMES = ("http://", "https://")
 
 
 def escape(text: str) -> str:
-    """Text made inert in Telegram HTML."""
+    """Text made inert in HTML."""
     return html.escape(text, quote=False)
 
 
@@ -27,7 +29,7 @@ def href(url: str) -> str:
 
 
 def markdown_to_html(text: str) -> str:
-    """Convert neutral Markdown to balanced Telegram HTML; runs of `> ` lines become quotes."""
+    """Convert neutral Markdown to balanced HTML; runs of `> ` lines become quotes."""
     blocks: list[tuple[bool, list[str]]] = []
     for line in text.split("\n"):
         quoted = line.startswith("> ") or line == ">"
@@ -45,7 +47,7 @@ def markdown_to_html(text: str) -> str:
 
 
 def inline_html(text: str, *, links: bool = True, nested: bool = False) -> str:
-    """Convert neutral Markdown to balanced Telegram HTML (`nested`: inside another entity)."""
+    """Convert neutral Markdown to balanced HTML (`nested`: inside another entity)."""
     out: list[str] = []
     bold = False
     i = 0
