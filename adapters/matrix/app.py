@@ -117,11 +117,15 @@ class MatrixAdapter:
     async def start(self) -> None:
         """Log in, run the first sync (the backlog: only invites and leaves), start syncing."""
         self._started = time.monotonic()
-        await self._login()
-        first = await self.client.sync(timeout=0, sync_filter=first_sync_filter(),
-                                       since=self._token.load())  # fmt: skip
-        if not isinstance(first, SyncResponse):
-            raise ConnectionError(f"matrix: the first sync failed: {first}")
+        try:
+            await self._login()
+            first = await self.client.sync(timeout=0, sync_filter=first_sync_filter(),
+                                           since=self._token.load())  # fmt: skip
+            if not isinstance(first, SyncResponse):
+                raise ConnectionError(f"matrix: the first sync failed: {first}")
+        except BaseException:
+            await self.client.close()  # no connection left open by a start that failed
+            raise
         await self._process(first, backlog=True)
         self._loop = asyncio.create_task(self._sync_forever(), name="matrix-sync")
         log.info("matrix adapter started", user=self.client.user_id)
