@@ -66,15 +66,24 @@ class Jobs:
                 self._idle.set()
 
     async def stop(self, grace: float = 30.0) -> bool:
-        """Ask running jobs to stop at the next safe point and wait for them; True if idle."""
+        """Ask running jobs to stop at the next safe point and wait for them; True if idle.
+
+        The scheduler is paused first, not shut down: shutting down APScheduler's asyncio
+        executor cancels the jobs it runs, which would cut a delivery off mid-send. It is shut
+        down once they are done (or after `grace`, which cancels what is still running).
+        """
         self.delivery.stop_requested = True
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        running = self.scheduler is not None and self.scheduler.running
+        if running:
+            self.scheduler.pause()  # type: ignore[union-attr]
         try:
             await asyncio.wait_for(self._idle.wait(), grace)
         except TimeoutError:
             log.warning("jobs still running at shutdown", active=self._active)
             return False
+        finally:
+            if running:
+                self.scheduler.shutdown(wait=False)  # type: ignore[union-attr]
         return True
 
     async def fetch(self, part: str = "all") -> None:
