@@ -66,14 +66,17 @@ async def select_group(
     corpus: Corpus,
     cache: TopicCache,
     relevance: Relevance | None = None,
+    limits: Sequence[int | None] | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
-    """(selected, matched, news) per channel of a group sharing one corpus."""
+    """(selected, matched, news) per channel of a group sharing one corpus; `limits` caps
+    each channel's pick (None: its size)."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
     votes = await channels_votes(session, ids)
     got = await delivered_versions_many(session, ids, sorted(corpus.papers))
     chosen = []
     all_ids = list(corpus.papers)
-    for (channel, topics), window in zip(group, windows, strict=True):
+    caps = limits or [None] * len(group)
+    for (channel, topics), window, cap in zip(group, windows, caps, strict=True):
         assert channel.id is not None
         profile: FeedbackProfile | None = profile_of(votes.get(channel.id, []))
         added = [(t.created_at, cache.topics([t])) for t in topics]
@@ -85,7 +88,7 @@ async def select_group(
         if semantic is not None and semantic[1] is not None and not semantic[1].is_empty:
             profile = None  # the votes count through the semantic profile
         mine = got.get(channel.id, {})
-        selected, matched = pick_fresh(channel, ranked, corpus, mine, None, profile, reasons)
+        selected, matched = pick_fresh(channel, ranked, corpus, mine, cap, profile, reasons)
         chosen.append((selected, matched, news_count(corpus, window, fresh)))
     return chosen
 
@@ -97,6 +100,7 @@ async def select_many(
     corpus: Corpus | None = None,
     backfill_days: int = 7,
     relevance: Relevance | None = None,
+    limits: Sequence[int | None] | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
     """(selected, matched, news count) per channel, in order, as `DigestService.select`."""
     ids = [channel.id for channel, _ in channels if channel.id is not None]
@@ -105,4 +109,6 @@ async def select_many(
     if corpus is None or (corpus.first, corpus.last) != (first, last):
         corpus = await load_corpus(session, first, last)
     windows = [news_window(anchor, previous.get(c.id or 0), backfill_days) for c, _ in channels]
-    return await select_group(session, channels, windows, corpus, TopicCache(), relevance)
+    return await select_group(
+        session, channels, windows, corpus, TopicCache(), relevance, limits
+    )
