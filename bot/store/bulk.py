@@ -19,6 +19,14 @@ DELIVERED = DeliveredPaper.__table__  # type: ignore[attr-defined]
 IN_LIMIT = 900  # ids per IN (...) list: well under SQLite's bound-parameter limit
 
 
+async def _run(session: AsyncSession, statement: Any, rows: Any = None) -> Any:
+    """A Core statement on the session's connection (executemany with a list of rows)."""
+    connection = await session.connection()
+    if rows is None:
+        return await connection.execute(statement)
+    return await connection.execute(statement, rows)
+
+
 def _slices(items: Sequence[Any], size: int = IN_LIMIT) -> list[Sequence[Any]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
@@ -83,7 +91,7 @@ async def save_plans(session: AsyncSession, plans: Sequence[tuple[int, dict[str,
     """Store each (delivery id, plan) in one executemany."""
     if plans:
         statement = update(DELIVERIES).where(DELIVERIES.c.id == bindparam("b_id"))
-        await session.execute(statement.values(plan=bindparam("b_plan")),
+        await _run(session, statement.values(plan=bindparam("b_plan")),
                               [{"b_id": d, "b_plan": p} for d, p in plans])  # fmt: skip
 
 
@@ -94,21 +102,21 @@ async def finish_many(session: AsyncSession, done: Sequence[tuple[int, str, int]
             status=bindparam("b_status"), papers=bindparam("b_papers"), finished_at=utcnow()
         )
         rows = [{"b_id": d, "b_status": s, "b_papers": n} for d, s, n in done]
-        await session.execute(statement, rows)
+        await _run(session, statement, rows)
 
 
 async def set_headers(session: AsyncSession, refs: Sequence[tuple[int, str]]) -> None:
     """Record each (delivery id, header ref): pending before it is sent, its id after."""
     if refs:
         statement = update(DELIVERIES).where(DELIVERIES.c.id == bindparam("b_id"))
-        await session.execute(statement.values(header_ref=bindparam("b_ref")),
+        await _run(session, statement.values(header_ref=bindparam("b_ref")),
                               [{"b_id": d, "b_ref": r} for d, r in refs])  # fmt: skip
 
 
 async def add_delivered(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Record papers as delivered (their refs pending) in one multi-row insert."""
     if rows:
-        await session.execute(DELIVERED.insert(), list(rows))
+        await _run(session, DELIVERED.insert(), list(rows))
 
 
 async def set_paper_refs(session: AsyncSession, refs: Sequence[tuple[int, int, str]]) -> None:
@@ -119,7 +127,7 @@ async def set_paper_refs(session: AsyncSession, refs: Sequence[tuple[int, int, s
             DELIVERED.c.paper_id == bindparam("b_paper"),
         )
         statement = statement.values(message_ref=bindparam("b_ref"), sent_at=utcnow())
-        await session.execute(statement, [{"b_delivery": d, "b_paper": p, "b_ref": r}
+        await _run(session, statement, [{"b_delivery": d, "b_paper": p, "b_ref": r}
                                           for d, p, r in refs])  # fmt: skip
 
 
@@ -132,7 +140,7 @@ async def renew_claims(
         statement = update(DELIVERIES).where(
             DELIVERIES.c.id.in_(part), DELIVERIES.c.claimed_by == replica
         )
-        renewed += (await session.execute(statement.values(claimed_at=now))).rowcount
+        renewed += (await _run(session, statement.values(claimed_at=now))).rowcount
     if renewed == len(ids):
         return set()
     lost: set[int] = set()
@@ -146,7 +154,8 @@ async def renew_claims(
 async def clear_positions(session: AsyncSession, channel_ids: Sequence[int]) -> None:
     """Forget previews' numbers: these channels' latest digests number their papers now."""
     for part in _slices(list(channel_ids)):
-        await session.execute(
+        await _run(
+            session,
             DigestPosition.__table__.delete().where(  # type: ignore[attr-defined]
                 DigestPosition.__table__.c.channel_id.in_(part)  # type: ignore[attr-defined]
             )
