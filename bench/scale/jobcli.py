@@ -124,6 +124,8 @@ def _arguments() -> argparse.Namespace:
 if __name__ == "__main__":
     ns = _arguments()
     if ns.phase == "both":
-        print(render([asyncio.run(one(ns.db, ns.channels, ns.naive))]))
+        outcome = asyncio.run(one(ns.db, ns.channels, ns.naive))
+        print(render([outcome]))
+        print(outcome.to_json())
     else:
         print(asyncio.run(phase(ns)))
