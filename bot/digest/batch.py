@@ -104,7 +104,7 @@ async def _shared_semantic(
     session: AsyncSession, relevance: Relevance | None, ids: list[int], paper_ids: list[int]
 ) -> tuple[dict[int, Any], dict[int, list[Paper]]] | None:
     """The corpus's vectors and the channels' libraries, read once for the group."""
-    if relevance is None or relevance.embedder is None:
+    if relevance is None or relevance.vectors_model is None:
         return None
     return await relevance.vectors(session, paper_ids), await libraries_papers(session, ids)
 
