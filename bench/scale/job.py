@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -81,23 +82,34 @@ class JobResult:
         return cls(**json.loads(line))
 
 
-async def seed(db: Database, url: str, channels: int, naive: int = 0) -> None:
-    """The day's papers, `channels` due channels (and `naive` twins of the first), history,
-    and what the fetch leaves done before delivery: summaries cached, papers embedded."""
+def bench_settings(url: str, **overrides: Any) -> Settings:
+    """The production defaults on this database (`overrides`: a smoke test's lighter ones)."""
+    return Settings(_env_file=None, database_url=url, **overrides)
+
+
+async def seed(
+    db: Database,
+    settings: Settings,
+    channels: int,
+    naive: int = 0,
+    papers: tuple[int, int] = (2_500, 300),
+) -> None:
+    """The day's papers (arXiv, bioRxiv), `channels` due channels (and `naive` twins of the
+    first), history, and what the fetch leaves done: summaries cached, papers embedded."""
     pool = load_pool()
-    day = make_day(pool, 2_500, 300)
+    day = make_day(pool, *papers)
     await store_batches(db, parse_documents(render_day(day, DAY)))
     specs = make_channels(day, channels)
     for platform, part in ((OURS, specs), (NAIVE, specs[:naive])):
         for start in range(0, len(part), SEED_CHUNK):
             ids = await _seed_chunk(db, platform, part[start : start + SEED_CHUNK])
             await seed_history(db, ids, await _paper_ids(db), DAY, seed=start)
-    await prepare_papers(db, url)
+    await prepare_papers(db, settings)
 
 
-async def prepare_papers(db: Database, url: str) -> None:
+async def prepare_papers(db: Database, settings: Settings) -> None:
     """Summarize (offline, cached) and embed every paper, through the app's own services."""
-    app = await create_app(Settings(_env_file=None, database_url=url), db=db)
+    app = await create_app(settings, db=db)
     try:
         async with db.session() as session:
             papers = list(await session.exec(select(Paper)))
@@ -186,9 +198,9 @@ async def naive_ids(db: Database) -> list[int]:
         return sorted(i for i in rows if i is not None)
 
 
-async def run(db: Database, url: str, channels: int, concurrency: int, chunk: int) -> JobResult:
+async def run(db: Database, settings: Settings, concurrency: int, chunk: int) -> JobResult:
     """Deliver the day to every due channel; then the naive baseline on its twins, if any."""
-    app = await create_app(Settings(_env_file=None, database_url=url), db=db)
+    app = await create_app(settings, db=db)
     try:
         poster = DigestPoster(db, app.digests, "bench", timedelta(minutes=10))
         before = await table_rows(db)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.scale.job import JobResult, run, seed
+from bench.scale.job import JobResult, bench_settings, run, seed
 from bench.scale.jobtable import render
 from bot.store.db import Database
 from tests.databases import postgres_url
@@ -44,9 +44,9 @@ async def phase(ns: argparse.Namespace) -> str:
     try:
         if ns.phase == "seed":
             await db.migrate()
-            await seed(db, url, ns.channels, ns.naive)
+            await seed(db, bench_settings(url), ns.channels, ns.naive)
             return ""
-        result = await run(db, url, ns.channels, ns.concurrency, ns.chunk)
+        result = await run(db, bench_settings(url), ns.concurrency, ns.chunk)
         return result.to_json()
     finally:
         await db.close()

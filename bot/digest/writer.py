@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.store.bulk import add_delivered, renew_claims, set_headers, set_paper_refs
 from bot.store.db import Database
 
 
-@dataclass
-class _Batch:
-    headers: list[tuple[int, str]] = field(default_factory=list)
-    papers: list[dict[str, Any]] = field(default_factory=list)
-    refs: list[tuple[int, int, str]] = field(default_factory=list)
-    waiting: list[asyncio.Future[None]] = field(default_factory=list)
-    touched: set[int] = field(default_factory=set)  # deliveries whose lease a write renews
+@dataclass(frozen=True)
+class _Record:
+    kind: str  # header | paper | ref
+    delivery_id: int
+    value: Any
+    done: asyncio.Future[None]
 
 
 class RecordWriter:
@@ -33,53 +34,69 @@ class RecordWriter:
         self._db = db
         self._replica = replica
         self._clock = clock
-        self._batch = _Batch()
+        self._batch: list[_Record] = []
         self._flusher: asyncio.Task[None] | None = None
         self.lost: set[int] = set()  # deliveries another replica took over
 
     async def header(self, delivery_id: int, ref: str) -> None:
         """Record a delivery's header ref (pending, or the platform's id)."""
-        await self._add(delivery_id, lambda b: b.headers.append((delivery_id, ref)))
+        await self._add("header", delivery_id, (delivery_id, ref))
 
     async def paper(self, row: dict[str, Any]) -> None:
         """Record a paper as delivered, its ref pending."""
-        await self._add(row["delivery_id"], lambda b: b.papers.append(row))
+        await self._add("paper", row["delivery_id"], row)
 
     async def paper_ref(self, delivery_id: int, paper_id: int, ref: str) -> None:
         """Record the platform's id of a paper's post."""
-        await self._add(delivery_id, lambda b: b.refs.append((delivery_id, paper_id, ref)))
+        await self._add("ref", delivery_id, (delivery_id, paper_id, ref))
 
-    async def _add(self, delivery_id: int, put: Callable[[_Batch], None]) -> None:
+    async def _add(self, kind: str, delivery_id: int, value: Any) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        put(self._batch)
-        self._batch.waiting.append(done)
-        self._batch.touched.add(delivery_id)
+        self._batch.append(_Record(kind, delivery_id, value, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._drain())
         await done
 
     async def _drain(self) -> None:
         """Flush until nothing is waiting; what arrives during a flush goes in the next."""
-        while self._batch.waiting:
+        while self._batch:
             await asyncio.sleep(0)  # let the other ready tasks add their records first
-            batch, self._batch = self._batch, _Batch()
+            batch, self._batch = self._batch, []
             try:
                 await self._flush(batch)
+            except IntegrityError:
+                for record in batch:  # one bad record fails only its own post
+                    await self._flush_settled([record])
+                continue
             except BaseException as error:
-                for done in batch.waiting:
-                    if not done.done():
-                        done.set_exception(error)
+                _settle(batch, error)
                 if not isinstance(error, Exception):
                     raise
                 continue
-            for done in batch.waiting:
-                if not done.done():
-                    done.set_result(None)
+            _settle(batch, None)
 
-    async def _flush(self, batch: _Batch) -> None:
+    async def _flush_settled(self, batch: list[_Record]) -> None:
+        try:
+            await self._flush(batch)
+        except Exception as error:
+            _settle(batch, error)
+        else:
+            _settle(batch, None)
+
+    async def _flush(self, batch: list[_Record]) -> None:
         async with self._db.session() as session:
-            await add_delivered(session, batch.papers)
-            await set_headers(session, batch.headers)
-            await set_paper_refs(session, batch.refs)
-            ids = sorted(batch.touched - self.lost)
+            await add_delivered(session, [r.value for r in batch if r.kind == "paper"])
+            await set_headers(session, [r.value for r in batch if r.kind == "header"])
+            await set_paper_refs(session, [r.value for r in batch if r.kind == "ref"])
+            ids = sorted({r.delivery_id for r in batch} - self.lost)
             self.lost |= await renew_claims(session, ids, self._replica, self._clock())
+
+
+def _settle(batch: list[_Record], error: BaseException | None) -> None:
+    for record in batch:
+        if record.done.done():
+            continue
+        if error is None:
+            record.done.set_result(None)
+        else:
+            record.done.set_exception(error)

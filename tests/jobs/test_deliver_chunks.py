@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.app import App
-from bot.models import DeliveredPaper, Delivery, DigestPosition, SQLModel
+from bot.digest.writer import RecordWriter
+from bot.models import DeliveredPaper, Delivery, DigestPosition, Paper, SQLModel
 from bot.store.db import Database
 from bot.store.positions import positions, set_positions
 from jobs import deliver
@@ -76,3 +80,28 @@ async def test_a_delivered_digest_numbers_its_papers_and_replaces_a_previews(
     assert left == 0
     assert list(numbers) == list(range(1, 11))
     assert list(numbers.values()) == platform.papers("lab")
+
+
+async def test_a_record_the_store_refuses_fails_only_its_own_post(app: App, db: Database) -> None:
+    channel = await add_channel(db, "lab", "cat:quant-ph entanglement")
+    async with db.session() as session:
+        delivery = Delivery(channel_id=channel.id, digest_date=MONDAY_8_BERLIN.date(),  # type: ignore[arg-type]
+                            claimed_by="r1", claimed_at=MONDAY_8_BERLIN)  # fmt: skip
+        session.add(delivery)
+        await session.flush()
+        paper_ids = list(await session.exec(select(Paper.id).limit(2)))
+    writer = RecordWriter(db, "r1", lambda: MONDAY_8_BERLIN)
+
+    def row(paper_id: int) -> dict[str, object]:
+        return {"channel_id": channel.id, "paper_id": paper_id, "version": 1, "position": 1,
+                "delivery_id": delivery.id, "message_ref": "pending",
+                "sent_at": MONDAY_8_BERLIN}  # fmt: skip
+
+    await writer.paper(row(paper_ids[0]))
+    again, other = await asyncio.gather(
+        writer.paper(row(paper_ids[0])), writer.paper(row(paper_ids[1])), return_exceptions=True
+    )
+    assert isinstance(again, IntegrityError) and other is None
+    async with db.session() as session:
+        stored = list(await session.exec(select(DeliveredPaper.paper_id)))
+    assert sorted(stored) == sorted(paper_ids)
