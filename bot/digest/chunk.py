@@ -79,7 +79,7 @@ class ChunkDelivery:
     def __init__(self, poster: DigestPoster, concurrency: int) -> None:
         self._poster = poster
         self._limit = asyncio.Semaphore(concurrency)
-        self._writer = RecordWriter(poster.db, poster.replica, poster.clock)
+        self._writer = RecordWriter(poster.db, poster.replica, poster.clock, poster.lease / 4)
 
     async def deliver(self, chunk: Sequence[Due], corpora: CorpusCache) -> list[DeliveryOutcome]:
         """Claim, select, plan and post the chunk's digests; one outcome per channel."""
@@ -95,6 +95,7 @@ class ChunkDelivery:
                 outcomes.append(DeliveryOutcome(due.channel.id or 0, due.day, "held"))
             elif won_now(row, self._poster.replica, now):
                 fresh.setdefault(due.day, []).append((due, row))
+                self._writer.claimed([row.id or 0], now)
             else:
                 resumed.append(due)
         for day, claimed in fresh.items():
@@ -124,6 +125,7 @@ class ChunkDelivery:
         finished = [(j.delivery_id, "sent", j.papers) for j in jobs if j.status == "sent"]
         async with self._poster.db.session() as session:
             await finish_many(session, finished)
+        self._writer.forget(j.delivery_id for j in jobs)
         outcomes = [DeliveryOutcome(j.due.channel.id or 0, day, j.status, max(j.sent - 1, 0))
                     for j in jobs]  # fmt: skip
         log.info("delivered chunk", date=str(day), claimed=len(claimed), posted=len(jobs))

@@ -90,6 +90,11 @@ class DigestPoster:
         """This replica's name on its claims."""
         return self._replica
 
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim holds without renewal."""
+        return self._lease
+
     def clock(self) -> datetime:
         """Now, as this poster sees it."""
         return self._clock()

@@ -8,9 +8,9 @@ next post, exactly as `bot.pending.post_once` wants; only the transactions are s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -30,13 +30,26 @@ class _Record:
 class RecordWriter:
     """Coalesces the pending and sent records of many concurrent posts into few transactions."""
 
-    def __init__(self, db: Database, replica: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, replica: str, clock: Callable[[], datetime], renew_every: timedelta
+    ) -> None:
         self._db = db
         self._replica = replica
         self._clock = clock
+        self._renew_every = renew_every  # a lease is renewed when older than this
+        self._renewed: dict[int, datetime] = {}  # delivery id -> when its lease was renewed
         self._batch: list[_Record] = []
         self._flusher: asyncio.Task[None] | None = None
         self.lost: set[int] = set()  # deliveries another replica took over
+
+    def claimed(self, delivery_ids: Iterable[int], at: datetime) -> None:
+        """These deliveries' leases were taken (or renewed) at `at`."""
+        self._renewed.update(dict.fromkeys(delivery_ids, at))
+
+    def forget(self, delivery_ids: Iterable[int]) -> None:
+        """These deliveries are done: their leases need no renewing."""
+        for delivery_id in delivery_ids:
+            self._renewed.pop(delivery_id, None)
 
     async def header(self, delivery_id: int, ref: str) -> None:
         """Record a delivery's header ref (pending, or the platform's id)."""
@@ -88,8 +101,13 @@ class RecordWriter:
             await add_delivered(session, [r.value for r in batch if r.kind == "paper"])
             await set_headers(session, [r.value for r in batch if r.kind == "header"])
             await set_paper_refs(session, [r.value for r in batch if r.kind == "ref"])
-            ids = sorted({r.delivery_id for r in batch} - self.lost)
-            self.lost |= await renew_claims(session, ids, self._replica, self._clock())
+            now = self._clock()
+            due = now - self._renew_every
+            ids = sorted(i for i in {r.delivery_id for r in batch} - self.lost
+                         if self._renewed.get(i, due) <= due)  # fmt: skip
+            if ids:
+                self.lost |= await renew_claims(session, ids, self._replica, now)
+                self.claimed(ids, now)
 
 
 def _settle(batch: list[_Record], error: BaseException | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -90,7 +91,7 @@ async def test_a_record_the_store_refuses_fails_only_its_own_post(app: App, db: 
         session.add(delivery)
         await session.flush()
         paper_ids = list(await session.exec(select(Paper.id).limit(2)))
-    writer = RecordWriter(db, "r1", lambda: MONDAY_8_BERLIN)
+    writer = RecordWriter(db, "r1", lambda: MONDAY_8_BERLIN, timedelta(seconds=30))
 
     def row(paper_id: int) -> dict[str, object]:
         return {"channel_id": channel.id, "paper_id": paper_id, "version": 1, "position": 1,
