@@ -106,3 +106,31 @@ async def test_a_record_the_store_refuses_fails_only_its_own_post(app: App, db: 
     async with db.session() as session:
         stored = list(await session.exec(select(DeliveredPaper.paper_id)))
     assert sorted(stored) == sorted(paper_ids)
+
+
+async def test_a_claim_taken_over_mid_chunk_stops_that_channel_only(
+    app: App, db: Database
+) -> None:
+    first = await add_channel(db, "a", "cat:quant-ph entanglement")
+    await add_channel(db, "b", "cat:quant-ph entanglement")
+    now = [MONDAY_8_BERLIN]
+    taken: list[str] = []
+
+    class Overtaken(PlatformRecorder):
+        async def send(self, message):  # type: ignore[no-untyped-def]
+            ref = await super().send(message)
+            if message.conversation.channel == "a" and message.kind == "digest_paper" and not taken:
+                taken.append("a")  # another replica takes "a" over; time moves past a renewal
+                async with db.session() as session:
+                    query = select(Delivery).where(Delivery.channel_id == first.id)
+                    row = (await session.exec(query)).one()
+                    row.claimed_by = "r2"
+                    session.add(row)
+                now[0] += timedelta(minutes=1)
+            return ref
+
+    platform = Overtaken()
+    outcomes = await deliver.run(db, delivery_for(app, clock=lambda: now[0]), {"test": platform},
+                                 now=MONDAY_8_BERLIN)  # fmt: skip
+    assert [o.status for o in outcomes] == ["lost_claim", "sent"]
+    assert len(platform.papers("a")) < 10 and len(platform.papers("b")) == 10
