@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     delivery_tick_seconds: int = Field(60, ge=1, le=3600)
     delivery_lease_seconds: int = Field(120, ge=5)
     delivery_concurrency: int = Field(100, ge=1, le=5000)
+    delivery_chunk_size: int = Field(1_000, ge=1, le=20_000)  # channels selected together
     shutdown_grace_seconds: float = Field(10.0, ge=0, le=600)
     catchup_hours: float = Field(0, ge=0, le=48)  # 0: a missed digest is delivered the same day
     fetch_timezone: str = "America/New_York"

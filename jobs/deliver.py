@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +10,7 @@ import structlog
 from sqlmodel import col, select
 
 from bot.config import Settings
+from bot.digest.chunk import ChunkDelivery, Due
 from bot.digest.corpus import CorpusCache
 from bot.digest.posting import DeliveryOutcome, DigestPoster
 from bot.messages import Sender
@@ -18,7 +18,7 @@ from bot.models import Channel, Paper, Topic
 from bot.schedule import due_digest_date, scheduled_at
 from bot.source_health import SourceProblem, problem_note, source_label
 from bot.source_plan import parse_topics, plan_sources
-from bot.store.channels import channels_with_topics
+from bot.store.bulk import channels_by_id, due_check_rows
 from bot.store.db import Database
 from bot.store.fetches import failing_sources
 
@@ -107,6 +107,26 @@ async def fetch_gate(
     return FetchGate(tuple(problems), wait, settings, titles)
 
 
+DELIVERY_CHUNK = 1_000  # channels selected, planned and recorded together
+
+
+def due_ids(
+    rows: Iterable[tuple[int, str, bool, str, str, str]],
+    platforms: Mapping[str, Sender],
+    now: datetime,
+    catchup: timedelta | None,
+) -> list[tuple[int, date]]:
+    """`due_channels` on light (id, platform, paused, days, time, timezone) rows."""
+    due = []
+    for channel_id, platform, paused, days, at, zone in rows:
+        if paused or not days or platform not in platforms:
+            continue
+        day = due_digest_date(now, at, zone, days, catchup)
+        if day is not None:
+            due.append((channel_id, day))
+    return due
+
+
 async def run(
     db: Database,
     delivery: DigestPoster,
@@ -116,30 +136,35 @@ async def run(
     catchup: timedelta | None = None,
     gate: FetchGate | None = None,
     concurrency: int = 20,
+    chunk_size: int = DELIVERY_CHUNK,
 ) -> list[DeliveryOutcome]:
     """Deliver every due digest (missed ones within the catch-up window too).
 
+    The due channels go `chunk_size` at a time (`ChunkDelivery`): only light rows are read
+    for the due check, full channels and topics per chunk, so memory stays flat.
     While a source the channel's topics need is being fetched or failing, its digest waits
     until its deadline (`gate.wait` after its time); past it, it goes out and its footer names
     what is missing. Other channels' sources never hold or reach it.
     """
     gate = gate or FetchGate()
     async with db.session() as session:
-        subscribed = await channels_with_topics(session)
-    due = [d for d in due_channels(subscribed, senders, now, catchup)
-           if not gate.holds(d[0], d[1], d[2], now)]  # fmt: skip
-    limit = asyncio.Semaphore(concurrency)
+        due = due_ids(await due_check_rows(session), senders, now, catchup)
     corpora = CorpusCache()  # the day's papers, indexed once for every channel of this run
-
-    async def one(channel: Channel, topics: list[Topic], day: date) -> DeliveryOutcome:
-        async with limit:
-            if delivery.stop_requested:
-                return DeliveryOutcome(channel.id or 0, day, "stopped")
-            sender = senders[channel.platform]
-            notes = gate.missing(topics)
-            return await delivery.deliver(channel, topics, day, sender, notes, corpora)
-
-    outcomes = list(await asyncio.gather(*(one(c, t, d) for c, t, d in due)))
+    chunks = ChunkDelivery(delivery, concurrency)
+    outcomes: list[DeliveryOutcome] = []
+    for start in range(0, len(due), chunk_size):
+        if delivery.stop_requested:
+            outcomes += [DeliveryOutcome(c, d, "stopped") for c, d in due[start:]]
+            break
+        part = due[start : start + chunk_size]
+        async with db.session() as session:
+            found = await channels_by_id(session, [c for c, _ in part])
+        ready = [
+            Due(channel, topics, day, senders[channel.platform], gate.missing(topics))
+            for (channel, topics), day in ((found[c], d) for c, d in part if c in found)
+            if topics and not gate.holds(channel, topics, day, now)
+        ]
+        outcomes += await chunks.deliver(ready, corpora)
     sent = sum(o.status == "sent" for o in outcomes)
     if due:
         log.info("delivery run", due=len(due), sent=sent, now=now.isoformat())

@@ -137,7 +137,7 @@ class Jobs:
         catchup = timedelta(hours=s.catchup_hours) if s.catchup_hours > 0 else None
         await deliver.run(
             self.app.db, self.delivery, self.senders, now=self.clock(), catchup=catchup,
-            gate=gate, concurrency=s.delivery_concurrency,
+            gate=gate, concurrency=s.delivery_concurrency, chunk_size=s.delivery_chunk_size,
         )  # fmt: skip
         if not self.delivery.stop_requested:
             await weekly.run(self.app.db, self.delivery, self.weekly, self.senders,

@@ -79,6 +79,7 @@ def build_application(
 # sliding window. A leaky bucket as big as the limit sends a burst of that size after every
 # pause, which a sliding window punishes; buckets of one message spaced evenly never burst.
 OVERALL_INTERVAL = 1 / 29  # one under 30/s, so send-time jitter never earns a 429
+PAID_INTERVAL = 1 / 990  # with TELEGRAM_PAID_BROADCAST: Telegram's paid ceiling is 1,000/s
 GROUP_INTERVAL = 3.0  # 20 a minute
 
 
@@ -103,12 +104,13 @@ class TelegramAdapter:
         self._poll_timeout = poll_timeout
         metrics = bot.deps.metrics if bot is not None else None  # a send-only adapter (bench)
         limiter = rate_limiter or CountingRateLimiter(
-            overall_max_rate=1, overall_time_period=OVERALL_INTERVAL,
+            overall_max_rate=1,
+            overall_time_period=PAID_INTERVAL if settings.paid_broadcast else OVERALL_INTERVAL,
             group_max_rate=1, group_time_period=GROUP_INTERVAL, max_retries=3,
             on_rate_limited=(lambda: metrics.rate_limited("telegram")) if metrics else None,
         )  # fmt: skip
         self.application = build_application(settings, limiter)
-        self._sender = TelegramSender(self.application.bot)
+        self._sender = TelegramSender(self.application.bot, paid_broadcast=settings.paid_broadcast)
         self._webhook: WebhookServer | None = None
         self._keys = keys
         self._add_handlers()

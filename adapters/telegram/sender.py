@@ -53,8 +53,10 @@ class TelegramSender:
         tokens: TokenTable | None = None,
         alias_capacity: int = 50_000,
         probe_limit: int = PROBE_LIMIT,
+        paid_broadcast: bool = False,
     ) -> None:
         self._bot = bot
+        self._paid = paid_broadcast  # scheduled posts past 30/s, charged in Telegram Stars
         self._sleep = sleep
         self._max_retries = max_retries
         self.tokens = tokens or TokenTable()
@@ -72,6 +74,8 @@ class TelegramSender:
         self._remember_tokens(message)
         ids: list[str] = []
         for part in render(message):
+            if self._paid and message.marker is not None:  # a scheduled post, not a reply
+                part = {**part, "allow_paid_broadcast": True}
             sent = await self._call(message.conversation, self._bot.send_message, **part)
             ids.append(str(sent.message_id))
             self._saw(message.conversation.channel, sent.message_id)

@@ -18,6 +18,7 @@ class TelegramSettings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_port: int = Field(8443, ge=1, le=65535)
+    paid_broadcast: bool = False  # allow_paid_broadcast on scheduled posts: up to 1,000/s, paid
 
     def check(self) -> None:
         """Raise AdapterSettingsError when these settings cannot run the adapter."""

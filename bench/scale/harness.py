@@ -130,7 +130,7 @@ async def run(db: Database, url: str, options: Options) -> RunResult:
             span = corpus_span(DAY, app.settings.digest_backfill_days)  # what digests read
             corpus = await load_corpus(session, *span)
             corpus_s = time.perf_counter() - corpus_started
-        await seed_history(db, [c for c, _ in channels], sorted(corpus.papers), DAY)
+        await seed_history(db, [c.id or 0 for c, _ in channels], sorted(corpus.papers), DAY)
         await seed_summaries(db, pool, day)
         match_started = time.perf_counter()
         matched = ranked_channels(corpus, [t for _, t in channels])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -53,23 +54,23 @@ async def seed_channels(
 
 
 async def seed_history(
-    db: Database, channels: list[Channel], paper_ids: list[int], on: date, seed: int = 3
+    db: Database, channels: Sequence[int], paper_ids: list[int], on: date, seed: int = 3
 ) -> None:
     """Some past life: yesterday's digests, papers already delivered, and 👍/👎 votes."""
     rng = random.Random(seed)
     deliveries, delivered, votes = [], [], []
-    for channel in channels:
+    for channel_id in channels:
         if rng.random() < 0.3:
-            deliveries.append({"channel_id": channel.id, "digest_date": on - timedelta(days=1),
+            deliveries.append({"channel_id": channel_id, "digest_date": on - timedelta(days=1),
                                "status": "sent", "claimed_by": "bench", "claimed_at": utcnow(),
                                "papers": 5})  # fmt: skip
         if rng.random() < 0.1:
             for pid in rng.sample(paper_ids, k=min(5, len(paper_ids))):
-                delivered.append({"channel_id": channel.id, "paper_id": pid, "version": 1,
+                delivered.append({"channel_id": channel_id, "paper_id": pid, "version": 1,
                                   "position": 0, "sent_at": utcnow()})  # fmt: skip
         if rng.random() < 0.05:
             for pid in rng.sample(paper_ids, k=min(3, len(paper_ids))):
-                votes.append({"channel_id": channel.id, "paper_id": pid, "user": "u",
+                votes.append({"channel_id": channel_id, "paper_id": pid, "user": "u",
                               "value": rng.choice((1, -1)), "created_at": utcnow()})  # fmt: skip
     for table, rows in ((Delivery, deliveries), (DeliveredPaper, delivered), (Feedback, votes)):
         for start in range(0, len(rows), CHUNK):

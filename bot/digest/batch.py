@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,6 +31,7 @@ from bot.query import CompiledQuery
 from bot.source_plan import compile_topics
 from bot.store.deliveries import delivered_versions_many, previous_digests
 from bot.store.feedback import channels_votes
+from bot.store.library import libraries_papers
 
 if TYPE_CHECKING:
     from bot.rank.semantic import Relevance
@@ -66,28 +67,46 @@ async def select_group(
     corpus: Corpus,
     cache: TopicCache,
     relevance: Relevance | None = None,
+    limits: Sequence[int | None] | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
-    """(selected, matched, news) per channel of a group sharing one corpus."""
+    """(selected, matched, news) per channel of a group sharing one corpus; `limits` caps
+    each channel's pick (None: its size)."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
     votes = await channels_votes(session, ids)
     got = await delivered_versions_many(session, ids, sorted(corpus.papers))
     chosen = []
-    all_ids = list(corpus.papers)
-    for (channel, topics), window in zip(group, windows, strict=True):
+    shared = await _shared_semantic(session, relevance, ids, list(corpus.papers))
+    caps = limits or [None] * len(group)
+    for (channel, topics), window, cap in zip(group, windows, caps, strict=True):
         assert channel.id is not None
         profile: FeedbackProfile | None = profile_of(votes.get(channel.id, []))
         added = [(t.created_at, cache.topics([t])) for t in topics]
         fresh = fresh_topics(added, window, corpus)
-        semantic = await relevance.semantic(session, channel.id, all_ids) if relevance else None
+        semantic = None
+        if relevance is not None and shared is not None:
+            vectors, libraries = shared
+            taste = await relevance.profile_of(
+                session, libraries.get(channel.id, []), votes.get(channel.id, [])
+            )
+            semantic = (vectors, taste, relevance.weight)
         ranked, reasons = scored_candidates(
             channel, cache.topics(topics), corpus, semantic, window, fresh
         )
         if semantic is not None and semantic[1] is not None and not semantic[1].is_empty:
             profile = None  # the votes count through the semantic profile
         mine = got.get(channel.id, {})
-        selected, matched = pick_fresh(channel, ranked, corpus, mine, None, profile, reasons)
+        selected, matched = pick_fresh(channel, ranked, corpus, mine, cap, profile, reasons)
         chosen.append((selected, matched, news_count(corpus, window, fresh)))
     return chosen
+
+
+async def _shared_semantic(
+    session: AsyncSession, relevance: Relevance | None, ids: list[int], paper_ids: list[int]
+) -> tuple[dict[int, Any], dict[int, list[Paper]]] | None:
+    """The corpus's vectors and the channels' libraries, read once for the group."""
+    if relevance is None or relevance.vectors_model is None:
+        return None
+    return await relevance.vectors(session, paper_ids), await libraries_papers(session, ids)
 
 
 async def select_many(
@@ -97,6 +116,7 @@ async def select_many(
     corpus: Corpus | None = None,
     backfill_days: int = 7,
     relevance: Relevance | None = None,
+    limits: Sequence[int | None] | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
     """(selected, matched, news count) per channel, in order, as `DigestService.select`."""
     ids = [channel.id for channel, _ in channels if channel.id is not None]
@@ -105,4 +125,6 @@ async def select_many(
     if corpus is None or (corpus.first, corpus.last) != (first, last):
         corpus = await load_corpus(session, first, last)
     windows = [news_window(anchor, previous.get(c.id or 0), backfill_days) for c, _ in channels]
-    return await select_group(session, channels, windows, corpus, TopicCache(), relevance)
+    return await select_group(
+        session, channels, windows, corpus, TopicCache(), relevance, limits
+    )

@@ -21,7 +21,7 @@ from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
-from bot.rank.relevance import Profile, score_papers
+from bot.rank.relevance import Profile, relevance_of
 from bot.store.deliveries import PreviousDigest, as_utc, delivered_versions
 from bot.summary.types import Summary
 
@@ -206,12 +206,11 @@ def scored_candidates(
     semantic: Semantic | None,
     window: NewsWindow | None = None,
     fresh: Fresh = (),
-) -> tuple[list[tuple[int, float]], dict[int, str]]:
+) -> tuple[list[tuple[int, float]], Mapping[int, str]]:
     """`candidates` on the 0–100 relevance scale, best first, with each one's reason."""
     vectors, profile, weight = semantic or ({}, None, 0.0)
     ranked = candidates(channel, topics, corpus, window, fresh)
-    scored = score_papers(ranked, corpus.index, topics, vectors, profile, weight)
-    return [(s.paper_id, s.relevance) for s in scored], {s.paper_id: s.reason for s in scored}
+    return relevance_of(ranked, corpus.index, topics, vectors, profile, weight)
 
 
 def threshold_note(channel: Channel, shown: int, matched: int) -> str | None:

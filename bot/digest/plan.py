@@ -13,7 +13,9 @@ from sqlmodel import col, select
 from bot.digest.build import Selected
 from bot.digest.service import Selection
 from bot.models import Announcement, Delivery, Paper
+from bot.store.bulk import clear_positions
 from bot.store.db import Database
+from bot.store.positions import numbered
 
 
 def selection_plan(selection: Selection, chosen_at: datetime) -> dict[str, Any]:
@@ -36,6 +38,15 @@ async def save_plan(db: Database, delivery: Delivery, plan: dict[str, Any]) -> N
         row.plan = plan
         session.add(row)
     delivery.plan = plan
+
+
+async def save_positions(db: Database, delivery: Delivery, papers: dict[int, int]) -> None:
+    """Number the digest's papers (position → paper id) in its delivery row, replacing a
+    preview's numbers: "paper N" means this digest's paper N from now on."""
+    plan = {**(delivery.plan or {}), "positions": numbered(papers)}
+    async with db.session() as session:
+        await clear_positions(session, [delivery.channel_id])
+    await save_plan(db, delivery, plan)
 
 
 async def stored_selection(db: Database, plan: dict[str, Any]) -> Selection:

@@ -25,7 +25,7 @@ import structlog
 
 from bot.digest.corpus import CorpusCache
 from bot.digest.model import Digest
-from bot.digest.plan import save_plan, selection_plan, stored_selection
+from bot.digest.plan import save_plan, save_positions, selection_plan, stored_selection
 from bot.digest.service import DigestService, Selection
 from bot.i18n import labels
 from bot.messages import ChannelUnavailable, Conversation, Sender
@@ -43,7 +43,6 @@ from bot.store.deliveries import (
     renew_claim,
     set_message_ref,
 )
-from bot.store.positions import set_positions
 
 log = structlog.get_logger(__name__)
 
@@ -76,6 +75,30 @@ class DigestPoster:
         self._clock = clock
         self.stop_requested = False  # set on shutdown: finish the current post, then stop
 
+    @property
+    def db(self) -> Database:
+        """The store deliveries are recorded in."""
+        return self._db
+
+    @property
+    def digests(self) -> DigestService:
+        """The service digests are selected and assembled with."""
+        return self._digests
+
+    @property
+    def replica(self) -> str:
+        """This replica's name on its claims."""
+        return self._replica
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim holds without renewal."""
+        return self._lease
+
+    def clock(self) -> datetime:
+        """Now, as this poster sees it."""
+        return self._clock()
+
     async def deliver(
         self,
         channel: Channel,
@@ -102,7 +125,7 @@ class DigestPoster:
         try:
             return await self._post(channel, delivery, selection, sender, notes)
         except ChannelUnavailable as gone:
-            return await self._retire(channel, delivery, str(gone))
+            return await self.retire(channel, delivery, str(gone))
 
     async def deliver_one(
         self,
@@ -138,7 +161,7 @@ class DigestPoster:
             if delivery.header_ref is None or is_pending(delivery.header_ref):
                 await self._post_header(await compose(delivery.plan or {}), delivery, sender)
         except ChannelUnavailable as gone:
-            return await self._retire(channel, delivery, str(gone))
+            return await self.retire(channel, delivery, str(gone))
         await self._finish(delivery.id, "sent", 1)
         return DeliveryOutcome(channel.id, day, "sent", 1)
 
@@ -209,9 +232,8 @@ class DigestPoster:
             recorded = await posted_papers(session, delivery.id)
         header, *papers = digest_posts(digest, conversation)
         if delivery.header_ref is None or is_pending(delivery.header_ref):
-            async with self._db.session() as session:
-                numbers = {p.number: p.paper_id for p in digest.papers}
-                await set_positions(session, digest.channel_id, numbers)
+            numbers = {p.number: p.paper_id for p in digest.papers}
+            await save_positions(self._db, delivery, numbers)
             await self._post_header(header, delivery, sender)
         posted, last = 0, delivery.header_ref
         for post in papers:
@@ -285,7 +307,8 @@ class DigestPoster:
             row.error = error or None
             session.add(row)
 
-    async def _retire(self, channel: Channel, delivery: Delivery, reason: str) -> DeliveryOutcome:
+    async def retire(self, channel: Channel, delivery: Delivery, reason: str) -> DeliveryOutcome:
+        """The channel is gone: mark it inactive and its delivery unavailable."""
         assert channel.id is not None and delivery.id is not None
         conversation = Conversation(channel.platform, channel.channel, channel.workspace)
         async with self._db.session() as session:

@@ -15,11 +15,7 @@ from bot.digest.batch import profile_of, select_many
 from bot.digest.build import (
     Selected,
     corpus_span,
-    fresh_topics,
     make_digest,
-    news_count,
-    news_window,
-    select_papers,
     threshold_note,
 )
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
@@ -32,9 +28,8 @@ from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
 from bot.query import tokenize
 from bot.rank.semantic import Relevance
-from bot.source_plan import compile_topics, parse_topics, plan_sources
+from bot.source_plan import parse_topics, plan_sources
 from bot.store.db import Database
-from bot.store.deliveries import previous_digests
 from bot.store.feedback import channel_votes
 from bot.store.papers import latest_announcement_date
 from bot.summary.service import SummaryService
@@ -117,37 +112,40 @@ class DigestService:
 
         They are the papers first seen (or announced) since the channel's previous digest,
         and a new topic's backfill. `corpora` shares the indexed papers between the channels
-        of one delivery run.
+        of one delivery run. The same path as `select_many`, for one channel.
         """
-        assert channel.id is not None
-        backfill = self._settings.digest_backfill_days
-        async with self._db.session() as session:
-            previous = (await previous_digests(session, [channel.id], anchor)).get(channel.id)
-            window = news_window(anchor, previous, backfill)
-            first, last_day = corpus_span(anchor, backfill)
-            if corpus is None or (corpus.first, corpus.last) != (first, last_day):
+        found = await self.select_many([(channel, topics)], anchor, corpus=corpus, corpora=corpora)
+        return found[0]
+
+    async def select_many(
+        self,
+        channels: Sequence[tuple[Channel, list[Topic]]],
+        anchor: date,
+        *,
+        corpus: Corpus | None = None,
+        corpora: CorpusCache | None = None,
+    ) -> list[Selection]:
+        """`select` for many channels, in order: the store read in bulk, the index shared."""
+        first, last_day = corpus_span(anchor, self._settings.digest_backfill_days)
+        if corpus is None or (corpus.first, corpus.last) != (first, last_day):
+            async with self._db.session() as session:
                 corpus = await (corpora.get(session, first, last_day) if corpora
                                 else load_corpus(session, first, last_day))  # fmt: skip
         if self._relevance is not None:  # papers fetched before the model was set, once
             await self._relevance.embed(sorted(corpus.papers))
+        llm = self._llm
+        limits = [llm.pool_size(c.max_papers) if llm else None for c, _ in channels]
         async with self._db.session() as session:
-            compiled = compile_topics(t.query for t in topics)
-            added = [(t.created_at, compile_topics([t.query])) for t in topics]
-            fresh = fresh_topics(added, window, corpus)
-            profile = await feedback_profile(session, channel.id)
-            semantic = None
-            if self._relevance is not None:
-                semantic = await self._relevance.semantic(session, channel.id, list(corpus.papers))
-            pool = self._llm.pool_size(channel.max_papers) if self._llm else None
-            selected, matched = await select_papers(
-                session, channel, compiled, corpus, profile, limit=pool, window=window,
-                fresh=fresh, semantic=semantic,
+            chosen = await select_many(
+                session, channels, anchor, corpus, self._settings.digest_backfill_days,
+                self._relevance, limits,
             )  # fmt: skip
-        if self._llm is not None and pool is not None:
-            selected = await self._llm.rerank(
-                [t.query for t in topics], selected, channel.max_papers
-            )
-        return Selection(selected, matched, news_count(corpus, window, fresh), corpus)
+        selections = []
+        for (channel, topics), (selected, matched, size) in zip(channels, chosen, strict=True):
+            if llm is not None:
+                selected = await llm.rerank([t.query for t in topics], selected, channel.max_papers)
+            selections.append(Selection(selected, matched, size, corpus))
+        return selections
 
     async def assemble(
         self, channel: Channel, anchor: date, selection: Selection, notes: tuple[str, ...] = ()
@@ -204,14 +202,21 @@ class DigestService:
         corpus: Corpus | None = None,
     ) -> list[Digest]:
         """`compose` for many channels, in order, reading the store in bulk (same digests)."""
-        async with self._db.session() as session:
-            chosen = await select_many(
-                session, channels, anchor, corpus, self._settings.digest_backfill_days,
-                self._relevance,
-            )  # fmt: skip
-        selections = [Selection(selected, matched, size) for selected, matched, size in chosen]
+        selections = await self.select_many(channels, anchor, corpus=corpus)
+        return await self.assemble_many(
+            [c for c, _ in channels], anchor, selections, [()] * len(channels)
+        )
+
+    async def assemble_many(
+        self,
+        channels: Sequence[Channel],
+        anchor: date,
+        selections: Sequence[Selection],
+        notes: Sequence[tuple[str, ...]],
+    ) -> list[Digest]:
+        """`assemble` for many channels: summaries read once per language, shared by digests."""
         by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
-        for (channel, _), selection in zip(channels, selections, strict=True):
+        for channel, selection in zip(channels, selections, strict=True):
             papers = by_language[channel.language]
             papers.update({s.paper.id: s.paper for s in selection.selected if s.paper.id})
         summaries = {
@@ -219,10 +224,18 @@ class DigestService:
             for language, papers in by_language.items()
         }
         tokens = cache(tokenize)  # keywords recur across digests: tokenize each once
-        return [
-            self._digest(channel, anchor, selection, summaries[channel.language], (), tokens)
-            for (channel, _), selection in zip(channels, selections, strict=True)
-        ]
+        digests = []
+        for channel, selection, note in zip(channels, selections, notes, strict=True):
+            digest = self._digest(
+                channel, anchor, selection, summaries[channel.language], note, tokens
+            )
+            if self._llm is not None:
+                written = await self._llm.digest_themes(
+                    digest.papers, channel.language, selection.corpus
+                )
+                digest = replace(digest, themes=with_keyword_themes(written, digest.themes))
+            digests.append(digest)
+        return digests
 
     def _summary_notes(self, language: str, summaries: Iterable[Summary]) -> tuple[str, ...]:
         t = labels(language)

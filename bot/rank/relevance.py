@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,20 +113,62 @@ def score_papers(
     weight: float,
 ) -> list[Scored]:
     """Relevance and reason for each ranked (paper id, topic score), best first."""
+    scored, reasons = relevance_of(ranked, index, topics, vectors, profile, weight)
+    return [Scored(pid, relevance, reasons[pid]) for pid, relevance in scored]
+
+
+def relevance_of(
+    ranked: Sequence[tuple[int, float]],
+    index: PaperIndex,
+    topics: Sequence[CompiledQuery],
+    vectors: Mapping[int, np.ndarray],
+    profile: Profile | None,
+    weight: float,
+) -> tuple[list[tuple[int, float]], Reasons]:
+    """`score_papers` with each reason worked out only when asked for (a digest shows few)."""
     semantic = _semantic(ranked, vectors, profile)
     words = has_words(topics)
     scored = []
+    lexical_of: dict[int, float] = {}
     for pid, raw in ranked:
-        lexical = lexical_part(raw)
+        lexical = lexical_of[pid] = lexical_part(raw)
         near = semantic.get(pid)
         if near is None:
             relevance = lexical
         else:
             relevance = weight * near[0] + (1 - weight) * lexical if words else near[0]
-        reason = _reason(index, topics, pid, lexical, near, weight if words else 1.0)
-        scored.append(Scored(pid, relevance, reason))
-    scored.sort(key=lambda s: (-s.relevance, s.paper_id))
-    return scored
+        scored.append((pid, relevance))
+    scored.sort(key=lambda s: (-s[1], s[0]))
+    return scored, Reasons(index, topics, lexical_of, semantic, weight if words else 1.0)
+
+
+class Reasons(Mapping[int, str]):
+    """Paper id -> the one-line reason it was picked, computed on first use."""
+
+    def __init__(
+        self,
+        index: PaperIndex,
+        topics: Sequence[CompiledQuery],
+        lexical: dict[int, float],
+        semantic: dict[int, tuple[float, Example]],
+        weight: float,
+    ) -> None:
+        self._args = (index, topics)
+        self._lexical, self._semantic, self._weight = lexical, semantic, weight
+        self._made: dict[int, str] = {}
+
+    def __getitem__(self, pid: int) -> str:
+        if pid not in self._made:
+            lexical = self._lexical[pid]  # KeyError: not a ranked paper
+            near = self._semantic.get(pid)
+            self._made[pid] = _reason(*self._args, pid, lexical, near, self._weight)
+        return self._made[pid]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._lexical)
+
+    def __len__(self) -> int:
+        return len(self._lexical)
 
 
 def _semantic(

@@ -37,6 +37,7 @@ class Relevance:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _embedded: set[int] = field(default_factory=set, repr=False)  # known stored, this process
     _embedding: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _usable: bool | None = field(default=None, repr=False)  # the model may load (not checked)
 
     @classmethod
     def of(cls, db: Database, settings: Settings) -> Relevance:
@@ -73,6 +74,19 @@ class Relevance:
         """The loaded model, or None (not loaded yet, or not available)."""
         return self.state.embedder if self.state else None
 
+    @property
+    def vectors_model(self) -> str | None:
+        """The model whose stored vectors rank, loaded or not yet; None: lexical only.
+
+        Ranking reads stored vectors only, so a process whose papers are all embedded
+        (the fetch embeds them) never loads the model.
+        """
+        if self.state is not None:
+            return self.state.embedder.name if self.state.embedder else None
+        if self._usable is None:
+            self._usable = available(self.model) is None
+        return self.model if self._usable else None
+
     async def embed(self, paper_ids: Sequence[int]) -> int:
         """Embed (once) the papers not embedded yet; how many were.
 
@@ -81,6 +95,12 @@ class Relevance:
         """
         if not any(pid not in self._embedded for pid in paper_ids):
             return 0
+        if self.state is None and self.vectors_model is not None:  # stored already: no model
+            async with self.db.session() as session:
+                have = await stored_vectors(session, self.model, paper_ids)
+            self._embedded.update(have)
+            if all(pid in self._embedded for pid in paper_ids):
+                return 0
         embedder = (await self.load()).embedder
         if embedder is None:
             return 0
@@ -96,7 +116,7 @@ class Relevance:
         self, session: AsyncSession, channel_id: int, paper_ids: Sequence[int]
     ) -> tuple[dict[int, np.ndarray], Profile | None, float] | None:
         """(vectors of these papers, the channel's profile, weight) for `select_papers`."""
-        if self.embedder is None:
+        if self.vectors_model is None:
             return None
         vectors = await self.vectors(session, paper_ids)
         return vectors, await self.profile(session, channel_id), self.weight
@@ -105,18 +125,19 @@ class Relevance:
         self, session: AsyncSession, paper_ids: Sequence[int]
     ) -> dict[int, np.ndarray]:
         """The stored vectors of these papers (kept in memory once read)."""
-        if self.embedder is None:
+        model = self.vectors_model
+        if model is None:
             return {}
         missing = [pid for pid in paper_ids if pid not in self._vectors]
         if missing:
             if len(self._vectors) + len(missing) > MAX_CACHED:
                 self._vectors.clear()
-            self._vectors.update(await stored_vectors(session, self.embedder.name, missing))
+            self._vectors.update(await stored_vectors(session, model, missing))
         return {pid: self._vectors[pid] for pid in paper_ids if pid in self._vectors}
 
     async def profile(self, session: AsyncSession, channel_id: int) -> Profile | None:
         """The channel's library and 👍 papers as positives, 👎 as negatives (None: lexical)."""
-        if self.embedder is None:
+        if self.vectors_model is None:
             return None
         library = await library_papers(session, channel_id)
         votes = await channel_votes(session, channel_id)
@@ -126,7 +147,7 @@ class Relevance:
         self, session: AsyncSession, library: Sequence[Paper], votes: Sequence[tuple[Paper, int]]
     ) -> Profile | None:
         """`profile` from papers already read."""
-        if self.embedder is None:
+        if self.vectors_model is None:
             return None
         ids = [p.id for p in library if p.id] + [p.id for p, _ in votes if p.id]
         vectors = await self.vectors(session, ids)

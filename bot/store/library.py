@@ -47,6 +47,24 @@ async def library_papers(session: AsyncSession, channel_id: int) -> list[Paper]:
     return list(await session.exec(query))
 
 
+async def libraries_papers(
+    session: AsyncSession, channel_ids: Sequence[int]
+) -> dict[int, list[Paper]]:
+    """`library_papers` for many channels at once (channels with an empty library left out)."""
+    found: dict[int, list[Paper]] = {}
+    for start in range(0, len(channel_ids), 900):
+        part = list(channel_ids[start : start + 900])
+        rows = await session.exec(
+            select(LibraryPaper.channel_id, Paper)
+            .join(LibraryPaper, col(LibraryPaper.paper_id) == col(Paper.id))
+            .where(col(LibraryPaper.channel_id).in_(part))
+            .order_by(col(LibraryPaper.id))
+        )
+        for channel_id, paper in rows:
+            found.setdefault(channel_id, []).append(paper)
+    return found
+
+
 async def library_size(session: AsyncSession, channel_id: int) -> int:
     """How many papers the library holds."""
     query = select(func.count()).select_from(LibraryPaper).where(

@@ -103,3 +103,13 @@ async def test_fake_enforces_flood_limits() -> None:
         clock.now += 60.0
         await sender.send(Reply(CHAT, "x"))
     assert api.rate_limited == 2
+
+
+async def test_paid_broadcast_marks_scheduled_posts_only(api: FakeTelegramApi, bot: Bot) -> None:
+    paid, free = TelegramSender(bot, paid_broadcast=True), TelegramSender(bot)
+    scheduled = Answer(CHAT, "a scheduled post", marker="paperbot:1:header")
+    await paid.send(scheduled)
+    await paid.send(Answer(CHAT, "a reply to a command"))
+    await free.send(scheduled)
+    flags = [str(p.get("allow_paid_broadcast", "")).lower() for p in api.calls_to("sendMessage")]
+    assert flags == ["true", "", ""]
