@@ -24,10 +24,10 @@ def row(r: JobResult) -> tuple[str, ...]:
     )  # fmt: skip
 
 
-def grid(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows under COLUMNS, right-aligned."""
-    table = [COLUMNS, *rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
+def grid(rows: Sequence[tuple[str, ...]], columns: tuple[str, ...] = COLUMNS) -> str:
+    """Rows under `columns`, right-aligned (the layout of both scale tables)."""
+    table = [columns, *rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
     lines = [" | ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench.scale.harness import RunResult
+from bench.scale.jobtable import grid
 
 GOAL_DAY_S = 60.0
 GOAL_RSS_MB = 500.0
@@ -29,15 +30,6 @@ def row(result: RunResult) -> tuple[str, ...]:
         f"{result.naive_s:,.0f}", f"{speedup(result):,.0f}x", f"{result.peak_rss_mb:.0f}",
         f"{result.db_mb:.1f}", f"{result.matched:,}", f"{result.digests:,}",
     )  # fmt: skip
-
-
-def grid(rows: Sequence[tuple[str, ...]]) -> str:
-    """Rows under COLUMNS, right-aligned."""
-    table = [COLUMNS, *rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(COLUMNS))]
-    lines = [" | ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def scaling(results: Sequence[RunResult]) -> list[str]:
@@ -78,7 +70,7 @@ def render(results: Sequence[RunResult]) -> str:
     """The full report."""
     sampled = {r.naive_sample for r in results}
     notes = [
-        grid([row(r) for r in results]),
+        grid([row(r) for r in results], COLUMNS),
         f"* naive = each channel's topics scan every paper with regexes (bot.query.naive_match);"
         f" timed on {', '.join(str(s) for s in sorted(sampled))} sampled channel(s) and"
         f" extrapolated linearly to all channels.",
