@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import Channel, DeliveredPaper, Delivery, DigestPosition, Topic, utcnow
 from bot.store.db import insert_ignoring_duplicates
-from bot.store.deliveries import DAILY, as_utc
+from bot.store.deliveries import DAILY, as_utc, posted_ref
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 DELIVERED = DeliveredPaper.__table__  # type: ignore[attr-defined]
@@ -168,22 +168,8 @@ async def last_message_refs(session: AsyncSession, channel_ids: Sequence[int]) -
     headers: dict[int, tuple[int, str]] = {}
     for part in _slices(list(channel_ids)):
         dp = DeliveredPaper
-        top = (select(dp.channel_id, func.max(dp.id).label("top"))
-               .where(col(dp.channel_id).in_(part), _recorded(dp.message_ref))
-               .group_by(col(dp.channel_id)).subquery())  # fmt: skip
-        rows = await session.exec(
-            select(dp.channel_id, dp.delivery_id, dp.message_ref)
-            .join(top, top.c.top == col(dp.id))
-        )  # fmt: skip
-        papers.update({c: (d or 0, r) for c, d, r in rows if r})
-        top = (select(Delivery.channel_id, func.max(Delivery.id).label("top"))
-               .where(col(Delivery.channel_id).in_(part), _recorded(Delivery.header_ref))
-               .group_by(col(Delivery.channel_id)).subquery())  # fmt: skip
-        rows = await session.exec(
-            select(Delivery.channel_id, Delivery.id, Delivery.header_ref)
-            .join(top, top.c.top == col(Delivery.id))
-        )  # fmt: skip
-        headers.update({c: (d or 0, r) for c, d, r in rows if r})
+        papers.update(await _newest(session, dp, dp.delivery_id, dp.message_ref, part))
+        headers.update(await _newest(session, Delivery, Delivery.id, Delivery.header_ref, part))
     found = {c: ref for c, (_, ref) in papers.items()}
     for channel_id, (delivery_id, ref) in headers.items():
         if channel_id not in papers or papers[channel_id][0] < delivery_id:
@@ -191,5 +177,14 @@ async def last_message_refs(session: AsyncSession, channel_ids: Sequence[int]) -
     return found
 
 
-def _recorded(ref: Any) -> Any:
-    return col(ref).is_not(None) & ~col(ref).startswith("pending")
+async def _newest(
+    session: AsyncSession, model: Any, delivery: Any, ref: Any, channel_ids: list[int]
+) -> dict[int, tuple[int, str]]:
+    """Per channel: (delivery id, ref) of `model`'s newest row whose ref is a platform id."""
+    top = (select(model.channel_id, func.max(model.id).label("top"))
+           .where(col(model.channel_id).in_(channel_ids), posted_ref(ref))
+           .group_by(col(model.channel_id)).subquery())  # fmt: skip
+    rows = await session.exec(
+        select(model.channel_id, delivery, ref).join(top, top.c.top == col(model.id))
+    )
+    return {c: (d or 0, r) for c, d, r in rows if r}

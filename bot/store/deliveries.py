@@ -211,7 +211,7 @@ async def last_message_ref(session: AsyncSession, channel_id: int) -> str | None
     paper = (
         await session.exec(
             select(DeliveredPaper.delivery_id, DeliveredPaper.message_ref)
-            .where(DeliveredPaper.channel_id == channel_id, _recorded(DeliveredPaper.message_ref))
+            .where(DeliveredPaper.channel_id == channel_id, posted_ref(DeliveredPaper.message_ref))
             .order_by(col(DeliveredPaper.id).desc())
             .limit(1)
         )
@@ -219,7 +219,7 @@ async def last_message_ref(session: AsyncSession, channel_id: int) -> str | None
     header = (
         await session.exec(
             select(Delivery.id, Delivery.header_ref)
-            .where(Delivery.channel_id == channel_id, _recorded(Delivery.header_ref))
+            .where(Delivery.channel_id == channel_id, posted_ref(Delivery.header_ref))
             .order_by(col(Delivery.id).desc())
             .limit(1)
         )
@@ -229,7 +229,7 @@ async def last_message_ref(session: AsyncSession, channel_id: int) -> str | None
     return paper[1] if paper is not None else None
 
 
-def _recorded(ref: Any) -> Any:
+def posted_ref(ref: Any) -> Any:
     """A ref that is a platform id (not missing, not pending)."""
     return col(ref).is_not(None) & ~col(ref).startswith("pending")
 
