@@ -15,6 +15,17 @@ from collections.abc import Awaitable, Callable
 WORKING_AFTER = 2.0  # seconds of work before the user is told it is under way
 
 
+async def drain_tasks(tasks: set[asyncio.Task[None]], timeout: float) -> None:
+    """Wait for the tracked tasks (and any they start); cancel those still running after
+    `timeout` seconds."""
+    while tasks:
+        _done, pending = await asyncio.wait(set(tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def notify_when_slow(
     work: asyncio.Future[None], notify: Callable[[], Awaitable[object]], after: float
 ) -> None:

@@ -20,6 +20,7 @@ import discord
 import structlog
 
 from adapters.dedupe import MemoryKeys, SeenKeys
+from adapters.deferred import drain_tasks
 from adapters.discord import parse
 from adapters.discord.interactions import (
     DEFERRED_MESSAGE,
@@ -140,12 +141,7 @@ class DiscordAdapter:
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the work started by events so far (tests use it too)."""
-        while self._tasks:
-            _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+        await drain_tasks(self._tasks, timeout)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._logged(work))

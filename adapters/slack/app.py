@@ -27,7 +27,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.dedupe import MemoryKeys, SeenKeys
-from adapters.deferred import WORKING_AFTER, notify_when_slow
+from adapters.deferred import WORKING_AFTER, drain_tasks, notify_when_slow
 from adapters.slack import parse
 from adapters.slack.http import SlackHttpServer
 from adapters.slack.oauth import OAuthStores
@@ -200,12 +200,7 @@ class SlackAdapter:
 
     async def drain(self, timeout: float = 30.0) -> None:
         """Wait for the work started by requests so far (tests use it too)."""
-        while self._tasks:
-            _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending, return_exceptions=True)
+        await drain_tasks(self._tasks, timeout)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(self._logged(work))
