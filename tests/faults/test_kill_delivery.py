@@ -9,9 +9,11 @@ import random
 import signal
 import sys
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,10 +79,13 @@ def posted(slack: FakeSlackApi) -> int:
 async def kill_after(slack: FakeSlackApi, env: dict[str, str], cwd: Path, target: int) -> None:
     """Run the bot until the fake has `target` posts (or the bot exits), then SIGKILL it."""
     bot = await start_bot(env, cwd)
+    await kill_when(bot, slack.wait_until(lambda: posted(slack) >= target, STEP_TIMEOUT))
+
+
+async def kill_when(bot: asyncio.subprocess.Process, arrived: Coroutine[Any, Any, object]) -> None:
+    """SIGKILL the bot once `arrived` is done (mid-send, mid-record, …); it must not exit first."""
     try:
-        waiting = asyncio.create_task(
-            slack.wait_until(lambda: posted(slack) >= target, STEP_TIMEOUT)
-        )
+        waiting = asyncio.create_task(arrived)
         exited = asyncio.create_task(bot.wait())
         await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
         waiting.cancel()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.smtp import Mailbox, smtp_server
-from tests.faults.test_kill_delivery import STEP_TIMEOUT, seed
+from tests.faults.test_kill_delivery import STEP_TIMEOUT, kill_when, seed
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ADDRESSES = [f"lab{n:02d}@uni.example.org" for n in range(30)]
@@ -50,17 +50,7 @@ async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Proces
 
 async def run_until(mailbox: Mailbox, env: dict[str, str], cwd: Path, count: int) -> None:
     """Run the bot until the server holds `count` mails, then SIGKILL it."""
-    bot = await start_bot(env, cwd)
-    try:
-        waiting = asyncio.create_task(mailbox.wait_for(count, STEP_TIMEOUT))
-        exited = asyncio.create_task(bot.wait())
-        await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
-        assert not exited.done(), "paperbot run exited by itself"
-    finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGKILL)
-            await bot.wait()
+    await kill_when(await start_bot(env, cwd), mailbox.wait_for(count, STEP_TIMEOUT))
 
 
 def delivered_addresses(mailbox: Mailbox) -> set[str]:

@@ -21,7 +21,7 @@ import pytest
 from adapters.telegram.finder import PROBE_LIMIT
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_chats import random_chatter
-from tests.faults.test_kill_delivery import KILLS, PAPERS, STEP_TIMEOUT, seed
+from tests.faults.test_kill_delivery import KILLS, PAPERS, STEP_TIMEOUT, kill_when, seed
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 GROUPS = [f"-100{7000000000 + n}" for n in range(12)]  # supergroups: ids count per chat
@@ -65,16 +65,7 @@ async def run_until(
     mid-record, mid-probe, …)."""
     target = count(api) + steps
     bot = await start_logged(env, cwd)
-    try:
-        waiting = asyncio.create_task(api.wait_until(lambda: count(api) >= target, STEP_TIMEOUT))
-        exited = asyncio.create_task(bot.wait())
-        await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
-        waiting.cancel()
-        assert not exited.done(), "paperbot run exited by itself"
-    finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGKILL)
-            await bot.wait()
+    await kill_when(bot, api.wait_until(lambda: count(api) >= target, STEP_TIMEOUT))
 
 
 def probes_per_resume(log: Path) -> list[int]:
