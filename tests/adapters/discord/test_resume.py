@@ -65,14 +65,17 @@ async def test_a_send_whose_answer_was_lost_resumes_exactly_once(
     assert discord_api.requests_to("GET", "/channels/{}/messages")  # it looked first
 
 
+class Blind(DiscordSender):
+    """A sender that cannot search its history: only the nonce can keep a resend single."""
+
+    async def find_posted(self, message, note):  # type: ignore[no-untyped-def]
+        return None
+
+
 async def test_within_minutes_the_nonce_alone_keeps_a_resend_single(
     app: App, db: Database, discord_api: FakeDiscord
 ) -> None:
     """Without the history search, Discord's enforced nonce still drops a quick resend."""
-
-    class Blind(DiscordSender):
-        async def find_posted(self, message, note):  # type: ignore[no-untyped-def]
-            return None
 
     await add_channel(db, CHANNEL_ID, "cat:quant-ph entanglement", platform="discord")
     discord_api.drop_after_accept = [3]
@@ -87,10 +90,6 @@ async def test_within_minutes_the_nonce_alone_keeps_a_resend_single(
 async def test_without_either_the_in_flight_post_would_repeat(
     app: App, db: Database, discord_api: FakeDiscord
 ) -> None:
-    class Blind(DiscordSender):
-        async def find_posted(self, message, note):  # type: ignore[no-untyped-def]
-            return None
-
     await add_channel(db, CHANNEL_ID, "cat:quant-ph entanglement", platform="discord")
     discord_api.drop_after_accept = [3]
     with pytest.raises(aiohttp.ClientError):
