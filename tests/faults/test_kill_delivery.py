@@ -96,6 +96,18 @@ async def kill_when(bot: asyncio.subprocess.Process, arrived: Coroutine[Any, Any
             await bot.wait()
 
 
+async def stop_when(bot: asyncio.subprocess.Process, arrived: Coroutine[Any, Any, object]) -> None:
+    """Once `arrived` is done, stop the bot with SIGTERM: it must exit 0 within STEP_TIMEOUT."""
+    try:
+        await arrived
+        bot.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(bot.wait(), STEP_TIMEOUT) == 0
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
 def check_exactly_once(slack: FakeSlackApi) -> None:
     markers = [
         c.args["metadata"]["event_payload"]["marker"] for c in slack.calls_to("chat.postMessage")
@@ -114,14 +126,7 @@ async def run_with_kills(url: str, tmp_path: Path, seed_value: int) -> None:
             target = min(POSTS - 1, target + rng.randint(1, 7))
             await kill_after(slack, env, tmp_path, target)
         bot = await start_bot(env, tmp_path)
-        try:
-            await slack.wait_until(lambda: posted(slack) >= POSTS, STEP_TIMEOUT * 2)
-            bot.send_signal(signal.SIGTERM)
-            assert await asyncio.wait_for(bot.wait(), STEP_TIMEOUT) == 0
-        finally:
-            if bot.returncode is None:
-                bot.kill()
-                await bot.wait()
+        await stop_when(bot, slack.wait_until(lambda: posted(slack) >= POSTS, STEP_TIMEOUT * 2))
         check_exactly_once(slack)
     finally:
         await slack.stop()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.smtp import Mailbox, smtp_server
-from tests.faults.test_kill_delivery import STEP_TIMEOUT, kill_when, seed
+from tests.faults.test_kill_delivery import STEP_TIMEOUT, kill_when, seed, stop_when
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ADDRESSES = [f"lab{n:02d}@uni.example.org" for n in range(30)]
@@ -59,18 +58,15 @@ def delivered_addresses(mailbox: Mailbox) -> set[str]:
 
 async def finish(mailbox: Mailbox, env: dict[str, str], cwd: Path) -> None:
     """Run the bot until every address has its mail, then stop it gracefully."""
-    bot = await start_bot(env, cwd)
-    try:
-        async with asyncio.timeout(STEP_TIMEOUT * 2):
-            while delivered_addresses(mailbox) != set(ADDRESSES):
-                mailbox.received.clear()
-                await mailbox.received.wait()
-        bot.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(bot.wait(), STEP_TIMEOUT) == 0
-    finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
+    await stop_when(await start_bot(env, cwd), every_address_served(mailbox))
+
+
+async def every_address_served(mailbox: Mailbox) -> None:
+    """Until each address has a mail (TimeoutError after twice STEP_TIMEOUT)."""
+    async with asyncio.timeout(STEP_TIMEOUT * 2):
+        while delivered_addresses(mailbox) != set(ADDRESSES):
+            mailbox.received.clear()
+            await mailbox.received.wait()
 
 
 async def test_email_delivery_survives_ten_kills_with_stable_message_ids(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import statistics
 import sys
 from collections import Counter
@@ -21,7 +20,7 @@ import pytest
 from adapters.telegram.finder import PROBE_LIMIT
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_chats import random_chatter
-from tests.faults.test_kill_delivery import KILLS, PAPERS, STEP_TIMEOUT, kill_when, seed
+from tests.faults.test_kill_delivery import KILLS, PAPERS, STEP_TIMEOUT, kill_when, seed, stop_when
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 GROUPS = [f"-100{7000000000 + n}" for n in range(12)]  # supergroups: ids count per chat
@@ -106,14 +105,7 @@ async def run_with_kills(url: str, tmp_path: Path, seed_value: int) -> tuple[lis
 async def finish(api: FakeTelegramApi, env: dict[str, str], cwd: Path) -> None:
     """Run the bot until every post landed, then stop it gracefully."""
     bot = await start_logged(env, cwd)
-    try:
-        await api.wait_until(lambda: landed(api) >= POSTS, STEP_TIMEOUT * 2)
-        bot.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(bot.wait(), STEP_TIMEOUT) == 0
-    finally:
-        if bot.returncode is None:
-            bot.kill()
-            await bot.wait()
+    await stop_when(bot, api.wait_until(lambda: landed(api) >= POSTS, STEP_TIMEOUT * 2))
 
 
 def report(resumes: list[int], edits: int) -> None:
