@@ -34,9 +34,9 @@ from bench.llm_fake import FakeLLM
 from bench.summaries import REFERENCE_DIR, REFERENCE_FILE
 from bot.app import App, create_app
 from bot.config import Settings
-from bot.digest.build import corpus_span
 from bot.digest.corpus import load_corpus
 from bot.digest.model import Digest
+from bot.digest.news import corpus_span
 from bot.models import Channel, LlmUsage, Topic
 from bot.sources.types import FetchedPaper
 from bot.store.db import Database

@@ -16,8 +16,8 @@ from bench.scale.seed import seed_channels, seed_history, seed_summaries
 from bench.scale.synth import make_day
 from bot.app import create_app
 from bot.config import Settings
-from bot.digest.build import corpus_span
 from bot.digest.corpus import Corpus, load_corpus
+from bot.digest.news import corpus_span
 from bot.digest.service import DigestService
 from bot.models import Channel, Topic
 from bot.sources.arxiv_rss import parse_arxiv_feed

@@ -14,18 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.digest.build import (
-    NewsWindow,
-    Selected,
-    corpus_span,
-    fresh_topics,
-    news_count,
-    news_window,
-    pick_fresh,
-    scored_candidates,
-)
+from bot.digest.build import Selected, pick_fresh, scored_candidates
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
+from bot.digest.news import NewsWindow, corpus_span, fresh_topics, news_count, news_window
 from bot.models import Channel, Paper, Topic
 from bot.query import CompiledQuery
 from bot.source_plan import compile_topics

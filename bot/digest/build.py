@@ -8,10 +8,9 @@ channel (a replacement only with `replacements on`).
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,15 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.digest.corpus import Corpus
 from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
+from bot.digest.news import Fresh, NewsWindow, news_ids
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
 from bot.rank.relevance import Profile, relevance_of
-from bot.store.deliveries import PreviousDigest, as_utc, delivered_versions
+from bot.store.deliveries import delivered_versions
 from bot.summary.types import Summary
-
-MAX_WINDOW_DAYS = 7
-SEEN_OVERLAP = timedelta(seconds=5)  # a fetch committing as a digest was chosen still counts
-Fresh = Sequence[tuple[datetime, frozenset[int]]]  # a new topic: when it was added, its matches
 
 
 @dataclass(frozen=True)
@@ -38,95 +34,6 @@ class Selected:
     announcement: Announcement
     relevance: float  # 0–100, see bot.rank.relevance
     reason: str = ""  # one line: matched terms, the closest library paper, a liked one
-
-
-def digest_window(anchor: date, last_digest: date | None) -> tuple[date, date]:
-    """The announcement dates a digest on `anchor` covers: since the last digest, at most a week."""
-    if last_digest is None or last_digest >= anchor:
-        return anchor, anchor
-    days = min((anchor - last_digest).days, MAX_WINDOW_DAYS)
-    return anchor - timedelta(days=days - 1), anchor
-
-
-@dataclass(frozen=True)
-class NewsWindow:
-    """Which papers of a corpus are news for one channel's digest on `anchor`."""
-
-    anchor: date
-    first: date  # announced on first..anchor: the mailings since the previous digest
-    backfill_from: date  # late arrivals and a new topic's backfill: announced on or after
-    seen_after: datetime | None  # first seen after this (the previous digest's choice)
-    topics_after: datetime | None = None  # topics added after this are new (None: all are)
-
-    def admits(self, paper: Paper, announcement: Announcement) -> bool:
-        """True when the paper is news here: announced or first seen since the last digest."""
-        if announcement.announced_on >= self.first:
-            return True
-        if announcement.announced_on < self.backfill_from or self.seen_after is None:
-            return False
-        return as_utc(paper.created_at) > self.seen_after
-
-    def backfills(self, paper: Paper, announcement: Announcement, added: datetime) -> bool:
-        """True when a topic added at `added` takes this paper as its backfill.
-
-        arXiv keeps its announcement semantics: an earlier mailing is not backfilled, only
-        what was first seen since the topic was added (an author's `au:` search).
-        """
-        if announcement.announced_on < self.backfill_from:
-            return False
-        return paper.source != "arxiv" or as_utc(paper.created_at) >= added
-
-
-def news_window(anchor: date, previous: PreviousDigest | None, backfill_days: int) -> NewsWindow:
-    """The news window of a digest on `anchor` after the channel's `previous` digest."""
-    first, _ = digest_window(anchor, previous.digest_date if previous else None)
-    chosen = previous.selected_at if previous else None
-    seen = chosen - SEEN_OVERLAP if chosen else None
-    topics = (chosen or previous.claimed_at) if previous else None
-    return NewsWindow(anchor, first, anchor - timedelta(days=backfill_days), seen, topics)
-
-
-def corpus_span(anchor: date, backfill_days: int) -> tuple[date, date]:
-    """The announcement dates a corpus must hold for every channel's digest on `anchor`."""
-    days = max(MAX_WINDOW_DAYS - 1, backfill_days)
-    return anchor - timedelta(days=days), anchor
-
-
-def fresh_topics(
-    topics: Sequence[tuple[datetime, Sequence[CompiledQuery]]],
-    window: NewsWindow,
-    corpus: Corpus,
-) -> list[tuple[datetime, frozenset[int]]]:
-    """The topics added since the previous digest (all, for a new channel), with matches."""
-    fresh = []
-    for added, compiled in topics:
-        added = as_utc(added)
-        if window.topics_after is None or added > window.topics_after:
-            ids = frozenset().union(*(c.matches(corpus.index) for c in compiled))
-            fresh.append((added, ids))
-    return fresh
-
-
-def is_news(paper_id: int, corpus: Corpus, window: NewsWindow, fresh: Fresh) -> bool:
-    """True when the paper is news for this window, or a new topic's backfill."""
-    paper, announcement = corpus.papers[paper_id]
-    if window.admits(paper, announcement):
-        return True
-    return any(
-        paper_id in ids and window.backfills(paper, announcement, added) for added, ids in fresh
-    )
-
-
-def news_count(corpus: Corpus, window: NewsWindow, fresh: Fresh) -> int:
-    """At least how many papers are news for this window (0 exactly when none is)."""
-    dates, seen = corpus.announced_dates, corpus.seen_times
-    counts = [len(dates) - bisect_left(dates, window.first)]
-    if window.seen_after is not None:
-        since = bisect_right(seen, window.seen_after, key=lambda item: item[0])
-        counts.append(sum(day >= window.backfill_from for _, day in seen[since:]))
-    for added, ids in fresh:
-        counts.append(sum(window.backfills(*corpus.papers[pid], added) for pid in ids))
-    return max(counts)
 
 
 def apply_feedback(
@@ -164,7 +71,8 @@ def candidates(
     replacements left out unless wanted (votes re-weigh them later, in `pick_fresh`)."""
     ranked = rank(corpus.index, topics) if topics else []
     if window is not None:
-        ranked = [item for item in ranked if is_news(item[0], corpus, window, fresh)]
+        news = news_ids(corpus, window, fresh)
+        ranked = [item for item in ranked if item[0] in news]
     if channel.replacements or not corpus.replacements:
         return ranked
     left_out = corpus.replacements

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +16,8 @@ from bot.models import Announcement, Paper
 from bot.query.index import IndexDoc, PaperIndex
 from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,13 @@ class Corpus:
     papers: dict[int, tuple[Paper, Announcement]]
     index: PaperIndex
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key for this corpus (per-window sets shared by channels)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def terms(self, paper_id: int) -> frozenset[str]:
         """A paper's content terms for feedback similarity, computed once per corpus."""

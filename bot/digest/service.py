@@ -12,16 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.digest.batch import profile_of, select_many
-from bot.digest.build import (
-    Selected,
-    corpus_span,
-    make_digest,
-    threshold_note,
-)
+from bot.digest.build import Selected, make_digest, threshold_note
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
+from bot.digest.news import corpus_span
 from bot.digest.themes import MAX_THEMES, keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels

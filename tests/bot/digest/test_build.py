@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.digest.build import digest_window, select_papers
+from bot.digest.build import select_papers
 from bot.digest.corpus import load_corpus
+from bot.digest.news import digest_window
 from bot.models import Channel
 from bot.source_plan import compile_topics
 from bot.store.db import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.digest.build import SEEN_OVERLAP, corpus_span, news_window
+from bot.digest.news import SEEN_OVERLAP, corpus_span, news_window
 from bot.models import Announcement, Paper
 from bot.store.deliveries import PreviousDigest
 
