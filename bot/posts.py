@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 from bot.digest.model import Digest, DigestPaper
@@ -160,19 +161,30 @@ def render_post(renderers: Mapping[type[Any], Callable[[Any], R]], post: Post) -
 
 def paper_buttons(paper: DigestPaper) -> tuple[Button, ...]:
     """The actions offered on every paper post."""
+    return _buttons(paper.key)
+
+
+@lru_cache(maxsize=16_384)  # the same tuple for every post of a paper: digests share it
+def _buttons(key: str) -> tuple[Button, ...]:
     return (
-        Button("like", "👍", paper.key),
-        Button("dislike", "👎", paper.key),
-        Button("review", "Review", paper.key),
-        Button("ask", "Ask", paper.key),
-        Button("more", "More like this", paper.key),
+        Button("like", "👍", key),
+        Button("dislike", "👎", key),
+        Button("review", "Review", key),
+        Button("ask", "Ask", key),
+        Button("more", "More like this", key),
     )
 
 
-def digest_posts(digest: Digest, conversation: Conversation) -> list[Post]:
-    """The digest as posts: its header, then one post per paper."""
-    header: Post = DigestHeader(conversation, digest=digest)
+def digest_posts(
+    digest: Digest, conversation: Conversation, marker: str | None = None
+) -> list[Post]:
+    """The digest as posts: its header, then one post per paper; with `marker`, each post's
+    idempotency marker is `marker:header` or `marker:<paper id>`."""
+    header: Post = DigestHeader(
+        conversation, digest=digest, marker=f"{marker}:header" if marker else None
+    )
     return [header] + [
-        PaperPost(conversation, digest=digest, paper=paper, buttons=paper_buttons(paper))
+        PaperPost(conversation, digest=digest, paper=paper, buttons=_buttons(paper.key),
+                  marker=f"{marker}:{paper.paper_id}" if marker else None)
         for paper in digest.papers
-    ]
+    ]  # fmt: skip

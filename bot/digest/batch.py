@@ -38,15 +38,19 @@ def profile_of(votes: Iterable[tuple[Paper, int]]) -> FeedbackProfile:
 
 @dataclass
 class TopicCache:
-    """Compiled topics by query text, shared by every channel in a batch."""
+    """Compiled topics by query text, shared by every channel of a batch (or of a service's
+    runs: at most `limit` texts are kept, the cache starts over past that)."""
 
     compiled: dict[str, list[CompiledQuery]] = field(default_factory=dict)
+    limit: int = 20_000
 
     def topics(self, topics: Sequence[Topic]) -> list[CompiledQuery]:
         """The compiled queries of these topics (texts that no longer parse are skipped)."""
         result: list[CompiledQuery] = []
         for topic in topics:
             if topic.query not in self.compiled:
+                if len(self.compiled) >= self.limit:
+                    self.compiled.clear()
                 self.compiled[topic.query] = compile_topics([topic.query])
             result.extend(self.compiled[topic.query])
         return result
@@ -109,8 +113,10 @@ async def select_many(
     backfill_days: int = 7,
     relevance: Relevance | None = None,
     limits: Sequence[int | None] | None = None,
+    topics: TopicCache | None = None,
 ) -> list[tuple[list[Selected], int, int]]:
-    """(selected, matched, news count) per channel, in order, as `DigestService.select`."""
+    """(selected, matched, news count) per channel, in order, as `DigestService.select`
+    (`topics`: compiled topics kept from earlier calls)."""
     ids = [channel.id for channel, _ in channels if channel.id is not None]
     previous = await previous_digests(session, ids, anchor)
     first, last = corpus_span(anchor, backfill_days)
@@ -118,5 +124,5 @@ async def select_many(
         corpus = await load_corpus(session, first, last)
     windows = [news_window(anchor, previous.get(c.id or 0), backfill_days) for c, _ in channels]
     return await select_group(
-        session, channels, windows, corpus, TopicCache(), relevance, limits
+        session, channels, windows, corpus, topics or TopicCache(), relevance, limits
     )

@@ -147,7 +147,7 @@ class ChunkDelivery:
         for (due, row, selection), digest in zip(full, digests, strict=True):
             numbers = numbered({p.number: p.paper_id for p in digest.papers})
             plans.append((row, {**selection_plan(selection, chosen_at), "positions": numbers}))
-            posts = _marked(digest_posts(digest, _address(due.channel)), row)
+            posts = digest_posts(digest, _address(due.channel), f"paperbot:{row.id}")
             jobs.append(_Job(due, row, posts, len(digest.papers)))
         for (due, row), selection in zip(claimed, selections, strict=True):
             if selection.selected:

@@ -11,7 +11,7 @@ from functools import cache
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest.batch import profile_of, select_many
+from bot.digest.batch import TopicCache, profile_of, select_many
 from bot.digest.build import Selected, make_digest, threshold_note
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
@@ -62,6 +62,7 @@ class DigestService:
         self._summaries = summaries
         self._settings = settings
         self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
+        self._topics = TopicCache()  # compiled topic texts, kept across runs
 
     @property
     def relevance(self) -> Relevance | None:
@@ -134,7 +135,7 @@ class DigestService:
         async with self._db.session() as session:
             chosen = await select_many(
                 session, channels, anchor, corpus, self._settings.digest_backfill_days,
-                self._relevance, limits,
+                self._relevance, limits, self._topics,
             )  # fmt: skip
         selections = []
         for (channel, topics), (selected, matched, size) in zip(channels, chosen, strict=True):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -90,13 +91,20 @@ def matched_terms(
     """The topic words and phrases the paper contains, as the topics spell them."""
     found: dict[str, None] = {}
     for topic in topics:
-        for leaf in positive_nodes(topic.query.ast):
-            if not isinstance(leaf, Term) or leaf.field == "author":
-                continue
-            term = ScoredTerm(_term_fields(leaf.field), tuple(tokenize(leaf.text)))
+        shown = index.memo(("shown", topic.query.text), lambda t=topic: _shown_terms(t))
+        for text, term in shown:
             if paper_id in term_scores(index, term):
-                found.setdefault(leaf.text.lower(), None)
+                found.setdefault(text, None)
     return list(found)[:limit]
+
+
+def _shown_terms(topic: CompiledQuery) -> tuple[tuple[str, ScoredTerm], ...]:
+    """A topic's scored words and phrases, as it spells them (lower case)."""
+    return tuple(
+        (leaf.text.lower(), ScoredTerm(_term_fields(leaf.field), tuple(tokenize(leaf.text))))
+        for leaf in positive_nodes(topic.query.ast)
+        if isinstance(leaf, Term) and leaf.field != "author"
+    )
 
 
 def has_words(topics: Sequence[CompiledQuery]) -> bool:
@@ -130,15 +138,20 @@ def relevance_of(
     words = has_words(topics)
     scored = []
     lexical_of: dict[int, float] = {}
+    parts: dict[float, float] = {}  # topic scores repeat (a category match's base score)
     for pid, raw in ranked:
-        lexical = lexical_of[pid] = lexical_part(raw)
+        lexical = parts.get(raw)
+        if lexical is None:
+            lexical = parts[raw] = lexical_part(raw)
+        lexical_of[pid] = lexical
         near = semantic.get(pid)
         if near is None:
             relevance = lexical
         else:
             relevance = weight * near[0] + (1 - weight) * lexical if words else near[0]
         scored.append((pid, relevance))
-    scored.sort(key=lambda s: (-s[1], s[0]))
+    scored.sort(key=itemgetter(0))
+    scored.sort(key=itemgetter(1), reverse=True)  # best first, ties by paper id
     return scored, Reasons(index, topics, lexical_of, semantic, weight if words else 1.0)
 
 
