@@ -153,13 +153,14 @@ class DeliveredPaper(SQLModel, table=True):
     __tablename__ = "delivered_papers"
     __table_args__ = (
         UniqueConstraint("channel_id", "paper_id", "version", name="uq_delivered_version"),
+        Index("ix_delivered_papers_delivery_paper", "delivery_id", "paper_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channels.id", index=True)
     paper_id: int = Field(foreign_key="papers.id", index=True)
     version: int = 0
-    delivery_id: int | None = Field(default=None, foreign_key="deliveries.id", index=True)
+    delivery_id: int | None = Field(default=None, foreign_key="deliveries.id")
     position: int = 0
     sent_at: datetime = Field(default_factory=utcnow)
     message_ref: str | None = Field(default=None, max_length=100, index=True)
