@@ -8,7 +8,6 @@ Senders are fakes that accept instantly; every store write production makes is m
 from __future__ import annotations
 
 import json
-import os
 import resource
 import time
 from collections.abc import Iterator
@@ -203,7 +202,7 @@ async def run(db: Database, settings: Settings, concurrency: int, chunk: int) ->
     """Deliver the day to every due channel; then the naive baseline on its twins, if any."""
     app = await create_app(settings, db=db)
     try:
-        poster = DigestPoster(db, app.digests, os.environ.get("BENCH_REPLICA", "bench"), timedelta(minutes=10))
+        poster = DigestPoster(db, app.digests, "bench", timedelta(minutes=10))
         before = await table_rows(db)
         sender = InstantSender()
         started = time.perf_counter()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import choix
-
 ALPHA = 0.01  # L2 regularization: enough to keep unbeaten papers finite, little bias
 
 
@@ -19,6 +17,8 @@ def bradley_terry(count: int, outcomes: Sequence[tuple[int, int]]) -> list[float
         return []
     if not outcomes:
         return [0.0] * count
+    import choix  # with scipy and networkx, about 60 MB: loaded when a tournament is fitted
+
     params = choix.ilsr_pairwise(count, list(outcomes), alpha=ALPHA)
     return [float(p) for p in params]
 
