@@ -165,11 +165,13 @@ def peak_rss_mb() -> float:
 @contextmanager
 def naive_matching() -> Iterator[None]:
     """Topics matched by scanning every paper with regexes (`naive_match`), not the index;
-    the scores are the index's, so the digests are the same."""
+    the scores are the index's, so the digests are the same. Each paper is normalized once
+    (as a simple bot would), then scanned for every topic of every channel."""
     indexed = CompiledQuery.matches
+    prepared: dict[int, Any] = {}
 
     def scan(self: CompiledQuery, index: PaperIndex) -> frozenset[int]:
-        return frozenset(naive_match(self.query, list(index.docs.values())))
+        return frozenset(naive_match(self.query, list(index.docs.values()), prepared))
 
     CompiledQuery.matches = scan  # type: ignore[method-assign]
     try:

@@ -109,8 +109,14 @@ def _filter_matches(node: Filter, paper: _Prepared) -> bool:
     return paper.feed is not None and paper.feed == feed_key(node.value)
 
 
-def naive_match(query: Query, docs: Sequence[IndexDoc]) -> dict[int, float]:
-    """doc_id -> score (> 0) for every paper in `docs` matching `query`, by full scan."""
+def naive_match(
+    query: Query, docs: Sequence[IndexDoc], prepared: dict[int, _Prepared] | None = None
+) -> dict[int, float]:
+    """doc_id -> score (> 0) for every paper in `docs` matching `query`, by full scan.
+
+    `prepared` keeps the papers' normalized text between calls (a simple bot normalizes the
+    day's papers once, then scans them for every topic)."""
+    cache: dict[int, _Prepared] = {} if prepared is None else prepared
     scanner = _Scanner()
     scored = [
         leaf
@@ -119,7 +125,9 @@ def naive_match(query: Query, docs: Sequence[IndexDoc]) -> dict[int, float]:
     ]
     result: dict[int, float] = {}
     for doc in docs:
-        paper = _prepare(doc)
+        paper = cache.get(doc.doc_id)
+        if paper is None:
+            paper = cache[doc.doc_id] = _prepare(doc)
         if not scanner.matches(query.ast, paper):
             continue
         score = BASE_SCORE
