@@ -69,7 +69,7 @@ async def select_group(
     each channel's pick (None: its size)."""
     ids = [channel.id for channel, _ in group if channel.id is not None]
     votes = await channels_votes(session, ids)
-    got = await delivered_versions_many(session, ids, sorted(corpus.papers))
+    got = await delivered_versions_many(session, ids, sorted(corpus.papers), corpus.new_from)
     chosen = []
     shared = await _shared_semantic(session, relevance, ids, list(corpus.papers))
     caps = limits or [None] * len(group)

@@ -120,7 +120,7 @@ class ChunkDelivery:
         selections = await digests.select_many(
             [(d.channel, d.topics) for d, _ in claimed], day, corpora=corpora
         )
-        jobs, done = await self._plan(day, claimed, selections, chosen_at)
+        jobs, done = await self._plan(day, claimed, selections, chosen_at, corpora)
         await self._post(jobs)
         finished = [(j.delivery_id, "sent", j.papers) for j in jobs if j.status == "sent"]
         async with self._poster.db.session() as session:
@@ -137,12 +137,14 @@ class ChunkDelivery:
         claimed: list[tuple[Due, Delivery]],
         selections: list[Selection],
         chosen_at: datetime,
+        corpora: CorpusCache,
     ) -> tuple[list[_Job], list[DeliveryOutcome]]:
         """The chunk's digests assembled and their plans stored; jobs to post, outcomes done."""
         full = [(d, r, s) for (d, r), s in zip(claimed, selections, strict=True) if s.selected]
         digests = await self._poster.digests.assemble_many(
-            [d.channel for d, _, _ in full], day, [s for *_, s in full], [d.notes for d, *_ in full]
-        )
+            [d.channel for d, _, _ in full], day, [s for *_, s in full],
+            [d.notes for d, *_ in full], corpora.summaries,
+        )  # fmt: skip
         jobs, plans, ended, outcomes = [], [], [], []
         for (due, row, selection), digest in zip(full, digests, strict=True):
             numbers = numbered({p.number: p.paper_id for p in digest.papers})

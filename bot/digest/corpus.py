@@ -16,6 +16,7 @@ from bot.models import Announcement, Paper
 from bot.query.index import IndexDoc, PaperIndex
 from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
+from bot.summary.types import Summary
 
 T = TypeVar("T")
 
@@ -62,6 +63,14 @@ class Corpus:
         return {category: tuple(ids) for category, ids in groups.items()}
 
     @cached_property
+    def new_from(self) -> int | None:
+        """The smallest id of a paper first seen on or after `first` (ids grow as papers are
+        stored, so the rest of the window's new papers lie above it); None when none is."""
+        new = [pid for pid, (paper, _) in self.papers.items()
+               if as_utc(paper.created_at).date() >= self.first]  # fmt: skip
+        return min(new, default=None)
+
+    @cached_property
     def versions(self) -> dict[int, int]:
         """Paper id -> stored version (0 when unknown), read once from the rows."""
         return {pid: paper.version or 0 for pid, (paper, _) in self.papers.items()}
@@ -105,11 +114,14 @@ async def load_corpus(session: AsyncSession, first: date, last: date) -> Corpus:
 
 
 class CorpusCache:
-    """Corpora loaded once per date window for one delivery run, shared by its channels."""
+    """Corpora loaded once per date window for one delivery run, shared by its channels,
+    and the summaries its digests have shown, by language (read once per run, not per chunk;
+    a fallback summary is not kept, so a later chunk asks again)."""
 
     def __init__(self) -> None:
         self._corpora: dict[tuple[date, date], Corpus] = {}
         self._lock = asyncio.Lock()
+        self.summaries: dict[str, dict[int, Summary]] = {}
 
     async def get(self, session: AsyncSession, first: date, last: date) -> Corpus:
         """The corpus for [first, last], loading it on first use."""

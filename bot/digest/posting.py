@@ -316,4 +316,3 @@ class DigestPoster:
         await self._finish(delivery.id, "unavailable", 0, reason)
         log.warning("channel unavailable", channel_id=channel.id, reason=reason)
         return DeliveryOutcome(channel.id, delivery.digest_date, "unavailable")
-

@@ -210,16 +210,22 @@ class DigestService:
         anchor: date,
         selections: Sequence[Selection],
         notes: Sequence[tuple[str, ...]],
+        kept: dict[str, dict[int, Summary]] | None = None,
     ) -> list[Digest]:
-        """`assemble` for many channels: summaries read once per language, shared by digests."""
+        """`assemble` for many channels: summaries read once per language, shared by digests
+        (and by later calls, through `kept`: language -> paper id -> summary)."""
         by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
         for channel, selection in zip(channels, selections, strict=True):
             papers = by_language[channel.language]
             papers.update({s.paper.id: s.paper for s in selection.selected if s.paper.id})
-        summaries = {
-            language: await self._summaries.summaries(list(papers.values()), language)
-            for language, papers in by_language.items()
-        }
+        kept = {} if kept is None else kept
+        summaries = {}
+        for language, papers in by_language.items():
+            known = kept.setdefault(language, {})
+            wanted = [p for pid, p in papers.items() if pid not in known]
+            made = await self._summaries.summaries(wanted, language) if wanted else {}
+            known.update({pid: s for pid, s in made.items() if not s.fallback})
+            summaries[language] = {**known, **made}
         tokens = cache(tokenize)  # keywords recur across digests: tokenize each once
         digests = []
         for channel, selection, note in zip(channels, selections, notes, strict=True):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 Key = tuple[str, ...]
@@ -137,7 +138,7 @@ def term_candidates(keys: Sequence[Key]) -> set[Key]:
 
 
 def clusters(
-    papers: Sequence[set[Key]], covered: set[int], taken: Sequence[Key], limit: int
+    papers: Sequence[AbstractSet[Key]], covered: set[int], taken: Sequence[Key], limit: int
 ) -> list[tuple[Key, list[int]]]:
     """Up to `limit` (term, paper indices) clusters of at least two papers not yet covered."""
     found: list[tuple[Key, list[int]]] = []

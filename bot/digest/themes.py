@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from bot.digest.theme_terms import Key, Vocabulary, clusters, term_candidates, vocabulary
 from bot.i18n import labels
@@ -35,10 +36,15 @@ def keyword_themes(
     chosen = shared_keywords(papers)
     covered = {i for key in chosen for i, keys in enumerate(papers) if key in keys}
     themes = [(len([p for p in papers if key in p]), vocab.shown(key)) for key in chosen]
-    terms = [term_candidates(sorted(keys)) for keys in papers]
+    terms = [_candidates(tuple(sorted(keys))) for keys in papers]
     for term, members in clusters(terms, covered, chosen, MAX_THEMES - len(themes)):
         themes.append((len(members), spelled(term, summaries, vocab)))
     return tuple(template.format(count=n, topic=topic) for n, topic in themes)
+
+
+@lru_cache(maxsize=65_536)  # a paper's keys recur in every digest that shows it
+def _candidates(keys: tuple[Key, ...]) -> frozenset[Key]:
+    return frozenset(term_candidates(keys))
 
 
 def shared_keywords(papers: Sequence[set[Key]]) -> list[Key]:

@@ -280,22 +280,33 @@ async def last_digest_dates(
 
 
 async def delivered_versions_many(
-    session: AsyncSession, channel_ids: Sequence[int], paper_ids: Sequence[int]
+    session: AsyncSession,
+    channel_ids: Sequence[int],
+    paper_ids: Sequence[int],
+    from_id: int | None = None,
 ) -> dict[int, dict[int, int]]:
-    """`delivered_versions` for many channels: channel id -> paper id -> highest version got."""
+    """`delivered_versions` for many channels: channel id -> paper id -> highest version got.
+
+    With `from_id`, the papers with ids from it up are read as one index range per channel
+    (new papers: a channel's recent rows), and only the older ones as a list; a list of
+    every paper would make the store probe each (channel, paper) pair.
+    """
     got: dict[int, dict[int, int]] = {}
-    papers = list(paper_ids)
+    wanted = set(paper_ids)
+    listed = sorted(p for p in wanted if from_id is None or p < from_id)
+    found = select(DeliveredPaper.channel_id, DeliveredPaper.paper_id, DeliveredPaper.version)
     for start in range(0, len(channel_ids), CHUNK):
-        channels = list(channel_ids[start : start + CHUNK])
-        for first in range(0, len(papers), CHUNK * 4):
-            rows = await session.exec(
-                select(DeliveredPaper.channel_id, DeliveredPaper.paper_id, DeliveredPaper.version)
-                .where(col(DeliveredPaper.channel_id).in_(channels))
-                .where(col(DeliveredPaper.paper_id).in_(papers[first : first + CHUNK * 4]))
-            )
-            for channel_id, paper_id, version in rows:
-                seen = got.setdefault(channel_id, {})
-                seen[paper_id] = max(version, seen.get(paper_id, 0))
+        channels = col(DeliveredPaper.channel_id).in_(list(channel_ids[start : start + CHUNK]))
+        papers = col(DeliveredPaper.paper_id)
+        queries = [found.where(channels, papers.in_(listed[at : at + CHUNK * 4]))
+                   for at in range(0, len(listed), CHUNK * 4)]  # fmt: skip
+        if from_id is not None:
+            queries.append(found.where(channels, col(DeliveredPaper.paper_id) >= from_id))
+        for query in queries:
+            for channel_id, paper_id, version in await session.exec(query):
+                if paper_id in wanted:
+                    seen = got.setdefault(channel_id, {})
+                    seen[paper_id] = max(version, seen.get(paper_id, 0))
     return got
 
 

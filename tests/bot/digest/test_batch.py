@@ -93,3 +93,16 @@ def test_topic_cache_compiles_each_text_once_and_skips_broken_ones() -> None:
     first = cache.topics([Topic(channel_id=1, query="agents"), Topic(channel_id=1, query="((")])
     second = cache.topics([Topic(channel_id=2, query="agents")])
     assert len(first) == 1 and first[0] is second[0]
+
+
+async def test_delivered_versions_read_by_range_and_list_agree_at_every_split(db: Database) -> None:
+    channels = await seed(db)
+    ids = [c.id for c, _ in channels]
+    async with db.session() as s:
+        papers = sorted((await load_corpus(s, DAY - timedelta(1), DAY)).papers)
+        asked = papers[1:]  # a delivered paper not asked about stays out of the answer
+        expected = {cid: found for cid in ids
+                    if (found := await delivered_versions(s, cid, asked))}  # type: ignore[arg-type]  # fmt: skip
+        splits = [None, *papers, papers[-1] + 1]
+        answers = [await delivered_versions_many(s, ids, asked, split) for split in splits]  # type: ignore[arg-type]
+    assert expected and all(answer == expected for answer in answers)
