@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -44,3 +45,13 @@ def incoming(text: str, **overrides: Any) -> IncomingMessage:
     """A message in a conversation; override conversation, user or is_admin."""
     convo = overrides.pop("conversation", conversation())
     return IncomingMessage(conversation=convo, text=text, user="tester", **overrides)
+
+
+async def digests_in_bulk(
+    digests: Any, channels: Sequence[tuple[Any, Any]], day: date, corpus: Any = None
+) -> list[Any]:
+    """What the delivery job makes for a chunk: `select_many`, then `assemble_many`."""
+    selections = await digests.select_many(channels, day, corpus=corpus)
+    return list(await digests.assemble_many(
+        [c for c, _ in channels], day, selections, [()] * len(channels)
+    ))  # fmt: skip

@@ -20,8 +20,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bench.scale.channels import make_channels
-from bench.scale.harness import DAY, parse_documents, store_batches
-from bench.scale.measure import database_size
+from bench.scale.day import DAY, database_size, parse_documents, store_batches
 from bench.scale.pool import load_pool
 from bench.scale.render import render_day
 from bench.scale.seed import seed_history

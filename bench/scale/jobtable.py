@@ -25,7 +25,7 @@ def row(r: JobResult) -> tuple[str, ...]:
 
 
 def grid(rows: Sequence[tuple[str, ...]], columns: tuple[str, ...] = COLUMNS) -> str:
-    """Rows under `columns`, right-aligned (the layout of both scale tables)."""
+    """Rows under `columns`, right-aligned."""
     table = [columns, *rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
     lines = [" | ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in table]

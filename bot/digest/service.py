@@ -61,7 +61,7 @@ class DigestService:
         self._fetcher = fetcher
         self._summaries = summaries
         self._settings = settings
-        self._llm = llm  # rerank and themes; bulk `compose_many` stays offline
+        self._llm = llm  # rerank and themes
         self._topics = TopicCache()  # compiled topic texts, kept across runs
 
     @property
@@ -190,19 +190,6 @@ class DigestService:
         """The channel's digest for announcement date `anchor` (papers not yet delivered)."""
         selection = await self.select(channel, topics, anchor, corpus=corpus)
         return await self.assemble(channel, anchor, selection, notes)
-
-    async def compose_many(
-        self,
-        channels: Sequence[tuple[Channel, list[Topic]]],
-        anchor: date,
-        *,
-        corpus: Corpus | None = None,
-    ) -> list[Digest]:
-        """`compose` for many channels, in order, reading the store in bulk (same digests)."""
-        selections = await self.select_many(channels, anchor, corpus=corpus)
-        return await self.assemble_many(
-            [c for c, _ in channels], anchor, selections, [()] * len(channels)
-        )
 
     async def assemble_many(
         self,

@@ -19,7 +19,7 @@ from bot.store.deliveries import (
 )
 from bot.store.feedback import channel_votes, channels_votes, record_vote
 from bot.store.papers import upsert_papers
-from tests.factories import fetched_paper
+from tests.factories import digests_in_bulk, fetched_paper
 
 DAY = date(2025, 4, 28)
 YESTERDAY = DAY - timedelta(days=1)
@@ -58,15 +58,15 @@ async def seed(db: Database) -> list[tuple[Channel, list[Topic]]]:
     return channels
 
 
-async def test_compose_many_matches_compose_one_by_one(db: Database) -> None:
+async def test_digests_in_bulk_match_digests_one_by_one(db: Database) -> None:
     channels = await seed(db)
     app = await create_app(Settings(_env_file=None), db=db)
     try:
         async with db.session() as s:
             corpus = await load_corpus(s, DAY, DAY)
         one_by_one = [await app.digests.compose(c, t, DAY, corpus=corpus) for c, t in channels]
-        together = await app.digests.compose_many(channels, DAY, corpus=corpus)
-        without_corpus = await app.digests.compose_many(channels, DAY)
+        together = await digests_in_bulk(app.digests, channels, DAY, corpus)
+        without_corpus = await digests_in_bulk(app.digests, channels, DAY)
     finally:
         await app.aclose()
     assert together == one_by_one == without_corpus

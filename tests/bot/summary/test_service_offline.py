@@ -16,7 +16,7 @@ from bot.summary.offline import OfflineSummarizer
 from bot.summary.service import NEUTRAL, SummaryService
 from bot.summary.types import PaperText, Summary
 from tests.bot.summary.test_service_batching import stored_papers
-from tests.factories import fetched_paper
+from tests.factories import digests_in_bulk, fetched_paper
 
 
 class CountingOffline(OfflineSummarizer):
@@ -64,6 +64,6 @@ async def test_cold_cache_compose_makes_one_offline_summary_per_paper(db: Databa
     offline = CountingOffline()
     settings = Settings(_env_file=None)
     digests = DigestService(db, None, SummaryService(db, offline), settings)  # type: ignore[arg-type]
-    composed = await digests.compose_many(channels, day)
+    composed = await digests_in_bulk(digests, channels, day)
     assert all(len(d.papers) == 6 for d in composed)
     assert len(offline.runs) == 6  # not 6 per language
