@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.digest.build import Selected, pick_fresh, scored_candidates
+from bot.digest.build import Selected, candidates, pick_fresh, pick_top, scored_candidates
 from bot.digest.corpus import Corpus, load_corpus
 from bot.digest.feedback import FeedbackProfile, content_terms
 from bot.digest.news import NewsWindow, corpus_span, fresh_topics, news_count, news_window
@@ -85,13 +85,15 @@ async def select_group(
                 session, libraries.get(channel.id, []), votes.get(channel.id, [])
             )
             semantic = (vectors, taste, relevance.weight)
-        ranked, reasons = scored_candidates(
-            channel, cache.topics(topics), corpus, semantic, window, fresh
-        )
-        if semantic is not None and semantic[1] is not None and not semantic[1].is_empty:
-            profile = None  # the votes count through the semantic profile
-        mine = got.get(channel.id, {})
-        selected, matched = pick_fresh(channel, ranked, corpus, mine, cap, profile, reasons)
+        compiled, mine = cache.topics(topics), got.get(channel.id, {})
+        tasted = semantic is not None and semantic[1] is not None and not semantic[1].is_empty
+        if not tasted and profile.is_empty:  # ranked by its topics alone: only the head counts
+            ranked = candidates(channel, compiled, corpus, window, fresh)
+            selected, matched = pick_top(channel, ranked, corpus, mine, cap, compiled)
+        else:
+            ranked, reasons = scored_candidates(channel, compiled, corpus, semantic, window, fresh)
+            profile = None if tasted else profile  # votes count through the semantic profile
+            selected, matched = pick_fresh(channel, ranked, corpus, mine, cap, profile, reasons)
         chosen.append((selected, matched, news_count(corpus, window, fresh)))
     return chosen
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,7 +22,7 @@ from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.digest.news import Fresh, NewsWindow, news_ids
 from bot.models import Announcement, Channel, Paper
 from bot.query import CompiledQuery, rank
-from bot.rank.relevance import Profile, relevance_of
+from bot.rank.relevance import Profile, Reasons, lexical_part, relevance_of
 from bot.store.deliveries import delivered_versions
 from bot.summary.types import Summary
 
@@ -102,6 +103,49 @@ def pick_fresh(
         paper, announcement = corpus.papers[paper_id]
         chosen.append(Selected(paper, announcement, score, (reasons or {}).get(paper_id, "")))
     return chosen, len(ranked)
+
+
+def pick_top(
+    channel: Channel,
+    ranked: Sequence[tuple[int, float]],
+    corpus: Corpus,
+    got: Mapping[int, int],
+    limit: int | None,
+    topics: Sequence[CompiledQuery],
+) -> tuple[list[Selected], int]:
+    """`pick_fresh` after `scored_candidates` for a channel ranked by its topics alone (no
+    profile, no votes): the same papers, scores, reasons and count, with the relevance worked
+    out only for the head (a digest shows ten of a few hundred matches).
+
+    `ranked` is `candidates`' (paper id, topic score), best first; the relevance is a
+    non-decreasing function of the score, so the head is the candidates down to the
+    `size`-th eligible one and every one tied with it.
+    """
+    versions, again = corpus.versions, channel.replacements
+    stale = {pid for pid, version in got.items() if not (again and versions.get(pid, 0) > version)}
+    size = limit or channel.max_papers
+    head: list[tuple[int, float]] = []
+    lexical_of: dict[int, float] = {}
+    parts: dict[float, float] = {}
+    for pid, raw in ranked:
+        lexical = parts.get(raw)
+        if lexical is None:
+            lexical = parts[raw] = lexical_part(raw)
+        if head and len(head) >= size and lexical < head[-1][1]:
+            break
+        lexical_of[pid] = lexical
+        if pid not in stale:
+            head.append((pid, lexical))
+    head.sort(key=itemgetter(0))
+    head.sort(key=itemgetter(1), reverse=True)  # best first, ties by paper id
+    over = [i for i in head[:size] if i[1] >= channel.min_score] if channel.min_score else head
+    reasons = Reasons(corpus.index, topics, lexical_of, {}, 1.0)
+    chosen = []
+    for paper_id, score in over[:size]:
+        paper, announcement = corpus.papers[paper_id]
+        chosen.append(Selected(paper, announcement, score, reasons[paper_id]))
+    matched = len(ranked) - (len(stale & {pid for pid, _ in ranked}) if stale else 0)
+    return chosen, matched
 
 
 Semantic = tuple[Mapping[int, np.ndarray], Profile | None, float]  # vectors, profile, weight
