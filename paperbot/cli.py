@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from adapters import known_adapters, unknown_adapters
 from adapters.console_preview import PREVIEWS
 from adapters.email.cli import add_parser as add_email_parser
+from bot.collector import tune_collector
 from bot.config import Settings
 from paperbot.export import add_parser as add_export_parser
 from paperbot.invalid import InvalidSettings
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "library": library_import,
         "email": email_command,
     }[args.command]
+    tune_collector()
     try:
         return asyncio.run(runner(settings, args))
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ import asyncpg
 
 from bench.scale.job import JobResult, bench_settings, run, seed
 from bench.scale.jobtable import render
+from bot.collector import tune_collector
 from bot.store.db import Database
 from tests.databases import postgres_url
 
@@ -122,6 +123,7 @@ def _arguments() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as `paperbot` does at start
     ns = _arguments()
     if ns.phase == "both":
         outcome = asyncio.run(one(ns.db, ns.channels, ns.naive))
