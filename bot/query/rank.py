@@ -17,18 +17,18 @@ def rank(index: PaperIndex, compiled_queries: Sequence[CompiledQuery]) -> list[t
     A paper's score is its best topic score times (1 + EXTRA_TOPIC_BONUS * (k - 1)), where
     k is the number of topics it matches.
     """
-    best: dict[int, float] = {}
-    hits: dict[int, int] = {}
-    for compiled in compiled_queries:
-        for doc, score in compiled.scores(index).items():
-            previous = best.get(doc)
-            if previous is None:
-                best[doc], hits[doc] = score, 1
-            else:
-                best[doc], hits[doc] = max(previous, score), hits[doc] + 1
+    tables = [compiled.scores(index) for compiled in compiled_queries]
+    best: dict[int, float] = dict(tables[0]) if tables else {}
+    hits: dict[int, int] = {}  # papers matched by more than one topic: how many
+    for table in tables[1:]:
+        both = best.keys() & table.keys()  # the rest merge in C: few papers match two topics
+        kept = {doc: best[doc] for doc in both}
+        best.update(table)
+        for doc in both:
+            best[doc] = max(kept[doc], best[doc])
+            hits[doc] = hits.get(doc, 1) + 1
     for doc, count in hits.items():
-        if count > 1:
-            best[doc] *= 1.0 + EXTRA_TOPIC_BONUS * (count - 1)
+        best[doc] *= 1.0 + EXTRA_TOPIC_BONUS * (count - 1)
     ranking = sorted(best.items(), key=itemgetter(0))
     ranking.sort(key=itemgetter(1), reverse=True)  # stable: ties stay in doc_id order
     return ranking
