@@ -136,8 +136,9 @@ async def insert_ignoring_duplicates(
     if not rows:
         return
     insert = dialect_insert(session)
-    statement = insert(table).values(list(rows)).on_conflict_do_nothing()
-    await session.exec(statement)  # type: ignore[call-overload]
+    statement = insert(table).on_conflict_do_nothing()  # executemany: no statement per batch
+    connection = await session.connection()
+    await connection.execute(statement, list(rows))
 
 
 async def insert_new(
