@@ -89,13 +89,24 @@ def matched_terms(
     index: PaperIndex, topics: Sequence[CompiledQuery], paper_id: int, limit: int = 3
 ) -> list[str]:
     """The topic words and phrases the paper contains, as the topics spell them."""
-    found: dict[str, None] = {}
+    return _contained(topic_terms(index, topics), paper_id, limit)
+
+
+def topic_terms(
+    index: PaperIndex, topics: Sequence[CompiledQuery]
+) -> list[tuple[str, Mapping[int, float]]]:
+    """Each scored word or phrase of the topics, as spelled, with the papers containing it."""
+    found = []
     for topic in topics:
         shown = index.memo(("shown", topic.query.text), lambda t=topic: _shown_terms(t))
-        for text, term in shown:
-            if paper_id in term_scores(index, term):
-                found.setdefault(text, None)
-    return list(found)[:limit]
+        found += [(text, term_scores(index, term)) for text, term in shown]
+    return found
+
+
+def _contained(
+    terms: Sequence[tuple[str, Mapping[int, float]]], paper_id: int, limit: int = 3
+) -> list[str]:
+    return list(dict.fromkeys(text for text, papers in terms if paper_id in papers))[:limit]
 
 
 def _shown_terms(topic: CompiledQuery) -> tuple[tuple[str, ScoredTerm], ...]:
@@ -105,6 +116,9 @@ def _shown_terms(topic: CompiledQuery) -> tuple[tuple[str, ScoredTerm], ...]:
         for leaf in positive_nodes(topic.query.ast)
         if isinstance(leaf, Term) and leaf.field != "author"
     )
+
+
+BASE_LEXICAL = lexical_part(BASE_SCORE)  # a match with no topic word in it
 
 
 def has_words(topics: Sequence[CompiledQuery]) -> bool:
@@ -169,12 +183,15 @@ class Reasons(Mapping[int, str]):
         self._args = (index, topics)
         self._lexical, self._semantic, self._weight = lexical, semantic, weight
         self._made: dict[int, str] = {}
+        self._terms: list[tuple[str, Mapping[int, float]]] | None = None  # read on first use
 
     def __getitem__(self, pid: int) -> str:
         if pid not in self._made:
             lexical = self._lexical[pid]  # KeyError: not a ranked paper
             near = self._semantic.get(pid)
-            self._made[pid] = _reason(*self._args, pid, lexical, near, self._weight)
+            if self._terms is None:
+                self._terms = topic_terms(*self._args)
+            self._made[pid] = _reason(self._terms, pid, lexical, near, self._weight)
         return self._made[pid]
 
     def __iter__(self) -> Iterator[int]:
@@ -202,14 +219,13 @@ def _semantic(
 
 
 def _reason(
-    index: PaperIndex,
-    topics: Sequence[CompiledQuery],
+    topic_terms: Sequence[tuple[str, Mapping[int, float]]],
     pid: int,
     lexical: float,
     near: tuple[float, Example] | None,
     weight: float,
 ) -> str:
-    terms = matched_terms(index, topics, pid) if lexical > lexical_part(BASE_SCORE) else []
+    terms = _contained(topic_terms, pid) if lexical > BASE_LEXICAL else []
     if near is not None and (weight * near[0] >= (1 - weight) * lexical or not terms):
         example = near[1]
         if example.kind == "liked":
