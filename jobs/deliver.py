@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,7 +12,7 @@ import structlog
 from sqlmodel import col, select
 
 from bot.config import Settings
-from bot.digest.chunk import ChunkDelivery, Due
+from bot.digest.chunk import ChunkDelivery, Due, Prepared
 from bot.digest.corpus import CorpusCache
 from bot.digest.posting import DeliveryOutcome, DigestPoster
 from bot.messages import Sender
@@ -110,6 +112,38 @@ async def fetch_gate(
 DELIVERY_CHUNK = 1_000  # channels selected, planned and recorded together
 
 
+async def _pipelined(
+    parts: list[list[tuple[int, date]]],
+    prepare: Callable[[list[tuple[int, date]]], Awaitable[Prepared]],
+    chunks: ChunkDelivery,
+    corpora: CorpusCache,
+    delivery: DigestPoster,
+    overlap: bool = True,
+) -> list[DeliveryOutcome]:
+    """Post each part in turn, the next one prepared meanwhile (`overlap`) or after; at a
+    stop, what is left is "stopped" (a prepared part keeps its claims and plans)."""
+    outcomes: list[DeliveryOutcome] = []
+    ahead: asyncio.Task[Prepared] | None = None
+    try:
+        for n, part in enumerate(parts):
+            if delivery.stop_requested:
+                if ahead is not None:
+                    outcomes += chunks.stopped(await ahead)
+                    n += 1
+                outcomes += [DeliveryOutcome(c, d, "stopped") for p in parts[n:] for c, d in p]
+                break
+            prepared = await (ahead if ahead is not None else prepare(part))
+            more = overlap and n + 1 < len(parts)
+            ahead = asyncio.create_task(prepare(parts[n + 1])) if more else None
+            outcomes += await chunks.post(prepared, corpora)
+    finally:
+        if ahead is not None and not ahead.done():
+            ahead.cancel()
+            with suppress(asyncio.CancelledError):
+                await ahead
+    return outcomes
+
+
 def due_ids(
     rows: Iterable[tuple[int, str, bool, str, str, str]],
     platforms: Mapping[str, Sender],
@@ -141,7 +175,8 @@ async def run(
     """Deliver every due digest (missed ones within the catch-up window too).
 
     The due channels go `chunk_size` at a time (`ChunkDelivery`): only light rows are read
-    for the due check, full channels and topics per chunk, so memory stays flat.
+    for the due check, full channels and topics per chunk, so memory stays flat; the next
+    chunk is claimed, selected and planned while one posts (two chunks at most in hand).
     While a source the channel's topics need is being fetched or failing, its digest waits
     until its deadline (`gate.wait` after its time); past it, it goes out and its footer names
     what is missing. Other channels' sources never hold or reach it.
@@ -149,14 +184,10 @@ async def run(
     gate = gate or FetchGate()
     async with db.session() as session:
         due = due_ids(await due_check_rows(session), senders, now, catchup)
-    corpora = CorpusCache()  # the day's papers, indexed once for every channel of this run
     chunks = ChunkDelivery(delivery, concurrency)
-    outcomes: list[DeliveryOutcome] = []
-    for start in range(0, len(due), chunk_size):
-        if delivery.stop_requested:
-            outcomes += [DeliveryOutcome(c, d, "stopped") for c, d in due[start:]]
-            break
-        part = due[start : start + chunk_size]
+    corpora = CorpusCache()  # the day's papers, indexed once for every channel of this run
+
+    async def prepare(part: list[tuple[int, date]]) -> Prepared:
         async with db.session() as session:
             found = await channels_by_id(session, [c for c, _ in part])
         ready = [
@@ -164,7 +195,13 @@ async def run(
             for (channel, topics), day in ((found[c], d) for c, d in part if c in found)
             if topics and not gate.holds(channel, topics, day, now)
         ]
-        outcomes += await chunks.deliver(ready, corpora)
+        return await chunks.prepare(ready, corpora)
+
+    parts = [due[start : start + chunk_size] for start in range(0, len(due), chunk_size)]
+    # A database server works in its own process while a chunk posts; SQLite works in a
+    # thread of ours, which the selection would starve of the interpreter lock.
+    overlap = db.dialect != "sqlite"
+    outcomes = await _pipelined(parts, prepare, chunks, corpora, delivery, overlap)
     sent = sum(o.status == "sent" for o in outcomes)
     if due:
         log.info("delivery run", due=len(due), sent=sent, now=now.isoformat())

@@ -7,6 +7,7 @@ text is compiled once however many channels follow it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from bot.rank.semantic import Relevance
 
 ChannelTopics = tuple[Channel, list[Topic]]
+YIELD_EVERY = 25  # channels selected between turns given to other tasks (a chunk posting)
 
 
 def profile_of(votes: Iterable[tuple[Paper, int]]) -> FeedbackProfile:
@@ -73,8 +75,10 @@ async def select_group(
     chosen = []
     shared = await _shared_semantic(session, relevance, ids, list(corpus.papers))
     caps = limits or [None] * len(group)
-    for (channel, topics), window, cap in zip(group, windows, caps, strict=True):
+    for n, ((channel, topics), window, cap) in enumerate(zip(group, windows, caps, strict=True)):
         assert channel.id is not None
+        if n % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # a chunk posting meanwhile gets its turn
         profile: FeedbackProfile | None = profile_of(votes.get(channel.id, []))
         added = [(t.created_at, cache.topics([t])) for t in topics]
         fresh = fresh_topics(added, window, corpus)

@@ -73,6 +73,17 @@ class _Job:
         return self.delivery.id
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A chunk claimed, selected and planned: the jobs to post by day, the deliveries to
+    resume, and the outcomes already decided (held elsewhere, quiet)."""
+
+    chunk: list[Due]
+    planned: list[tuple[date, int, list[_Job]]]  # (day, channels claimed, jobs)
+    resumed: list[Due]
+    outcomes: list[DeliveryOutcome]
+
+
 class ChunkDelivery:
     """Delivers chunks of due digests through one `DigestPoster`'s store and protocol."""
 
@@ -83,6 +94,13 @@ class ChunkDelivery:
 
     async def deliver(self, chunk: Sequence[Due], corpora: CorpusCache) -> list[DeliveryOutcome]:
         """Claim, select, plan and post the chunk's digests; one outcome per channel."""
+        return await self.post(await self.prepare(chunk, corpora), corpora)
+
+    async def prepare(self, chunk: Sequence[Due], corpora: CorpusCache) -> Prepared:
+        """Claim, select and plan the chunk's digests (plans stored): all but the posting.
+
+        A run prepares the next chunk while this one posts, so the selection's work fills
+        the time the posts wait for the store."""
         now = self._poster.clock()
         async with self._poster.db.session() as session:
             wanted = [(d.channel.id or 0, d.day) for d in chunk]
@@ -98,11 +116,32 @@ class ChunkDelivery:
                 self._writer.claimed([row.id or 0], now)
             else:
                 resumed.append(due)
+        planned = []
         for day, claimed in fresh.items():
-            outcomes += await self._deliver_fresh(day, claimed, corpora)
-        outcomes += await asyncio.gather(*(self._resume(d, corpora) for d in resumed))
-        order = {due.channel.id: n for n, due in enumerate(chunk)}
+            chosen_at = self._poster.clock()  # the next digest takes what is first seen after
+            selections = await self._poster.digests.select_many(
+                [(d.channel, d.topics) for d, _ in claimed], day, corpora=corpora
+            )
+            jobs, done = await self._plan(day, claimed, selections, chosen_at, corpora)
+            planned.append((day, len(claimed), jobs))
+            outcomes += done
+        return Prepared(list(chunk), planned, resumed, outcomes)
+
+    async def post(self, prepared: Prepared, corpora: CorpusCache) -> list[DeliveryOutcome]:
+        """Post a prepared chunk (and resume its unfinished deliveries); one outcome each."""
+        outcomes = list(prepared.outcomes)
+        for day, claimed, jobs in prepared.planned:
+            outcomes += await self._post_planned(day, claimed, jobs)
+        outcomes += await asyncio.gather(*(self._resume(d, corpora) for d in prepared.resumed))
+        order = {due.channel.id: n for n, due in enumerate(prepared.chunk)}
         return sorted(outcomes, key=lambda o: order.get(o.channel_id, 0))
+
+    def stopped(self, prepared: Prepared) -> list[DeliveryOutcome]:
+        """A prepared chunk left unposted at a stop: its claims and plans stay for a restart."""
+        decided = {o.channel_id for o in prepared.outcomes}
+        left = [d for d in prepared.chunk if d.channel.id not in decided]
+        stopped = [DeliveryOutcome(d.channel.id or 0, d.day, "stopped") for d in left]
+        return [*prepared.outcomes, *stopped]
 
     async def _resume(self, due: Due, corpora: CorpusCache) -> DeliveryOutcome:
         async with self._limit:
@@ -112,15 +151,9 @@ class ChunkDelivery:
                 due.channel, due.topics, due.day, due.sender, due.notes, corpora
             )
 
-    async def _deliver_fresh(
-        self, day: date, claimed: list[tuple[Due, Delivery]], corpora: CorpusCache
+    async def _post_planned(
+        self, day: date, claimed: int, jobs: list[_Job]
     ) -> list[DeliveryOutcome]:
-        chosen_at = self._poster.clock()  # the next digest takes what is first seen after this
-        digests = self._poster.digests
-        selections = await digests.select_many(
-            [(d.channel, d.topics) for d, _ in claimed], day, corpora=corpora
-        )
-        jobs, done = await self._plan(day, claimed, selections, chosen_at, corpora)
         await self._post(jobs)
         finished = [(j.delivery_id, "sent", j.papers) for j in jobs if j.status == "sent"]
         async with self._poster.db.session() as session:
@@ -128,8 +161,8 @@ class ChunkDelivery:
         self._writer.forget(j.delivery_id for j in jobs)
         outcomes = [DeliveryOutcome(j.due.channel.id or 0, day, j.status, max(j.sent - 1, 0))
                     for j in jobs]  # fmt: skip
-        log.info("delivered chunk", date=str(day), claimed=len(claimed), posted=len(jobs))
-        return outcomes + done
+        log.info("delivered chunk", date=str(day), claimed=claimed, posted=len(jobs))
+        return outcomes
 
     async def _plan(
         self,

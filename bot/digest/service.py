@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -11,7 +12,7 @@ from functools import cache
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest.batch import TopicCache, profile_of, select_many
+from bot.digest.batch import YIELD_EVERY, TopicCache, profile_of, select_many
 from bot.digest.build import Selected, make_digest, threshold_note
 from bot.digest.corpus import Corpus, CorpusCache, load_corpus
 from bot.digest.feedback import FeedbackProfile
@@ -215,7 +216,10 @@ class DigestService:
             summaries[language] = {**known, **made}
         tokens = cache(tokenize)  # keywords recur across digests: tokenize each once
         digests = []
-        for channel, selection, note in zip(channels, selections, notes, strict=True):
+        triples = zip(channels, selections, notes, strict=True)
+        for n, (channel, selection, note) in enumerate(triples):
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # a chunk posting meanwhile gets its turn
             digest = self._digest(
                 channel, anchor, selection, summaries[channel.language], note, tokens
             )
