@@ -127,10 +127,11 @@ async def _pipelined(
     try:
         for n, part in enumerate(parts):
             if delivery.stop_requested:
-                if ahead is not None:
+                rest = parts[n:]
+                if ahead is not None:  # this part is prepared already: claims and plans kept
                     outcomes += chunks.stopped(await ahead)
-                    n += 1
-                outcomes += [DeliveryOutcome(c, d, "stopped") for p in parts[n:] for c, d in p]
+                    rest = parts[n + 1 :]
+                outcomes += [DeliveryOutcome(c, d, "stopped") for p in rest for c, d in p]
                 break
             prepared = await (ahead if ahead is not None else prepare(part))
             more = overlap and n + 1 < len(parts)

@@ -92,10 +92,6 @@ class ChunkDelivery:
         self._limit = asyncio.Semaphore(concurrency)
         self._writer = RecordWriter(poster.db, poster.replica, poster.clock, poster.lease / 4)
 
-    async def deliver(self, chunk: Sequence[Due], corpora: CorpusCache) -> list[DeliveryOutcome]:
-        """Claim, select, plan and post the chunk's digests; one outcome per channel."""
-        return await self.post(await self.prepare(chunk, corpora), corpora)
-
     async def prepare(self, chunk: Sequence[Due], corpora: CorpusCache) -> Prepared:
         """Claim, select and plan the chunk's digests (plans stored): all but the posting.
 
