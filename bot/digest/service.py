@@ -214,7 +214,7 @@ class DigestService:
             made = await self._summaries.summaries(wanted, language) if wanted else {}
             known.update({pid: s for pid, s in made.items() if not s.fallback})
             summaries[language] = {**known, **made}
-        tokens = cache(tokenize)  # keywords recur across digests: tokenize each once
+        tokens = cache(_token_tuple)  # keywords recur across digests: tokenize each once
         digests = []
         triples = zip(channels, selections, notes, strict=True)
         for n, (channel, selection, note) in enumerate(triples):
@@ -243,6 +243,10 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
+
+
+def _token_tuple(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 def with_keyword_themes(written: Sequence[str], keyword: Sequence[str]) -> tuple[str, ...]:

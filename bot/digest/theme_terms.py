@@ -75,18 +75,27 @@ class Vocabulary:
 
     tokens: Tokens
     canonical: dict[Key, Key] = field(default_factory=dict)
-    spellings: dict[Key, Counter[str]] = field(default_factory=dict)
-    acronyms: dict[Key, Counter[str]] = field(default_factory=dict)
+    spellings: dict[Key, dict[str, int]] = field(default_factory=dict)  # key -> spelling -> n
+    acronyms: dict[Key, dict[str, int]] = field(default_factory=dict)
+    merged: dict[str, Key] = field(default_factory=dict)  # each keyword of the set -> its key
 
     def key(self, keyword: str) -> Key:
         """The merged key of one keyword (empty for a keyword with no words)."""
+        found = self.merged.get(keyword)
+        if found is not None:
+            return found
         return self.canonical.get(tuple(self.tokens(keyword)), ())
 
     def shown(self, key: Key) -> str:
         """How to show a merged key: its commonest spelling, then its acronym if used."""
-        spelling = self.spellings.get(key, Counter({" ".join(key): 1})).most_common(1)[0][0]
-        acronym = self.acronyms.get(key)
-        return f"{spelling} ({acronym.most_common(1)[0][0]})" if acronym else spelling
+        spelling = _commonest(self.spellings.get(key)) or " ".join(key)
+        acronym = _commonest(self.acronyms.get(key))
+        return f"{spelling} ({acronym})" if acronym else spelling
+
+
+def _commonest(counts: dict[str, int] | None) -> str:
+    """The most frequent spelling, the first seen among equals ("" for none)."""
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 def vocabulary(keyword_sets: Sequence[Sequence[str]], tokens: Tokens) -> Vocabulary:
@@ -97,13 +106,18 @@ def vocabulary(keyword_sets: Sequence[Sequence[str]], tokens: Tokens) -> Vocabul
     for keyword, key in raw.items():
         if not key:
             continue
-        merged = _expand(key, expansions)
+        merged = _expand(key, expansions) if expansions else key
         vocab.canonical[key] = merged
+        vocab.merged[keyword] = merged
         is_acronym = len(key) < len(merged) and len(key) == 1
         target = vocab.acronyms if is_acronym else vocab.spellings
-        target.setdefault(merged, Counter())[keyword] += 1
+        counts = target.get(merged)
+        if counts is None:
+            counts = target[merged] = {}
+        counts[keyword] = counts.get(keyword, 0) + 1
     for merged, acronym in vocab.acronyms.items():
-        vocab.spellings.setdefault(merged, Counter(acronym))
+        if merged not in vocab.spellings:
+            vocab.spellings[merged] = dict(acronym)
     return vocab
 
 
@@ -145,9 +159,10 @@ def clusters(
     covered = set(covered)
     while len(found) < limit:
         counts: Counter[Key] = Counter()
+        inside = [frozenset(k) for k in taken]
         for i, terms in enumerate(papers):
             if i not in covered:
-                counts.update(t for t in terms if not any(set(t) <= set(k) for k in taken))
+                counts.update(t for t in terms if not any(k.issuperset(t) for k in inside))
         best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]), default=None)
         if best is None or best[1] < 2:
             break

@@ -63,8 +63,11 @@ def shared_keywords(papers: Sequence[set[Key]]) -> list[Key]:
 def spelled(term: Key, summaries: Sequence[Summary], vocab: Vocabulary) -> str:
     """A key term as the papers spell it: the commonest run of keyword words with its tokens."""
     seen: Counter[str] = Counter()
+    wanted = frozenset(term)
     for summary in summaries:
         for keyword in summary.keywords:
+            if not wanted.issubset(vocab.tokens(keyword)):
+                continue  # a run's tokens are among its keyword's: none can spell the term
             words = keyword.split()
             for i in range(len(words) - len(term) + 1):
                 run = " ".join(words[i : i + len(term)])
