@@ -172,7 +172,7 @@ class ChunkDelivery:
         full = [(d, r, s) for (d, r), s in zip(claimed, selections, strict=True) if s.selected]
         digests = await self._poster.digests.assemble_many(
             [d.channel for d, _, _ in full], day, [s for *_, s in full],
-            [d.notes for d, *_ in full], corpora.summaries,
+            [d.notes for d, *_ in full], corpora,
         )  # fmt: skip
         jobs, plans, ended, outcomes = [], [], [], []
         for (due, row, selection), digest in zip(full, digests, strict=True):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.digest.feedback import content_terms
+from bot.digest.themes import ThemeMemo
 from bot.models import Announcement, Paper
 from bot.query.index import IndexDoc, PaperIndex
 from bot.store.deliveries import as_utc
@@ -116,12 +117,13 @@ async def load_corpus(session: AsyncSession, first: date, last: date) -> Corpus:
 class CorpusCache:
     """Corpora loaded once per date window for one delivery run, shared by its channels,
     and the summaries its digests have shown, by language (read once per run, not per chunk;
-    a fallback summary is not kept, so a later chunk asks again)."""
+    a fallback summary is not kept, so a later chunk asks again), and their themes."""
 
     def __init__(self) -> None:
         self._corpora: dict[tuple[date, date], Corpus] = {}
         self._lock = asyncio.Lock()
         self.summaries: dict[str, dict[int, Summary]] = {}
+        self.themes = ThemeMemo()  # the digests' keyword themes, worked out once per list
 
     async def get(self, session: AsyncSession, first: date, last: date) -> Corpus:
         """The corpus for [first, last], loading it on first use."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,11 +18,10 @@ from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
 from bot.digest.news import corpus_span
-from bot.digest.themes import MAX_THEMES, keyword_themes
+from bot.digest.themes import MAX_THEMES, ThemeMemo, keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
-from bot.query import tokenize
 from bot.rank.semantic import Relevance
 from bot.source_plan import parse_topics, plan_sources
 from bot.store.db import Database
@@ -166,7 +164,7 @@ class DigestService:
         selection: Selection,
         summaries: Mapping[int, Summary],
         notes: tuple[str, ...],
-        tokens: Callable[[str], Sequence[str]] = tokenize,
+        memo: ThemeMemo | None = None,
     ) -> Digest:
         """The Digest with its themes and notes, from summaries already at hand."""
         mine = {s.paper.id: summaries[s.paper.id] for s in selection.selected if s.paper.id}
@@ -176,7 +174,9 @@ class DigestService:
         digest = make_digest(
             channel, anchor, selection.selected, selection.matched, mine, (*notes, *extra)
         )
-        themes = keyword_themes([p.summary for p in digest.papers], channel.language, tokens)
+        shown = [p.summary for p in digest.papers]
+        themes = (memo.themes(shown, channel.language) if memo
+                  else keyword_themes(shown, channel.language))  # fmt: skip
         return replace(digest, themes=themes)
 
     async def compose(
@@ -198,15 +198,16 @@ class DigestService:
         anchor: date,
         selections: Sequence[Selection],
         notes: Sequence[tuple[str, ...]],
-        kept: dict[str, dict[int, Summary]] | None = None,
+        run: CorpusCache | None = None,
     ) -> list[Digest]:
         """`assemble` for many channels: summaries read once per language, shared by digests
-        (and by later calls, through `kept`: language -> paper id -> summary)."""
+        (and by the later calls of one delivery run, through `run`, with the themes)."""
         by_language: dict[str, dict[int, Paper]] = defaultdict(dict)
         for channel, selection in zip(channels, selections, strict=True):
             papers = by_language[channel.language]
             papers.update({s.paper.id: s.paper for s in selection.selected if s.paper.id})
-        kept = {} if kept is None else kept
+        run = run or CorpusCache()
+        kept = run.summaries
         summaries = {}
         for language, papers in by_language.items():
             known = kept.setdefault(language, {})
@@ -214,14 +215,13 @@ class DigestService:
             made = await self._summaries.summaries(wanted, language) if wanted else {}
             known.update({pid: s for pid, s in made.items() if not s.fallback})
             summaries[language] = {**known, **made}
-        tokens = cache(_token_tuple)  # keywords recur across digests: tokenize each once
         digests = []
         triples = zip(channels, selections, notes, strict=True)
         for n, (channel, selection, note) in enumerate(triples):
             if n % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a chunk posting meanwhile gets its turn
             digest = self._digest(
-                channel, anchor, selection, summaries[channel.language], note, tokens
+                channel, anchor, selection, summaries[channel.language], note, run.themes
             )
             if self._llm is not None:
                 written = await self._llm.digest_themes(
@@ -243,10 +243,6 @@ class DigestService:
         elif any(s.fallback for s in items) and not codes:
             notes.append(t["fallback"])
         return tuple(notes)
-
-
-def _token_tuple(text: str) -> tuple[str, ...]:
-    return tuple(tokenize(text))
 
 
 def with_keyword_themes(written: Sequence[str], keyword: Sequence[str]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bot.digest.theme_terms import Key, Vocabulary, clusters, term_candidates, vocabulary
 from bot.i18n import labels
@@ -40,6 +40,31 @@ def keyword_themes(
     for term, members in clusters(terms, covered, chosen, MAX_THEMES - len(themes)):
         themes.append((len(members), spelled(term, summaries, vocab)))
     return tuple(template.format(count=n, topic=topic) for n, topic in themes)
+
+
+class ThemeMemo:
+    """Keyword themes for the digests of one delivery run: each keyword tokenized once, and
+    the themes of one list of papers' keywords worked out once (channels that follow the
+    same topics often get the same digest). At most `limit` lists are kept."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._limit = limit
+        self._themes: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[str, ...]] = {}
+        self.tokens: Callable[[str], Sequence[str]] = cache(_token_tuple)
+
+    def themes(self, summaries: Sequence[Summary], language: str) -> tuple[str, ...]:
+        """`keyword_themes` of these summaries (they depend on the keywords alone)."""
+        key = (language, tuple(s.keywords for s in summaries))
+        found = self._themes.get(key)
+        if found is None:
+            if len(self._themes) >= self._limit:
+                self._themes.clear()
+            found = self._themes[key] = keyword_themes(summaries, language, self.tokens)
+        return found
+
+
+def _token_tuple(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
 
 
 @lru_cache(maxsize=65_536)  # a paper's keys recur in every digest that shows it
