@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,8 +98,12 @@ async def save_plans(session: AsyncSession, plans: Sequence[tuple[int, dict[str,
 async def finish_many(session: AsyncSession, done: Sequence[tuple[int, str, int]]) -> None:
     """Mark each (delivery id, status, papers) finished now."""
     if done:
-        statement = update(DELIVERIES).where(DELIVERIES.c.id == bindparam("b_id")).values(
-            status=bindparam("b_status"), papers=bindparam("b_papers"), finished_at=utcnow()
+        statement = (
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"), papers=bindparam("b_papers"), finished_at=utcnow()
+            )
         )
         rows = [{"b_id": d, "b_status": s, "b_papers": n} for d, s, n in done]
         await _run(session, statement, rows)
@@ -113,22 +117,60 @@ async def set_headers(session: AsyncSession, refs: Sequence[tuple[int, str]]) ->
                               [{"b_id": d, "b_ref": r} for d, r in refs])  # fmt: skip
 
 
+# A post's records are the hottest writes (two per post, millions a day at scale): they go to
+# the driver as written, one statement per batch, without SQLAlchemy's per-row binding.
+_DELIVERED_COLUMNS = ("channel_id", "paper_id", "version", "delivery_id", "position",
+                      "message_ref", "sent_at")  # fmt: skip
+_ADD_SQLITE = (f"INSERT INTO delivered_papers ({', '.join(_DELIVERED_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(_DELIVERED_COLUMNS))})")  # fmt: skip
+_ADD_POSTGRES = text(
+    f"INSERT INTO delivered_papers ({', '.join(_DELIVERED_COLUMNS)}) SELECT * FROM unnest("
+    "CAST(:channel_id AS INTEGER[]), CAST(:paper_id AS INTEGER[]), CAST(:version AS INTEGER[]),"
+    " CAST(:delivery_id AS INTEGER[]), CAST(:position AS INTEGER[]),"
+    " CAST(:message_ref AS VARCHAR[]), CAST(:sent_at AS TIMESTAMPTZ[]))"
+)
+_REFS_SQLITE = ("UPDATE delivered_papers SET message_ref = ?, sent_at = ? "
+                "WHERE delivery_id = ? AND paper_id = ?")  # fmt: skip
+_REFS_POSTGRES = text(
+    "UPDATE delivered_papers AS d SET message_ref = v.ref, sent_at = :at FROM unnest("
+    "CAST(:delivery AS INTEGER[]), CAST(:paper AS INTEGER[]), CAST(:ref AS VARCHAR[]))"
+    " AS v(delivery_id, paper_id, ref) WHERE d.delivery_id = v.delivery_id"
+    " AND d.paper_id = v.paper_id"
+)
+
+
+def sqlite_time(moment: datetime) -> str:
+    """A UTC time as SQLAlchemy stores it in SQLite (its DATETIME format, no offset)."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 async def add_delivered(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Record papers as delivered (their refs pending) in one multi-row insert."""
-    if rows:
-        await _run(session, DELIVERED.insert(), list(rows))
+    """Record papers as delivered (their refs pending) in one statement."""
+    if not rows:
+        return
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            _ADD_POSTGRES, {c: [row[c] for row in rows] for c in _DELIVERED_COLUMNS}
+        )
+        return
+    values = [(r["channel_id"], r["paper_id"], r["version"], r["delivery_id"], r["position"],
+               r["message_ref"], sqlite_time(r["sent_at"])) for r in rows]  # fmt: skip
+    await connection.exec_driver_sql(_ADD_SQLITE, values)
 
 
 async def set_paper_refs(session: AsyncSession, refs: Sequence[tuple[int, int, str]]) -> None:
     """Record each (delivery id, paper id, message ref) once the platform accepted it."""
-    if refs:
-        statement = update(DELIVERED).where(
-            DELIVERED.c.delivery_id == bindparam("b_delivery"),
-            DELIVERED.c.paper_id == bindparam("b_paper"),
-        )
-        statement = statement.values(message_ref=bindparam("b_ref"), sent_at=utcnow())
-        await _run(session, statement, [{"b_delivery": d, "b_paper": p, "b_ref": r}
-                                          for d, p, r in refs])  # fmt: skip
+    if not refs:
+        return
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        columns = {"delivery": [d for d, _, _ in refs], "paper": [p for _, p, _ in refs],
+                   "ref": [r for _, _, r in refs], "at": utcnow()}  # fmt: skip
+        await connection.execute(_REFS_POSTGRES, columns)
+        return
+    at = sqlite_time(utcnow())
+    await connection.exec_driver_sql(_REFS_SQLITE, [(r, at, d, p) for d, p, r in refs])
 
 
 async def renew_claims(
@@ -158,7 +200,7 @@ async def clear_positions(session: AsyncSession, channel_ids: Sequence[int]) -> 
             session,
             DigestPosition.__table__.delete().where(  # type: ignore[attr-defined]
                 DigestPosition.__table__.c.channel_id.in_(part)  # type: ignore[attr-defined]
-            )
+            ),
         )
 
 
