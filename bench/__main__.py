@@ -28,8 +28,10 @@ def main() -> int:
     biomed.main()
     print("\n== LLM cost of a digest day by purpose, 1,000 and 10,000 channels, fake LLM ==")
     asyncio.run(llm_costs.main())
-    print("\n== Scale: the delivery job on a heavy day (2,500 arXiv + 300 bioRxiv), 1k-100k "
-          "channels due at once, SQLite and Postgres, naive baseline at 1k ==")
+    print(
+        "\n== Scale: the delivery job on a heavy day (2,500 arXiv + 300 bioRxiv), 1k-100k "
+        "channels due at once, SQLite and Postgres, naive baseline at 1k =="
+    )
     scale.main()
     print("\n== Delivery against platform limits (Slack 1/s per channel, Telegram 30/s) ==")
     delivery.main()

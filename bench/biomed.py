@@ -45,23 +45,36 @@ from bot.text import display_text
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEXT_FIELDS = ("one_line", "tldr", "motivation", "method", "result", "conclusion")
 ROLE_OF_FIELD = {
-    "motivation": "background", "method": "method", "result": "result", "conclusion": "conclusion"
+    "motivation": "background",
+    "method": "method",
+    "result": "result",
+    "conclusion": "conclusion",
 }
 DEFECTS = (
-    "non-word start", "heading glued", "ack", "contact", "registration", "funding",
-    "copyright", "competing", "empty Result",
+    "non-word start",
+    "heading glued",
+    "ack",
+    "contact",
+    "registration",
+    "funding",
+    "copyright",
+    "competing",
+    "empty Result",
 )
 _HEADING_WORDS = sorted({h for h in HEADINGS if " " not in h}, key=len, reverse=True)
 _GLUED = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(w.capitalize() + "|" + w.upper() for w in _HEADING_WORDS)
+    r"(?<![A-Za-z])(?:"
+    + "|".join(w.capitalize() + "|" + w.upper() for w in _HEADING_WORDS)
     + r")(?=[A-Z][a-z]|\s*:)"
-    + r"|(?:^|[.!?]\s+)(?:" + "|".join(w.capitalize() for w in _HEADING_WORDS)
+    + r"|(?:^|[.!?]\s+)(?:"
+    + "|".join(w.capitalize() for w in _HEADING_WORDS)
     + r")\s+(?=[A-Z][a-z])"
 )
 _PAPERWORK = {
     "ack": re.compile(
         r"\bwe\s+(?:would\s+like\s+to\s+|also\s+)?(?:thank|acknowledge)\b|\backnowledge?ments?\b"
-        r"|\b(?:are|is)\s+(?:very\s+)?grateful\s+to\b|\bthanks\s+(?:go|are\s+due)\b", re.I
+        r"|\b(?:are|is)\s+(?:very\s+)?grateful\s+to\b|\bthanks\s+(?:go|are\s+due)\b",
+        re.I,
     ),
     "contact": re.compile(
         r"[\w.+-]+@[\w-]+\.\w|\bcontacts?\s*:|^contacts?\b|\bcorresponding\s+author\b", re.I
@@ -70,12 +83,14 @@ _PAPERWORK = {
         r"\b(?:NCT|ISRCTN|ACTRN|ChiCTR|CRD)\s?\d{5,}|\bprospero\b|\bclinicaltrials\.gov\b"
         r"|\b(?:trial|study|protocol|review)\s+(?:was\s+|is\s+)?(?:prospectively\s+)?registered\b"
         r"|\bregistered\s+(?:at|with|in|on|under)\s+(?:the\s+)?(?:clinical|open\s+science|osf)"
-        r"|\bregistration\s+(?:number|no\.?|id)\b|\btrial\s+registration\b", re.I
+        r"|\bregistration\s+(?:number|no\.?|id)\b|\btrial\s+registration\b",
+        re.I,
     ),
     "funding": re.compile(
         r"\bfunded\s+by\b|\bfunding\s*(?::|from\b|was\s+provided|sources?\b|statement)"
         r"|\bsupported\s+(?:in\s+part\s+)?by\s+(?:the\s+)?(?:grants?|NIH|NSF|ERC|\w+\s+foundation)\b"
-        r"|\bgrant\s+(?:no|number|#)", re.I
+        r"|\bgrant\s+(?:no|number|#)",
+        re.I,
     ),
     "copyright": re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.I),
     "competing": re.compile(r"\bcompeting interests?\b|\bconflicts? of interests?\b", re.I),
@@ -127,8 +142,10 @@ def corpus_papers(shared: Path = SHARED, stride: int | None = None) -> list[Pape
 def arxiv_papers(shared: Path = SHARED, limit: int = 400) -> list[Paper]:
     """The reference digest's arXiv abstracts and the corpus's first cs.LG ones."""
     rows = (shared / "reference/arxiv_digest_2512_llm_summaries.jsonl").read_text().splitlines()
-    out = [_paper("arXiv reference", r["arxiv_id"], r["title"], r["abstract"])
-           for r in map(json.loads, filter(None, rows))]
+    out = [
+        _paper("arXiv reference", r["arxiv_id"], r["title"], r["abstract"])
+        for r in map(json.loads, filter(None, rows))
+    ]
     for record in _jsonl(shared / "reference/corpus/arxiv_2025.jsonl.gz"):
         if record.get("primary_category") == "cs.LG" and len(out) < limit:
             out.append(_paper("arXiv cs.LG", record["id"], record["title"], record["abstract"]))
@@ -223,8 +240,10 @@ def role_agreement(papers: Iterable[Paper], summarizer: OfflineSummarizer) -> di
             counts[f"{mode} traced"] += traced
     return {
         "abstracts": counts["abstracts"],
-        **{mode: counts[f"{mode} agree"] / max(1, counts[f"{mode} traced"])
-           for mode in ("headings", "headings hidden")},
+        **{
+            mode: counts[f"{mode} agree"] / max(1, counts[f"{mode} traced"])
+            for mode in ("headings", "headings hidden")
+        },
         "sentences": counts["headings traced"],
     }
 

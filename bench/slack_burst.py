@@ -71,8 +71,11 @@ async def post_signed(session: aiohttp.ClientSession, url: str, body: str) -> tu
     """POST one signed command; (seconds to the answer, HTTP status)."""
     stamp = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature or ""}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature or "",
+    }
     started = time.perf_counter()
     async with session.post(url, data=body.encode(), headers=headers) as response:
         await response.read()

@@ -35,6 +35,7 @@ Handler = Callable[..., Awaitable[None]]
 QUESTION_RE = re.compile(r"^>\s*(\d{1,6})(?!\d)\s*(.*)$", re.DOTALL)
 TOO_LONG = f"That message is too long: commands and questions take up to {MAX_TEXT:,} characters."
 
+
 class PaperBot:
     """Handles what people say to the bot on any platform."""
 
@@ -72,8 +73,7 @@ class PaperBot:
             raise
         except Exception:
             log.exception("command failed", text=text[:200])
-            await ctx.error(
-                "Sorry, something went wrong handling that. It was logged.")
+            await ctx.error("Sorry, something went wrong handling that. It was logged.")
 
     async def handle_action(self, action: IncomingAction, sender: Sender) -> None:
         """A button press: votes and reviews run as their commands; Ask explains threads."""
@@ -131,8 +131,7 @@ class PaperBot:
             raise
         except Exception:
             log.exception("question failed", text=message.text[:200])
-            await ctx.error(
-                "Sorry, something went wrong answering that. It was logged.")
+            await ctx.error("Sorry, something went wrong answering that. It was logged.")
 
     async def _reply_error(self, ctx: Context, text: str) -> None:
         """An error reply; a channel that turns out to be gone is retired, not re-answered."""

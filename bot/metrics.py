@@ -133,6 +133,8 @@ def _histogram(lags: list[float]) -> HistogramMetricFamily:
     buckets = [(str(edge), sum(1 for lag in lags if lag <= edge)) for edge in LAG_BUCKETS]
     buckets.append(("+Inf", len(lags)))
     return HistogramMetricFamily(
-        "paperbot_delivery_lag_seconds", f"Due time to posted, digests of the last {LAG_DAYS} days",
-        buckets=buckets, sum_value=sum(lags),
+        "paperbot_delivery_lag_seconds",
+        f"Due time to posted, digests of the last {LAG_DAYS} days",
+        buckets=buckets,
+        sum_value=sum(lags),
     )

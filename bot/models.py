@@ -367,9 +367,7 @@ class Followup(SQLModel, table=True):
     """
 
     __tablename__ = "followups"
-    __table_args__ = (
-        UniqueConstraint("channel_id", "paper_id", "kind", name="uq_followup_kind"),
-    )
+    __table_args__ = (UniqueConstraint("channel_id", "paper_id", "kind", name="uq_followup_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channels.id", index=True)

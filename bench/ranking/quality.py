@@ -72,6 +72,7 @@ def key_terms(library: list[dict[str, Any]], day_terms: list[frozenset[str]]) ->
 
 def metrics(order: list[int], relevant: set[int]) -> tuple[float, float, float]:
     """recall@10, recall@20, nDCG@20."""
+
     def recall(k: int) -> float:
         return len(set(order[:k]) & relevant) / len(relevant)
 
@@ -144,5 +145,7 @@ def main() -> None:
     verdict = "met" if gain >= 0.2 else "NOT met"
     print(f"blend vs lexical nDCG@20: {gain:+.0%} (goal ≥ +20%: {verdict})")
     seconds, mb = cost()
-    print(f"cost: 2,500 papers × 10,000 profiles of 20 examples, grouped GEMMs: {seconds:.1f} s,"
-          f" ~{mb:.0f} MB")
+    print(
+        f"cost: 2,500 papers × 10,000 profiles of 20 examples, grouped GEMMs: {seconds:.1f} s,"
+        f" ~{mb:.0f} MB"
+    )

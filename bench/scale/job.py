@@ -34,6 +34,7 @@ from bot.posts import Post
 from bot.query import naive_match
 from bot.query.index import PaperIndex
 from bot.query.match import CompiledQuery
+from bot.query.scoring import score_docs
 from bot.store.bulk import channels_by_id
 from bot.store.db import Database
 from jobs import deliver
@@ -163,20 +164,24 @@ def peak_rss_mb() -> float:
 
 @contextmanager
 def naive_matching() -> Iterator[None]:
-    """Topics matched by scanning every paper with regexes (`naive_match`), not the index;
-    the scores are the index's, so the digests are the same. Each paper is normalized once
-    (as a simple bot would), then scanned for every topic of every channel."""
-    indexed = CompiledQuery.matches
+    """Topics matched by scanning every paper with regexes (`naive_match`), not the index,
+    and scored afresh for every channel (no memo of a topic's results); the scores are the
+    index's, so the digests are the same. Each paper is normalized once (as a simple bot
+    would), then scanned for every topic of every channel."""
+    indexed, scored = CompiledQuery.matches, CompiledQuery.scores
     prepared: dict[int, Any] = {}
 
     def scan(self: CompiledQuery, index: PaperIndex) -> frozenset[int]:
         return frozenset(naive_match(self.query, list(index.docs.values()), prepared))
 
-    CompiledQuery.matches = scan  # type: ignore[method-assign]
+    def score(self: CompiledQuery, index: PaperIndex) -> dict[int, float]:
+        return score_docs(index, scan(self, index), self.scored_terms)
+
+    CompiledQuery.matches, CompiledQuery.scores = scan, score  # type: ignore[method-assign]
     try:
         yield
     finally:
-        CompiledQuery.matches = indexed  # type: ignore[method-assign]
+        CompiledQuery.matches, CompiledQuery.scores = indexed, scored  # type: ignore[method-assign]
 
 
 async def naive_run(db: Database, poster: DigestPoster, ids: list[int]) -> float:

@@ -112,8 +112,6 @@ def weekly_args(rest: str) -> tuple[Any, ...]:
     return (parts[0], day)
 
 
-
-
 def followup_args(rest: str) -> tuple[Any, ...]:
     parts = rest.lower().replace(",", " ").split()
     if not parts or parts[0] not in ("on", "off"):

@@ -46,9 +46,7 @@ async def rank_impact(ctx: Context, span: str) -> None:
         return
     head = f"**{t['impact_title']}** ({SPANS[span]}, {min(len(ranked), _limit(ctx))} papers)"
     lines = [impact_line(n, p, t["impact_record"]) for n, p in enumerate(picks, 1)]
-    await ctx.sender.send(
-        Answer(conversation, "\n".join([head, *lines]), reply_to=asked)
-    )
+    await ctx.sender.send(Answer(conversation, "\n".join([head, *lines]), reply_to=asked))
 
 
 async def briefing_now(ctx: Context, _when: str = "now") -> None:

@@ -60,9 +60,8 @@ async def show_sources(ctx: Context) -> None:
         f"bioRxiv/medRxiv API: {s.biorxiv_api_url}",
         "Journal feeds: any RSS/Atom URL with `feed:<url>`",
         f"Crossref (library DOIs): {s.crossref_api_url}",
-        "Ranking: " + (
-            ctx.deps.relevance.describe() if ctx.deps.relevance else "lexical BM25 only"
-        ),
+        "Ranking: "
+        + (ctx.deps.relevance.describe() if ctx.deps.relevance else "lexical BM25 only"),
     ]
     async with ctx.deps.db.session() as session:
         channel = await find_channel(session, ctx.message.conversation)
@@ -99,17 +98,13 @@ async def ask(ctx: Context, paper: str, question: str, *, from_thread: bool = Fa
     candidates = [ref.strip() for ref in candidates if ref.strip()]
     if not candidates:
         raise CommandError(_unresolved(paper))
-    await ctx.sender.send(
-        Typing(message.conversation, reply_to=message.message_id)
-    )
+    await ctx.sender.send(Typing(message.conversation, reply_to=message.message_id))
     found = await _which_paper(ctx, qa, candidates)
     if found is None:
         raise CommandError(_unresolved(paper or candidates[0]))
     language = await _language(ctx)
     answer = await qa.answer(found, question, message.conversation, language)
-    await ctx.sender.send(
-        Answer(message.conversation, answer.text, reply_to=message.message_id)
-    )
+    await ctx.sender.send(Answer(message.conversation, answer.text, reply_to=message.message_id))
 
 
 async def _which_paper(ctx: Context, qa: QAService, candidates: list[str]) -> Paper | None:

@@ -107,10 +107,12 @@ async def store_library(
 
 
 def describe_added(found: Lookup, added: int, total: int) -> str:
-    """"Added 2 papers to this channel's library (now 5). Not found: …"."""
+    """ "Added 2 papers to this channel's library (now 5). Not found: …"."""
     already = total - added
-    lines = [f"Added {added} {'paper' if added == 1 else 'papers'} to this channel's library "
-             f"(now {found.size})." + (f" {already} were in it already." if already else "")]
+    lines = [
+        f"Added {added} {'paper' if added == 1 else 'papers'} to this channel's library "
+        f"(now {found.size})." + (f" {already} were in it already." if already else "")
+    ]
     lines.extend(f"- {_cite(p)}" for p in found.papers[:SHOWN])
     if len(found.papers) > SHOWN:
         lines.append(f"- … and {len(found.papers) - SHOWN} more")
@@ -129,8 +131,7 @@ async def _list(ctx: Context) -> None:
             "`library add <arXiv ids, DOIs or URLs…>`; digests then rank by them."
         )
         return
-    lines = [f"**Library**: {len(papers)} {'paper' if len(papers) == 1 else 'papers'}. "
-             "Last added:"]
+    lines = [f"**Library**: {len(papers)} {'paper' if len(papers) == 1 else 'papers'}. Last added:"]
     start = max(0, len(papers) - SHOWN)
     lines.extend(f"{n}. {_cite(p)}" for n, p in enumerate(papers[start:], start + 1))
     lines.append("`library remove <n|id>` takes one out.")

@@ -19,6 +19,7 @@ from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
 from bot.summary.types import Summary
 
+QUERY_MEMO_DOCS = 200_000  # doc ids of recent topics' matches and scores kept per corpus
 T = TypeVar("T")
 
 
@@ -91,7 +92,7 @@ class Corpus:
         """Index these rows."""
         papers = {paper.id: (paper, ann) for paper, ann in rows if paper.id is not None}
         docs = [index_doc(paper) for paper, _ in papers.values()]
-        return cls(first, last, papers, PaperIndex(docs))
+        return cls(first, last, papers, PaperIndex(docs, query_memo=QUERY_MEMO_DOCS))
 
 
 def index_doc(paper: Paper) -> IndexDoc:

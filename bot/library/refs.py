@@ -96,7 +96,7 @@ def read_library(content: str, name: str = "") -> ReadLibrary:
 
 
 def library_format(content: str, name: str = "") -> str:
-    """"bibtex", "ris" or "csl-json"; ValueError when it is none of them."""
+    """ "bibtex", "ris" or "csl-json"; ValueError when it is none of them."""
     lower = name.lower()
     for ext, kind in ((".bib", "bibtex"), (".ris", "ris"), (".json", "csl-json")):
         if lower.endswith(ext):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -126,8 +126,9 @@ class PaperIndex:
     topics cheap.
     """
 
-    def __init__(self, docs: Iterable[IndexDoc]) -> None:
-        """Index `docs`; doc ids must be unique."""
+    def __init__(self, docs: Iterable[IndexDoc], query_memo: int = 0) -> None:
+        """Index `docs`; doc ids must be unique. `query_memo` > 0 keeps the results of the
+        queries asked most recently (`remember`), up to that many doc ids in all."""
         self.docs: dict[int, IndexDoc] = {}
         for doc in docs:
             if doc.doc_id in self.docs:
@@ -141,6 +142,9 @@ class PaperIndex:
         self.authors = _author_postings(self.docs.values())
         self.categories, self.subjects, self.sources, self.feeds = _metadata(self.docs.values())
         self._memo: dict[Hashable, Any] = {}
+        self._queries: OrderedDict[tuple[int, str], tuple[object, Any, int]] = OrderedDict()
+        self._query_budget = query_memo
+        self._query_docs = 0  # doc ids held by `_queries`
 
     def __len__(self) -> int:
         """Number of indexed papers."""
@@ -151,6 +155,27 @@ class PaperIndex:
         if key not in self._memo:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
+
+    def remember(self, query: object, kind: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` for this (compiled) query object, kept among the recent queries' results
+        when this index has a query memo: a topic many channels follow is evaluated once.
+        The result must be a collection of doc ids (a set, a dict by doc id); callers must not
+        change it."""
+        if not self._query_budget:
+            return compute()
+        key = (id(query), kind)
+        held = self._queries.get(key)
+        if held is not None and held[0] is query:
+            self._queries.move_to_end(key)
+            return held[1]
+        result = compute()
+        if held is not None:  # a query object freed since, whose id was taken again
+            self._query_docs -= self._queries.pop(key)[2]
+        self._queries[key] = (query, result, len(result) + 1)
+        self._query_docs += len(result) + 1
+        while self._query_docs > self._query_budget and len(self._queries) > 1:
+            self._query_docs -= self._queries.popitem(last=False)[1][2]
+        return result
 
     def term_frequencies(self, field: str, tokens: tuple[str, ...]) -> dict[int, int]:
         """doc_id -> occurrences of the token sequence in `field` ("title" or "abs")."""

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from bot.query.ast import KEYWORDS
 
 FIELD_NAMES: tuple[str, ...] = (
-    "cat", "author", "title", "abs", "source", "subject", "feed", "similar",
+    "cat",
+    "author",
+    "title",
+    "abs",
+    "source",
+    "subject",
+    "feed",
+    "similar",
 )
 _FIELD_PREFIX_RE = re.compile(r"^([A-Za-z]+):")
 _WORD_END = frozenset('()"')

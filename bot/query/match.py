@@ -119,12 +119,17 @@ class CompiledQuery:
     scored_terms: tuple[ScoredTerm, ...]
 
     def matches(self, index: PaperIndex) -> frozenset[int]:
-        """Doc ids of the papers in `index` that match the query."""
-        return evaluate(self.plan, index)
+        """Doc ids of the papers in `index` that match the query (do not change it)."""
+        found: frozenset[int] = index.remember(self, "matches", lambda: evaluate(self.plan, index))
+        return found
 
     def scores(self, index: PaperIndex) -> dict[int, float]:
-        """doc_id -> relevance (> 0) for every matching paper; see `bot.query.scoring`."""
-        return score_docs(index, self.matches(index), self.scored_terms)
+        """doc_id -> relevance (> 0) for every matching paper; see `bot.query.scoring`
+        (the index may share the dict with other callers: do not change it)."""
+        table: dict[int, float] = index.remember(
+            self, "scores", lambda: score_docs(index, self.matches(index), self.scored_terms)
+        )
+        return table
 
 
 def compile_query(query: Query) -> CompiledQuery:

@@ -19,8 +19,13 @@ async def add_to_library(
     have = set(await library_paper_ids(session, channel_id))
     wanted = list(dict.fromkeys(p.id for p in papers if p.id is not None and p.id not in have))
     rows = [
-        {"channel_id": channel_id, "paper_id": paper_id, "added_by": user[:100],
-         "origin": origin, "added_at": utcnow()}
+        {
+            "channel_id": channel_id,
+            "paper_id": paper_id,
+            "added_by": user[:100],
+            "origin": origin,
+            "added_at": utcnow(),
+        }
         for paper_id in wanted
     ]
     return len(await insert_new(session, LibraryPaper, rows, "paper_id")) if rows else 0
@@ -67,8 +72,8 @@ async def libraries_papers(
 
 async def library_size(session: AsyncSession, channel_id: int) -> int:
     """How many papers the library holds."""
-    query = select(func.count()).select_from(LibraryPaper).where(
-        LibraryPaper.channel_id == channel_id
+    query = (
+        select(func.count()).select_from(LibraryPaper).where(LibraryPaper.channel_id == channel_id)
     )
     return int((await session.exec(query)).one())
 
