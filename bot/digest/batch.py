@@ -8,6 +8,7 @@ text is compiled once however many channels follow it.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,20 +42,23 @@ def profile_of(votes: Iterable[tuple[Paper, int]]) -> FeedbackProfile:
 @dataclass
 class TopicCache:
     """Compiled topics by query text, shared by every channel of a batch (or of a service's
-    runs: at most `limit` texts are kept, the cache starts over past that)."""
+    runs: the `limit` texts used most recently are kept)."""
 
-    compiled: dict[str, list[CompiledQuery]] = field(default_factory=dict)
+    compiled: OrderedDict[str, list[CompiledQuery]] = field(default_factory=OrderedDict)
     limit: int = 20_000
 
     def topics(self, topics: Sequence[Topic]) -> list[CompiledQuery]:
         """The compiled queries of these topics (texts that no longer parse are skipped)."""
         result: list[CompiledQuery] = []
         for topic in topics:
-            if topic.query not in self.compiled:
-                if len(self.compiled) >= self.limit:
-                    self.compiled.clear()
-                self.compiled[topic.query] = compile_topics([topic.query])
-            result.extend(self.compiled[topic.query])
+            found = self.compiled.get(topic.query)
+            if found is None:
+                found = self.compiled[topic.query] = compile_topics([topic.query])
+                if len(self.compiled) > self.limit:
+                    self.compiled.popitem(last=False)
+            else:
+                self.compiled.move_to_end(topic.query)
+            result.extend(found)
         return result
 
 

@@ -95,6 +95,16 @@ def test_topic_cache_compiles_each_text_once_and_skips_broken_ones() -> None:
     assert len(first) == 1 and first[0] is second[0]
 
 
+def test_topic_cache_keeps_the_texts_used_most_recently() -> None:
+    cache = TopicCache(limit=2)
+    kept = cache.topics([Topic(channel_id=1, query="agents")])[0]
+    cache.topics([Topic(channel_id=1, query="graphs")])
+    cache.topics([Topic(channel_id=1, query="agents")])  # used again: now the newest
+    cache.topics([Topic(channel_id=1, query="proteins")])  # "graphs" gives way
+    assert list(cache.compiled) == ["agents", "proteins"]
+    assert cache.topics([Topic(channel_id=2, query="agents")])[0] is kept
+
+
 async def test_delivered_versions_read_by_range_and_list_agree_at_every_split(db: Database) -> None:
     channels = await seed(db)
     ids = [c.id for c, _ in channels]
