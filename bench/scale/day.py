@@ -34,6 +34,18 @@ async def store_batches(db: Database, batches: list[list[FetchedPaper]]) -> None
             await upsert_papers(session, papers)
 
 
+async def analyze(db: Database) -> None:
+    """Give Postgres's planner the statistics its autovacuum keeps for a deployed database
+    (a schema filled a moment ago has none, and its plans scan whole tables)."""
+    if db.dialect == "postgresql":
+        async with db.engine.begin() as conn:
+            names = await conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            )
+            for (name,) in names.all():
+                await conn.execute(text(f'ANALYZE "{name}"'))
+
+
 async def database_size(db: Database) -> float:
     """The database's size in MB: the SQLite file (and WAL), or the schema's relations."""
     async with db.engine.connect() as conn:

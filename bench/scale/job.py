@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bench.scale.channels import make_channels
-from bench.scale.day import DAY, database_size, parse_documents, store_batches
+from bench.scale.day import DAY, analyze, database_size, parse_documents, store_batches
 from bench.scale.pool import load_pool
 from bench.scale.render import render_day
 from bench.scale.seed import seed_history
@@ -105,6 +105,7 @@ async def seed(
             ids = await _seed_chunk(db, platform, part[start : start + SEED_CHUNK])
             await seed_history(db, ids, await _paper_ids(db), DAY, seed=start)
     await prepare_papers(db, settings)
+    await analyze(db)
 
 
 async def prepare_papers(db: Database, settings: Settings) -> None:

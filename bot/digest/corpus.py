@@ -19,7 +19,7 @@ from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
 from bot.summary.types import Summary
 
-QUERY_MEMO_DOCS = 200_000  # doc ids of recent topics' matches and scores kept per corpus
+QUERY_MEMO_DOCS = 100_000  # doc ids of recent topics' matches and scores kept per corpus
 T = TypeVar("T")
 
 

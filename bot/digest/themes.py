@@ -47,7 +47,7 @@ class ThemeMemo:
     the themes of one list of papers' keywords worked out once (channels that follow the
     same topics often get the same digest). At most `limit` lists are kept."""
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, limit: int = 10_000) -> None:
         self._limit = limit
         self._themes: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[str, ...]] = {}
         self.tokens: Callable[[str], Sequence[str]] = cache(_token_tuple)
