@@ -134,3 +134,34 @@ async def test_a_claim_taken_over_mid_chunk_stops_that_channel_only(
                                  now=MONDAY_8_BERLIN)  # fmt: skip
     assert [o.status for o in outcomes] == ["lost_claim", "sent"]
     assert len(platform.papers("a")) < 10 and len(platform.papers("b")) == 10
+
+
+async def test_a_stop_with_the_next_chunk_prepared_keeps_its_plans_and_a_restart_sends_all(
+    app: App, db: Database
+) -> None:
+    ids = [(await add_channel(db, n, "cat:quant-ph entanglement")).id for n in ("a", "b", "c")]
+    delivery = delivery_for(app)
+    platform = PlatformRecorder()
+
+    class StopAfterTwo:
+        async def send(self, message: object) -> str | None:
+            ref = await platform.send(message)  # type: ignore[arg-type]
+            if platform.count == 2:  # the first channel's header and top paper
+                delivery.stop_requested = True
+            return ref
+
+    stopped = await deliver.run(db, delivery, {"test": StopAfterTwo()}, now=MONDAY_8_BERLIN,
+                                chunk_size=1)  # fmt: skip
+    assert [(o.channel_id, o.status) for o in stopped] == [(i, "stopped") for i in ids]
+    async with db.session() as session:
+        plans = {d.channel_id: d.plan is not None for d in await session.exec(select(Delivery))}
+    # Postgres prepares the next chunk while one posts: claimed and planned, nothing posted;
+    # SQLite prepares none ahead. Nobody prepared the chunk after that.
+    ahead = {ids[1]: True} if db.dialect == "postgresql" else {}
+    assert plans == {ids[0]: True, **ahead}
+    assert len(platform.papers("a")) == 1 and not platform.papers("b")
+    resumed = await deliver.run(db, delivery_for(app), {"test": platform}, now=MONDAY_8_BERLIN,
+                                chunk_size=1)  # fmt: skip
+    assert [o.status for o in resumed] == ["sent"] * 3
+    for name in ("a", "b", "c"):
+        assert len(platform.papers(name)) == 10 == len(set(platform.papers(name)))
