@@ -111,9 +111,7 @@ def vocabulary(keyword_sets: Sequence[Sequence[str]], tokens: Tokens) -> Vocabul
         vocab.merged[keyword] = merged
         is_acronym = len(key) < len(merged) and len(key) == 1
         target = vocab.acronyms if is_acronym else vocab.spellings
-        counts = target.get(merged)
-        if counts is None:
-            counts = target[merged] = {}
+        counts = target.setdefault(merged, {})
         counts[keyword] = counts.get(keyword, 0) + 1
     for merged, acronym in vocab.acronyms.items():
         if merged not in vocab.spellings:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, func, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -121,27 +122,30 @@ async def set_headers(session: AsyncSession, refs: Sequence[tuple[int, str]]) ->
 # the driver as written, one statement per batch, without SQLAlchemy's per-row binding.
 _DELIVERED_COLUMNS = ("channel_id", "paper_id", "version", "delivery_id", "position",
                       "message_ref", "sent_at")  # fmt: skip
-_ADD_SQLITE = (f"INSERT INTO delivered_papers ({', '.join(_DELIVERED_COLUMNS)}) "
+_ADD_SQLITE = (f"INSERT INTO {DELIVERED.name} ({', '.join(_DELIVERED_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(_DELIVERED_COLUMNS))})")  # fmt: skip
 _ADD_POSTGRES = text(
-    f"INSERT INTO delivered_papers ({', '.join(_DELIVERED_COLUMNS)}) SELECT * FROM unnest("
+    f"INSERT INTO {DELIVERED.name} ({', '.join(_DELIVERED_COLUMNS)}) SELECT * FROM unnest("
     "CAST(:channel_id AS INTEGER[]), CAST(:paper_id AS INTEGER[]), CAST(:version AS INTEGER[]),"
     " CAST(:delivery_id AS INTEGER[]), CAST(:position AS INTEGER[]),"
     " CAST(:message_ref AS VARCHAR[]), CAST(:sent_at AS TIMESTAMPTZ[]))"
 )
-_REFS_SQLITE = ("UPDATE delivered_papers SET message_ref = ?, sent_at = ? "
+_REFS_SQLITE = (f"UPDATE {DELIVERED.name} SET message_ref = ?, sent_at = ? "
                 "WHERE delivery_id = ? AND paper_id = ?")  # fmt: skip
 _REFS_POSTGRES = text(
-    "UPDATE delivered_papers AS d SET message_ref = v.ref, sent_at = :at FROM unnest("
+    f"UPDATE {DELIVERED.name} AS d SET message_ref = v.ref, sent_at = :at FROM unnest("
     "CAST(:delivery AS INTEGER[]), CAST(:paper AS INTEGER[]), CAST(:ref AS VARCHAR[]))"
     " AS v(delivery_id, paper_id, ref) WHERE d.delivery_id = v.delivery_id"
     " AND d.paper_id = v.paper_id"
 )
 
 
-def sqlite_time(moment: datetime) -> str:
-    """A UTC time as SQLAlchemy stores it in SQLite (its DATETIME format, no offset)."""
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+def _sqlite_time(connection: AsyncConnection) -> Callable[[datetime], str]:
+    """How SQLAlchemy writes a `sent_at` value on this SQLite connection (its DATETIME text)."""
+    sent_at = DELIVERED.c.sent_at.type
+    processor = sent_at.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    assert processor is not None
+    return cast(Callable[[datetime], str], processor)
 
 
 async def add_delivered(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
@@ -154,8 +158,9 @@ async def add_delivered(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
             _ADD_POSTGRES, {c: [row[c] for row in rows] for c in _DELIVERED_COLUMNS}
         )
         return
+    at = _sqlite_time(connection)
     values = [(r["channel_id"], r["paper_id"], r["version"], r["delivery_id"], r["position"],
-               r["message_ref"], sqlite_time(r["sent_at"])) for r in rows]  # fmt: skip
+               r["message_ref"], at(r["sent_at"])) for r in rows]  # fmt: skip
     await connection.exec_driver_sql(_ADD_SQLITE, values)
 
 
@@ -169,7 +174,7 @@ async def set_paper_refs(session: AsyncSession, refs: Sequence[tuple[int, int, s
                    "ref": [r for _, _, r in refs], "at": utcnow()}  # fmt: skip
         await connection.execute(_REFS_POSTGRES, columns)
         return
-    at = sqlite_time(utcnow())
+    at = _sqlite_time(connection)(utcnow())
     await connection.exec_driver_sql(_REFS_SQLITE, [(r, at, d, p) for d, p, r in refs])
 
 
