@@ -65,6 +65,13 @@ class _Job:
     after: str | None = None  # the platform id of the channel's last recorded post
     sent: int = 0  # posts sent so far (the header is the first)
     status: str = "sent"
+    unsettled: asyncio.Future[None] | None = None  # the last post's ref, queued, not awaited
+
+    async def settle(self) -> None:
+        """Wait for the last post's queued ref to be durable (raises if it was not stored)."""
+        if self.unsettled is not None:
+            queued, self.unsettled = self.unsettled, None
+            await queued
 
     @property
     def delivery_id(self) -> int:
@@ -228,8 +235,11 @@ class ChunkDelivery:
         async with self._limit:
             end = len(job.posts) if upto is None else min(upto, len(job.posts))
             try:
-                while job.status == "sent" and job.sent < end:
-                    await self._send_next(job)
+                try:
+                    while job.status == "sent" and job.sent < end:
+                        await self._send_next(job)
+                finally:
+                    await job.settle()
             except ChannelUnavailable as gone:
                 await self._poster.retire(job.due.channel, job.delivery, str(gone))
                 job.status = "unavailable"
@@ -247,23 +257,35 @@ class ChunkDelivery:
         job.sent += 1
 
     def _recorder(self, job: _Job, post: Post) -> Callable[[str], Awaitable[None]]:
+        """The post's pending record (awaited, with the ref queued before it), then its ref
+        (queued: the next pending record, or the end of the wave, waits for it)."""
         writer, delivery_id = self._writer, job.delivery_id
-        if not isinstance(post, PaperPost):
-            return lambda ref: writer.header(delivery_id, ref)
-        paper = post.paper
         state = {"recorded": False}
 
         async def record(ref: str) -> None:
             if state["recorded"]:
-                await writer.paper_ref(delivery_id, paper.paper_id, ref)
+                job.unsettled = (
+                    writer.queue_paper_ref(delivery_id, post.paper.paper_id, ref)
+                    if isinstance(post, PaperPost)
+                    else writer.queue_header(delivery_id, ref)
+                )
                 return
             state["recorded"] = True
-            await writer.paper({"channel_id": post.digest.channel_id, "paper_id": paper.paper_id,
-                                "version": paper.version or 0, "delivery_id": delivery_id,
-                                "position": paper.number, "message_ref": ref,
-                                "sent_at": utcnow()})  # fmt: skip
+            if isinstance(post, PaperPost):
+                await writer.paper(_delivered_row(post, delivery_id, ref))
+            else:
+                await writer.header(delivery_id, ref)
+            await job.settle()  # committed in this batch or an earlier one: done already
 
         return record
+
+
+def _delivered_row(post: PaperPost, delivery_id: int, pending: str) -> dict[str, Any]:
+    """A paper post's delivered-papers row, its ref `pending`."""
+    paper = post.paper
+    return {"channel_id": post.digest.channel_id, "paper_id": paper.paper_id,
+            "version": paper.version or 0, "delivery_id": delivery_id, "position": paper.number,
+            "message_ref": pending, "sent_at": utcnow()}  # fmt: skip
 
 
 def _address(channel: Channel) -> Conversation:

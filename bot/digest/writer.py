@@ -1,8 +1,11 @@
 """Group commit for a chunk's post records: each post's record is durable before it returns,
 and records made meanwhile by the chunk's other channels share one transaction.
 
-A channel's task awaits its pending record before it sends and its platform ref before its
-next post, exactly as `bot.pending.post_once` wants; only the transactions are shared.
+A channel's task awaits its pending record before it sends, exactly as `bot.pending.post_once`
+wants; only the transactions are shared. A platform ref may be queued without waiting
+(`queue_header`, `queue_paper_ref`): batches commit in the order records came, so once the
+channel's next pending record is durable, the ref queued before it is too (its future says
+whether it was, and is awaited before the next post goes out).
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ class RecordWriter:
         """Record a delivery's header ref (pending, or the platform's id)."""
         await self._add("header", delivery_id, (delivery_id, ref))
 
+    def queue_header(self, delivery_id: int, ref: str) -> asyncio.Future[None]:
+        """Queue a delivery's header ref; the future is done when it is durable."""
+        return self._queue("header", delivery_id, (delivery_id, ref))
+
     async def paper(self, row: dict[str, Any]) -> None:
         """Record a paper as delivered, its ref pending."""
         await self._add("paper", row["delivery_id"], row)
@@ -63,12 +70,19 @@ class RecordWriter:
         """Record the platform's id of a paper's post."""
         await self._add("ref", delivery_id, (delivery_id, paper_id, ref))
 
+    def queue_paper_ref(self, delivery_id: int, paper_id: int, ref: str) -> asyncio.Future[None]:
+        """Queue the platform's id of a paper's post; the future is done when it is durable."""
+        return self._queue("ref", delivery_id, (delivery_id, paper_id, ref))
+
     async def _add(self, kind: str, delivery_id: int, value: Any) -> None:
+        await self._queue(kind, delivery_id, value)
+
+    def _queue(self, kind: str, delivery_id: int, value: Any) -> asyncio.Future[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._batch.append(_Record(kind, delivery_id, value, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._drain())
-        await done
+        return done
 
     async def _drain(self) -> None:
         """Flush until nothing is waiting; what arrives during a flush goes in the next."""
