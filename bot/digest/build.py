@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +22,7 @@ from bot.digest.feedback import MAX_FACTOR, MIN_FACTOR, FeedbackProfile
 from bot.digest.model import Digest, DigestPaper, DigestSection
 from bot.digest.news import Fresh, NewsWindow, news_ids
 from bot.models import Announcement, Channel, Paper
+from bot.paper_view import PaperFields
 from bot.query import CompiledQuery, rank
 from bot.rank.relevance import Profile, Reasons, lexical_part, relevance_of
 from bot.store.deliveries import delivered_versions
@@ -202,9 +204,13 @@ async def select_papers(
 
 
 def group_sections(
-    selected: Sequence[Selected], summaries: Mapping[int, Summary]
+    selected: Sequence[Selected],
+    summaries: Mapping[int, Summary],
+    fields: PaperFields | None = None,
 ) -> tuple[DigestSection, ...]:
-    """Group by primary category (largest group first, ties by best paper) and number papers."""
+    """Group by primary category (largest group first, ties by best paper) and number papers
+    (`fields`: the papers' view fields, read once for many digests)."""
+    fields = fields or PaperFields()
     groups: dict[str, list[Selected]] = {}
     for item in selected:
         groups.setdefault(item.paper.primary_category or "other", []).append(item)
@@ -215,14 +221,17 @@ def group_sections(
         papers = []
         for item in items:
             number += 1
-            papers.append(_digest_paper(number, item, summaries[item.paper.id]))  # type: ignore[index]
+            summary = summaries[item.paper.id]  # type: ignore[index]
+            papers.append(_digest_paper(number, item, summary, fields.of(item.paper)))
         sections.append(DigestSection(category, tuple(papers)))
     return tuple(sections)
 
 
-def _digest_paper(number: int, item: Selected, summary: Summary) -> DigestPaper:
-    return DigestPaper.of(
-        item.paper, summary, number=number, announce_type=item.announcement.announce_type,
+def _digest_paper(
+    number: int, item: Selected, summary: Summary, fields: dict[str, Any]
+) -> DigestPaper:
+    return DigestPaper(
+        **fields, summary=summary, number=number, announce_type=item.announcement.announce_type,
         version=item.paper.version, relevance=round(item.relevance, 2), reason=item.reason,
     )  # fmt: skip
 
@@ -234,6 +243,7 @@ def make_digest(
     matched: int,
     summaries: Mapping[int, Summary],
     notes: Sequence[str] = (),
+    fields: PaperFields | None = None,
 ) -> Digest:
     """Assemble the neutral Digest object."""
     assert channel.id is not None
@@ -241,7 +251,7 @@ def make_digest(
         channel_id=channel.id,
         digest_date=digest_date,
         language=channel.language,
-        sections=group_sections(selected, summaries),
+        sections=group_sections(selected, summaries, fields),
         matched=matched,
         notes=tuple(notes),
     )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.digest.feedback import content_terms
 from bot.digest.themes import ThemeMemo
 from bot.models import Announcement, Paper
+from bot.paper_view import PaperFields
 from bot.query.index import IndexDoc, PaperIndex
 from bot.store.deliveries import as_utc
 from bot.store.papers import announced_between
@@ -118,13 +119,14 @@ async def load_corpus(session: AsyncSession, first: date, last: date) -> Corpus:
 class CorpusCache:
     """Corpora loaded once per date window for one delivery run, shared by its channels,
     and the summaries its digests have shown, by language (read once per run, not per chunk;
-    a fallback summary is not kept, so a later chunk asks again), and their themes."""
+    a fallback summary is not kept, so a later chunk asks again), their themes and papers."""
 
     def __init__(self) -> None:
         self._corpora: dict[tuple[date, date], Corpus] = {}
         self._lock = asyncio.Lock()
         self.summaries: dict[str, dict[int, Summary]] = {}
         self.themes = ThemeMemo()  # the digests' keyword themes, worked out once per list
+        self.fields = PaperFields()  # the papers' view fields, read from their rows once
 
     async def get(self, session: AsyncSession, first: date, last: date) -> Corpus:
         """The corpus for [first, last], loading it on first use."""

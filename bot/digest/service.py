@@ -18,7 +18,7 @@ from bot.digest.feedback import FeedbackProfile
 from bot.digest.llm_extras import DigestLLM
 from bot.digest.model import Digest
 from bot.digest.news import corpus_span
-from bot.digest.themes import MAX_THEMES, ThemeMemo, keyword_themes
+from bot.digest.themes import MAX_THEMES, keyword_themes
 from bot.fetching import FetchReport, PaperFetcher
 from bot.i18n import labels
 from bot.models import Channel, Paper, Topic
@@ -164,18 +164,18 @@ class DigestService:
         selection: Selection,
         summaries: Mapping[int, Summary],
         notes: tuple[str, ...],
-        memo: ThemeMemo | None = None,
+        run: CorpusCache | None = None,
     ) -> Digest:
-        """The Digest with its themes and notes, from summaries already at hand."""
+        """The Digest with its themes and notes, from summaries already at hand (`run`: the
+        delivery run's memos of themes and paper fields)."""
         mine = {s.paper.id: summaries[s.paper.id] for s in selection.selected if s.paper.id}
         extra = self._summary_notes(channel.language, mine.values())
         short = threshold_note(channel, len(selection.selected), selection.matched)
         extra = (short, *extra) if short else extra
-        digest = make_digest(
-            channel, anchor, selection.selected, selection.matched, mine, (*notes, *extra)
-        )
+        digest = make_digest(channel, anchor, selection.selected, selection.matched, mine,
+                             (*notes, *extra), run.fields if run else None)  # fmt: skip
         shown = [p.summary for p in digest.papers]
-        themes = (memo.themes(shown, channel.language) if memo
+        themes = (run.themes.themes(shown, channel.language) if run
                   else keyword_themes(shown, channel.language))  # fmt: skip
         return replace(digest, themes=themes)
 
@@ -221,7 +221,7 @@ class DigestService:
             if n % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a chunk posting meanwhile gets its turn
             digest = self._digest(
-                channel, anchor, selection, summaries[channel.language], note, run.themes
+                channel, anchor, selection, summaries[channel.language], note, run
             )
             if self._llm is not None:
                 written = await self._llm.digest_themes(

@@ -8,7 +8,7 @@ papers gets two to four named themes when they exist.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 
@@ -45,11 +45,13 @@ def keyword_themes(
 class ThemeMemo:
     """Keyword themes for the digests of one delivery run: each keyword tokenized once, and
     the themes of one list of papers' keywords worked out once (channels that follow the
-    same topics often get the same digest). At most `limit` lists are kept."""
+    same topics often get the same digest). At most `limit` lists are kept, those used least
+    recently dropped first."""
 
     def __init__(self, limit: int = 10_000) -> None:
         self._limit = limit
-        self._themes: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[str, ...]] = {}
+        self._themes: OrderedDict[tuple[str, tuple[tuple[str, ...], ...]], tuple[str, ...]]
+        self._themes = OrderedDict()
         self.tokens: Callable[[str], Sequence[str]] = cache(_token_tuple)
 
     def themes(self, summaries: Sequence[Summary], language: str) -> tuple[str, ...]:
@@ -57,9 +59,11 @@ class ThemeMemo:
         key = (language, tuple(s.keywords for s in summaries))
         found = self._themes.get(key)
         if found is None:
-            if len(self._themes) >= self._limit:
-                self._themes.clear()
             found = self._themes[key] = keyword_themes(summaries, language, self.tokens)
+            if len(self._themes) > self._limit:
+                self._themes.popitem(last=False)
+        else:
+            self._themes.move_to_end(key)
         return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.digest.themes import keyword_themes
+from bot.digest.themes import ThemeMemo, keyword_themes
 from tests.bot.digest.test_render import summary
 
 
@@ -54,3 +54,28 @@ def test_a_digest_of_ten_papers_gets_named_clusters_by_shared_terms() -> None:
     assert "2 papers on graph neural networks (GNN)" in themes
     assert "2 papers on segmentation" in themes
     assert not any("quantum" in theme for theme in themes)  # a term of one paper is no theme
+
+
+def test_the_theme_memo_works_a_list_out_once_and_drops_the_least_recently_used() -> None:
+    calls: list[str] = []
+
+    def tokens(text: str) -> tuple[str, ...]:
+        calls.append(text)
+        return tuple(text.lower().split())
+
+    memo = ThemeMemo(limit=2)
+    memo.tokens = tokens
+    first = [summary(keywords=("graph networks",)), summary(keywords=("graph networks",))]
+    second = [summary(keywords=("protein design",)), summary(keywords=("protein design",))]
+    third = [summary(keywords=("sparse attention",)), summary(keywords=("sparse attention",))]
+    assert memo.themes(first, "en") == keyword_themes(first, "en")
+    memo.themes(second, "en")
+    worked = len(calls)
+    assert memo.themes(first, "en") == ("2 papers on graph networks",)
+    assert len(calls) == worked  # kept: nothing tokenized again
+    memo.themes(third, "en")  # over the limit: `second`, used least recently, goes
+    worked = len(calls)
+    memo.themes(first, "en")
+    assert len(calls) == worked
+    memo.themes(second, "en")
+    assert len(calls) > worked
