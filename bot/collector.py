@@ -5,13 +5,18 @@ millions of short-lived objects (selections, posts, records). At CPython's defau
 thresholds (700, 10, 10) the collector runs every 700 allocations and keeps walking the
 long-lived ones: a third of a 10,000-channel run's time. Objects without cycles are freed by
 reference counting whatever the thresholds, so only cyclic garbage waits a little longer.
+
+A young collection walks what is still alive since the last one; a chunk's selections, posts
+and queued records live about a second, so at 100,000 allocations each young collection
+walked a chunk's worth of them again (measured: 2.5 s of a 37 s, 30,000-channel run). At
+500,000 most have died by then: 0.8 s, peak RSS 1 MB higher.
 """
 
 from __future__ import annotations
 
 import gc
 
-THRESHOLDS = (100_000, 50, 100)  # young collection every 100,000 allocations; older rarely
+THRESHOLDS = (500_000, 20, 100)  # young collection every 500,000 allocations; older rarely
 
 
 def tune_collector() -> None:

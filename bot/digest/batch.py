@@ -93,7 +93,7 @@ async def select_group(
                 session, libraries.get(channel.id, []), votes.get(channel.id, [])
             )
             semantic = (vectors, taste, relevance.weight)
-        compiled, mine = cache.topics(topics), got.get(channel.id, {})
+        compiled, mine = [q for _, queries in added for q in queries], got.get(channel.id, {})
         tasted = semantic is not None and semantic[1] is not None and not semantic[1].is_empty
         if not tasted and profile.is_empty:  # ranked by its topics alone: only the head counts
             ranked = candidates(channel, compiled, corpus, window, fresh)

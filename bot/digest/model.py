@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from bot.paper_view import PaperView
 
@@ -49,9 +50,9 @@ class Digest:
     themes: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)  # footer: fallbacks, missing sources
 
-    @property
+    @cached_property
     def papers(self) -> tuple[DigestPaper, ...]:
-        """Every paper in display order."""
+        """Every paper in display order (worked out once: a delivery reads it per post)."""
         return tuple(p for s in self.sections for p in s.papers)
 
     @property

@@ -43,6 +43,7 @@ class RecordWriter:
         self._renewed: dict[int, datetime] = {}  # delivery id -> when its lease was renewed
         self._batch: list[_Record] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the current batch's
         self.lost: set[int] = set()  # deliveries another replica took over
 
     def claimed(self, delivery_ids: Iterable[int], at: datetime) -> None:
@@ -78,10 +79,15 @@ class RecordWriter:
         await self._queue(kind, delivery_id, value)
 
     def _queue(self, kind: str, delivery_id: int, value: Any) -> asyncio.Future[None]:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = self._loop
+        if loop is None or self._flusher is None or self._flusher.done():
+            # A batch's records and its flusher share one loop, looked up once per batch:
+            # `asyncio.get_running_loop()` makes a getpid system call each time, which cost a
+            # seventh of a delivery run when every record looked it up.
+            loop = self._loop = asyncio.get_running_loop()
+            self._flusher = loop.create_task(self._drain())
+        done: asyncio.Future[None] = loop.create_future()
         self._batch.append(_Record(kind, delivery_id, value, done))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._drain())
         return done
 
     async def _drain(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.digest.model import Digest, DigestPaper, DigestSection
@@ -92,7 +93,7 @@ def test_header_has_date_counts_by_category_and_switches_language() -> None:
     assert "**Papers for 2025-04-28**" in header
     assert "3 new papers (of 7 that matched your topics)" in header
     assert "cs.CL (2) · cs.LG (1)" in header
-    chinese = header_markdown(Digest(**{**digest.__dict__, "language": "zh"}))
+    chinese = header_markdown(replace(digest, language="zh"))
     assert "2025-04-28 论文速递" in chinese
     assert "要点" in paper_markdown(digest_paper(), "zh")
 
