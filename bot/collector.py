@@ -6,10 +6,8 @@ thresholds (700, 10, 10) the collector runs every 700 allocations and keeps walk
 long-lived ones: a third of a 10,000-channel run's time. Objects without cycles are freed by
 reference counting whatever the thresholds, so only cyclic garbage waits a little longer.
 
-A young collection walks what is still alive since the last one; a chunk's selections, posts
-and queued records live about a second, so at 100,000 allocations each young collection
-walked a chunk's worth of them again (measured: 2.5 s of a 37 s, 30,000-channel run). At
-500,000 most have died by then: 0.8 s, peak RSS 1 MB higher.
+Measured on a 30,000-channel delivery run (about 37 s): young collections took 2.5 s at a
+threshold of 100,000 allocations and 0.8 s at 500,000, peak RSS 1 MB higher.
 """
 
 from __future__ import annotations

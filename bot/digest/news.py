@@ -96,7 +96,7 @@ def backfilled(
 ) -> frozenset[int]:
     """Of a topic's matches `ids`, those it takes as backfill (`NewsWindow.backfills`)."""
     table = _backfill_table(corpus, window.backfill_from)
-    inside = ids & table.keys()  # in C: most matches are older than the backfill
+    inside = ids & table.keys()  # in C; only matches inside the backfill are checked
     return frozenset(pid for pid in inside if (seen := table[pid]) is None or seen >= added)
 
 
